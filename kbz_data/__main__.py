@@ -1,0 +1,86 @@
+"""Command line: ``python -m kbz_data build|download|validate|info``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kbz_data.config import default_sources_dir, default_store_dir
+from kbz_data.errors import KbzDataError
+
+
+def _progress_printer(fraction: float, message: str) -> None:
+    print(f"[{fraction * 100:5.1f}%] {message}", flush=True)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kbz_data.build import build
+
+    report = build(args.sources, args.store, progress=_progress_printer)
+    print("\n".join(report.lines()))
+    print(f"Opslag geschreven naar {args.store}")
+    return 0
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from kbz_data.sources import download
+
+    summary = download.download_all(Path(args.sources))
+    for line in summary if isinstance(summary, list) else [summary]:
+        print(line)
+    print(f"Klaar. Bouw nu de opslag: python -m kbz_data build --sources {args.sources}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kbz_data import store
+    from kbz_data.validate import validate_figures, validate_gebieden
+
+    validate_gebieden(store.read_gebieden(args.store))
+    validate_figures(store.read_indicatoren(args.store))
+    print(f"Opslag {args.store} is geldig.")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from kbz_data import store
+
+    info = store.read_build_info(args.store)
+    print(f"Gebouwd: {info['gebouwd']} uit {info['bronmap']}")
+    for item in info["bestanden"]:
+        print(f"  {item['path']} ({item['kind']}, sha256 {item['sha256'][:16]})")
+    for row in info["aantallen"]:
+        print(f"  {row['indeling']} {row['niveau']:<8} {row['gemeente']:<10} {row['gebieden']:>4} gebieden,"
+              f" {row['met_geometrie']:>4} met geometrie, {row['waarden']:>6} waarden")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 data error, 2 usage error)."""
+    parser = argparse.ArgumentParser(prog="python -m kbz_data", description="KBZ wijkdashboard: data")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (
+        ("build", "bouw de lokale opslag uit de bronbestanden"),
+        ("download", "download de bronnen van CBS (OData) en PDOK naar de bronmap"),
+        ("validate", "controleer een bestaande opslag"),
+        ("info", "laat zien waaruit de opslag is gebouwd"),
+    ):
+        command = sub.add_parser(name, help=helptext)
+        if name in ("build", "download"):
+            command.add_argument("--sources", type=Path, default=default_sources_dir(),
+                                 help="bronmap (standaard $KBZ_SOURCES of data/sources)")
+        if name in ("build", "validate", "info"):
+            command.add_argument("--store", type=Path, default=default_store_dir(),
+                                 help="opslagmap (standaard $KBZ_STORE of data/store)")
+    args = parser.parse_args(argv)
+    handlers = {"build": _cmd_build, "download": _cmd_download, "validate": _cmd_validate, "info": _cmd_info}
+    try:
+        return handlers[args.command](args)
+    except KbzDataError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Read and write the local store (DESIGN.md section 3).
+
+Files: ``gebieden.parquet`` (GeoParquet, EPSG:4326), ``indicatoren.parquet``, ``indicatoren_meta.parquet``,
+``bronnen.parquet`` and ``build.json``. A write first puts every file in a temporary folder inside the store
+folder; only when all are written are they moved into place with ``os.replace``, ``build.json`` last. A build
+that fails before that point leaves the previous store untouched; readers treat a store without
+``build.json`` as absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from kbz_data.errors import KbzStoreError
+
+GEBIEDEN = "gebieden.parquet"
+INDICATOREN = "indicatoren.parquet"
+META = "indicatoren_meta.parquet"
+BRONNEN = "bronnen.parquet"
+BUILD_INFO = "build.json"
+FILES: tuple[str, ...] = (GEBIEDEN, INDICATOREN, META, BRONNEN, BUILD_INFO)
+
+
+def exists(store_dir: str | Path) -> bool:
+    """True when the folder holds a complete store (all files, ``build.json`` written last)."""
+    store_dir = Path(store_dir)
+    return all((store_dir / name).is_file() for name in FILES)
+
+
+def write(
+    store_dir: str | Path,
+    gebieden: gpd.GeoDataFrame,
+    indicatoren: pd.DataFrame,
+    meta: pd.DataFrame,
+    bronnen: pd.DataFrame,
+    build_info: dict[str, Any],
+) -> None:
+    """Write the store atomically per file, ``build.json`` last.
+
+    Raises
+    ------
+    KbzStoreError
+        When the folder cannot be created or written.
+    """
+    store_dir = Path(store_dir)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=store_dir))
+    except OSError as exc:
+        raise KbzStoreError(f"kan de opslagmap {store_dir} niet aanmaken: {exc.strerror}") from exc
+    try:
+        gebieden.to_parquet(tmp / GEBIEDEN, index=False)
+        indicatoren.to_parquet(tmp / INDICATOREN, index=False)
+        meta.to_parquet(tmp / META, index=False)
+        bronnen.to_parquet(tmp / BRONNEN, index=False)
+        (tmp / BUILD_INFO).write_text(json.dumps(build_info, indent=2, ensure_ascii=False), encoding="utf-8")
+        for name in FILES:
+            os.replace(tmp / name, store_dir / name)
+    except OSError as exc:
+        raise KbzStoreError(f"kan de opslag in {store_dir} niet schrijven: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _require(store_dir: Path, name: str) -> Path:
+    path = store_dir / name
+    if not exists(store_dir):
+        raise KbzStoreError(
+            f"geen (volledige) opslag in {store_dir}: bouw die eerst met 'python -m kbz_data build'"
+        )
+    return path
+
+
+def read_gebieden(store_dir: str | Path) -> gpd.GeoDataFrame:
+    """All areas of every division, with (display-simplified) geometry where available."""
+    path = _require(Path(store_dir), GEBIEDEN)
+    try:
+        return gpd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise KbzStoreError(f"{path} is onleesbaar: {exc}") from exc
+
+
+def read_table(store_dir: str | Path, name: str) -> pd.DataFrame:
+    """One of the plain Parquet tables (``indicatoren``, ``indicatoren_meta``, ``bronnen``)."""
+    path = _require(Path(store_dir), name)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise KbzStoreError(f"{path} is onleesbaar: {exc}") from exc
+
+
+def read_indicatoren(store_dir: str | Path) -> pd.DataFrame:
+    """All figures, long format."""
+    return read_table(store_dir, INDICATOREN)
+
+
+def read_meta(store_dir: str | Path) -> pd.DataFrame:
+    """The indicator registry as stored."""
+    return read_table(store_dir, META)
+
+
+def read_bronnen(store_dir: str | Path) -> pd.DataFrame:
+    """The source registry as stored."""
+    return read_table(store_dir, BRONNEN)
+
+
+def read_build_info(store_dir: str | Path) -> dict[str, Any]:
+    """``build.json``: when and from which files the store was built."""
+    path = _require(Path(store_dir), BUILD_INFO)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KbzStoreError(f"{path} is onleesbaar: {exc}") from exc

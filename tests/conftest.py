@@ -1,0 +1,117 @@
+"""Shared fixtures: tiny inputs in the real raw formats; XLSX files are written at test time with openpyxl."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+RIVM_COLUMNS = [
+    "ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam_1", "SoortRegio_2", "Codering_3",
+    "ErvarenGezondheidGoedZeerGoed_4", "VoldoetAanBeweegrichtlijn_5", "WekelijkseSporters_6", "Ondergewicht_7",
+    "NormaalGewicht_8", "Overgewicht_9", "ErnstigOvergewicht_10", "Roker_11", "VoldoetAanAlcoholRichtlijn_12",
+    "Drinker_13", "ZwareDrinker_14", "OvermatigeDrinker_15", "EenOfMeerLangdurigeAandoeningen_16",
+    "BeperktVanwegeGezondheid_17", "ErnstigBeperktVanwegeGezondheid_18", "LangdurigeZiekteEnBeperkt_19",
+    "EenOfMeerLichamelijkeBeperkingen_20", "BeperkingInHoren_21", "BeperkingInZien_22", "BeperkingInBewegen_23",
+    "MatigHoogRisicoOpAngstOfDepressie_24", "HoogRisicoOpAngstOfDepressie_25", "HeelVeelStressInAfgelopen4Weken_26",
+    "MatigVeelRegieOverEigenLeven_27", "Eenzaam_28", "ErnstigZeerErnstigEenzaam_29", "EmotioneelEenzaam_30",
+    "SociaalEenzaam_31", "Mantelzorger_32", "Vrijwilligerswerk_33", "LopenEnOfFietsenNaarSchoolOfWerk_34",
+    "LopenNaarSchoolOfWerk_35", "FietsenNaarSchoolOfWerk_36", "ErnstigeGeluidhinderDoorBuren_37",
+    "MoeiteMetRondkomen_38",
+]
+
+#: (code, soort, leeftijd, perioden, first value) rows of the mini 50090NED export; values are padded text.
+RIVM_ROWS = [
+    ("NL01", "Land", "20300", "2020JJ00", 78.9),
+    ("GM0344", "Gemeente", "20300", "2020JJ00", 81.5),
+    ("WK034401", "Wijk", "20300", "2020JJ00", 82.0),
+    ("BU03440101", "Buurt", "20300", "2020JJ00", 83.1),
+    ("BU03440102", "Buurt", "20300", "2020JJ00", None),
+    ("BU03440101", "Buurt", "80200", "2020JJ00", 60.4),
+    ("BU03440101", "Buurt", "20300", "2016JJ00", 80.0),
+    ("BU03440101", "Buurt", "20300", "2012JJ00", 80.2),
+    ("GM1680", "Gemeente", "20300", "2020JJ00", 76.5),
+]
+
+
+def rivm_value(row_index: int, column_index: int) -> float | None:
+    """The deterministic value of indicator column ``column_index`` (8..42) in mini row ``row_index``."""
+    first = RIVM_ROWS[row_index][4]
+    if first is None:
+        return None
+    return round(first - (column_index - 8) * 1.7 % 60, 1) if column_index > 8 else first
+
+
+def write_rivm_xlsx(path: Path, marges: str = "MW00000") -> Path:
+    """Write a mini 50090NED UntypedDataSet export with padded codes, as StatLine does."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "50090NED_UntypedDataSet_1305202"
+    sheet.append(RIVM_COLUMNS)
+    for i, (code, soort, leeftijd, perioden, _first) in enumerate(RIVM_ROWS):
+        cells = [i * 3, int(leeftijd), marges, code.ljust(10), perioden, "Utrecht".ljust(40), soort.ljust(10),
+                 code.ljust(20)]
+        for j in range(8, len(RIVM_COLUMNS)):
+            value = rivm_value(i, j)
+            cells.append(None if value is None else f"{value:8.1f}")
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
+KWB_XLSX_COLUMNS = ["gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi", "a_inw", "a_hh",
+                    "bev_dich", "g_wozbag", "p_koopw", "g_ink_pi", "a_soz_wb"]
+KWB_XLSX_ROWS = [
+    ["GM0344", "0344", "Utrecht", "Utrecht", "Gemeente", "GM0344", 1, 367947, 187640, 3924, 458, 44, ".", 10410],
+    ["WK034401", "034401", "Wijk 01 West", "Utrecht", "Wijk", "WK034401", 1, 29040, 15480, 3586, 451, 51, ".", 710],
+    ["BU03440101", "03440101", "Welgelegen, Den Hommel", "Utrecht", "Buurt", "BU03440101", 1, 1810, 1070, 5029, 430,
+     44, ".", 10],
+]
+
+
+def write_kwb_xlsx(path: Path) -> Path:
+    """Write a mini kwb-20xx.xlsx in CBS's download layout ('.' for empty)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "kwb-2023"
+    sheet.append(KWB_XLSX_COLUMNS)
+    for row in KWB_XLSX_ROWS:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def mini_sources(tmp_path: Path) -> Path:
+    """A sources folder with one tiny file per raw format, all about the same few Utrecht areas."""
+    root = tmp_path / "sources"
+    (root / "rivm").mkdir(parents=True)
+    (root / "kwb").mkdir()
+    (root / "geo").mkdir()
+    write_rivm_xlsx(root / "rivm" / "gezondheid_2020_18+.xlsx")
+    write_kwb_xlsx(root / "kwb" / "kwb-2023.xlsx")
+    for name in ("kwb2024_codes.csv", "kwb2024_herkomst.csv", "ses_woa_85163NED.csv"):
+        shutil.copy(FIXTURES / "statline" / name, root / "kwb" / name)
+    shutil.copy(FIXTURES / "woonikveilig" / "GM0344.json", root / "GM0344.json")
+    shutil.copy(FIXTURES / "geo" / "buurten_topo.json", root / "geo" / "buurten.json")
+    (root / "geo" / "derived_G4_wijken.geojson").write_text("{}", encoding="utf-8")
+    (root / "MANIFEST.md").write_text("# test\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def real_sources() -> Path:
+    """The staged raw files (``$KBZ_SOURCES``); tests using it are skipped when it is not set."""
+    value = os.environ.get("KBZ_SOURCES")
+    if not value:
+        pytest.skip("KBZ_SOURCES is niet gezet: integratietest op de echte bronbestanden overgeslagen")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.fail(f"KBZ_SOURCES={value} bestaat niet")
+    return path
