@@ -36,7 +36,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError, KbzSourceError
 from kbz_data.sources import geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
 from kbz_data.validate import check_figures, check_gebieden
-from kbz_data.errors import KbzValidationError
+from kbz_data.errors import KbzValidationError, Problem
 
 Progress = Callable[[float, str], None]
 
@@ -169,7 +169,11 @@ class _Collected:
     layers: list[tuple[int, str, str, gpd.GeoDataFrame]] = field(default_factory=list)  # indeling, niveau, bron, gdf
     notes: list[str] = field(default_factory=list)
 
-    def add(self, result: SourceResult, bron: str) -> None:
+    def add(self, result: SourceResult, bron: str, path: Path) -> None:
+        """Take one source's result after validating it on its own, so every problem names its file."""
+        problems = check_figures(result.figures)
+        if problems:
+            raise KbzValidationError(str(path), problems)
         self.figures.append(result.figures)
         if not result.areas.empty:
             self.areas.append((bron, result.areas))
@@ -186,11 +190,11 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
         if kind == "xlsx":
             frame = statline.read_xlsx(source.path)
             if rivm.is_rivm_frame(frame):
-                collected.add(rivm.figures(frame, source.path), rivm.BRON)
+                collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
                 kind = "rivm_50090NED_xlsx"
             elif kwb.is_kwb_xlsx_frame(frame):
                 year = kwb.xlsx_year(source.path, None)
-                collected.add(kwb.xlsx_figures(frame, source.path, year), kwb.BRON_XLSX)
+                collected.add(kwb.xlsx_figures(frame, source.path, year), kwb.BRON_XLSX, source.path)
                 kind = f"cbs_kwb_{year}_xlsx"
             else:
                 report.skipped.append(
@@ -198,14 +202,14 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
                 )
                 continue
         elif kind == "ses_csv":
-            collected.add(ses_woa.figures(statline.read_csv(source.path), source.path), ses_woa.BRON)
+            collected.add(ses_woa.figures(statline.read_csv(source.path), source.path), ses_woa.BRON, source.path)
         elif kind == "kwb_codes_csv":
             codes = statline.read_csv(source.path)
             origin_file = _matching_origin(codes, kwb_origin)
             origin = statline.read_csv(origin_file.path) if origin_file else None
             collected.add(
                 kwb.statline_figures(codes, source.path, origin, origin_file.path if origin_file else None),
-                kwb.BRON_STATLINE,
+                kwb.BRON_STATLINE, source.path,
             )
             if origin_file:
                 report.used.append(_used(origin_file, "kwb_origin_csv"))
@@ -215,7 +219,7 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
                                        " bijbehorend bestand met codes"})
             continue  # read together with its codes file
         elif kind == "woonikveilig_json":
-            collected.add(woonikveilig.figures(source.path), woonikveilig.BRON)
+            collected.add(woonikveilig.figures(source.path), woonikveilig.BRON, source.path)
         elif kind == "odata_json":
             kind = _read_odata(source, collected)
             if kind is None:
@@ -240,11 +244,11 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     frame, meta = odata.read(source.path)
     table = str(meta.get("table", ""))
     if table == "50090NED":
-        collected.add(rivm.figures(frame, source.path), rivm.BRON)
+        collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
     elif table == "85163NED" and hasattr(odata, "ses_frame"):
-        collected.add(ses_woa.figures(odata.ses_frame(frame, meta), source.path), ses_woa.BRON)
+        collected.add(ses_woa.figures(odata.ses_frame(frame, meta), source.path), ses_woa.BRON, source.path)
     elif table == "85984NED" and hasattr(odata, "kwb_frame"):
-        collected.add(kwb.statline_figures(odata.kwb_frame(frame, meta), source.path), kwb.BRON_STATLINE)
+        collected.add(kwb.statline_figures(odata.kwb_frame(frame, meta), source.path), kwb.BRON_STATLINE, source.path)
     else:
         return None
     names = meta.get("names") or {}
