@@ -245,10 +245,8 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     table = str(meta.get("table", ""))
     if table == "50090NED":
         collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
-    elif table == "85163NED" and hasattr(odata, "ses_frame"):
-        collected.add(ses_woa.figures(odata.ses_frame(frame, meta), source.path), ses_woa.BRON, source.path)
-    elif table == "85984NED" and hasattr(odata, "kwb_frame"):
-        collected.add(kwb.statline_figures(odata.kwb_frame(frame, meta), source.path), kwb.BRON_STATLINE, source.path)
+    elif table == "85984NED":
+        collected.add(kwb.odata_figures(frame, meta, source.path), kwb.BRON_STATLINE, source.path)
     else:
         return None
     names = meta.get("names") or {}

@@ -64,7 +64,7 @@ def _share(count: pd.Series, total: pd.Series) -> np.ndarray:
 
 def statline_figures(
     codes: pd.DataFrame, codes_path: str | Path, origin: pd.DataFrame | None = None,
-    origin_path: str | Path | None = None,
+    origin_path: str | Path | None = None, direct: dict[str, str] | None = None,
 ) -> SourceResult:
     """Canonical 2024 figures and area names from the 85984NED StatLine export(s).
 
@@ -73,7 +73,10 @@ def statline_figures(
     codes
         The export with codes (``read_csv`` output).
     origin
-        Optionally the export without codes with origin counts, same rows in the same order.
+        Optionally the export without codes with origin counts, same rows in the same order. When the origin
+        columns are already in ``codes`` (OData download), they are used directly.
+    direct
+        Further columns of ``codes`` stored as they are: column -> indicator id (OData download).
 
     Returns
     -------
@@ -81,7 +84,10 @@ def statline_figures(
         ``inwoners`` (count) and shares in % computed from CBS's counts (rounded to 5 by CBS).
     """
     statline.require_columns(codes, [NAME, GEMEENTENAAM, CODE, INWONERS, *AGE_SHARES], codes_path)
-    frame = statline.to_float(codes, [INWONERS, *AGE_SHARES], codes_path)
+    direct = {c: i for c, i in (direct or {}).items() if c in codes.columns}
+    origin_inline = origin is None and all(c in codes.columns for c in ORIGIN_SHARES)
+    numeric = [INWONERS, *AGE_SHARES, *direct, *(ORIGIN_SHARES if origin_inline else [])]
+    frame = statline.to_float(codes, numeric, codes_path)
     notes = []
     if origin is not None:
         statline.require_columns(origin, [NAME, GEMEENTENAAM, INWONERS, *ORIGIN_SHARES], origin_path or "")
@@ -109,10 +115,10 @@ def statline_figures(
         notes.append(f"85984NED herkomst: {len(origin)} rijen op rijpositie gekoppeld en gecontroleerd")
     keep = frame[CODE].fillna("").map(is_g4_code).to_numpy()
     frame = frame[keep]
-    shares = {**AGE_SHARES, **(ORIGIN_SHARES if origin is not None else {})}
+    shares = {**AGE_SHARES, **(ORIGIN_SHARES if origin is not None or origin_inline else {})}
     for column, indicator in shares.items():
         frame[indicator] = _share(frame[column], frame[INWONERS])
-    columns = {INWONERS: "inwoners", **{ind: ind for ind in shares.values()}}
+    columns = {INWONERS: "inwoners", **{ind: ind for ind in shares.values()}, **direct}
     result = SourceResult(kind=BRON_STATLINE)
     result.figures = melt_indicators(frame, CODE, columns, INDELING_STATLINE, INDELING_STATLINE, BRON_STATLINE)
     result.areas = areas_frame(frame[CODE], frame[NAME], INDELING_STATLINE)
@@ -121,6 +127,57 @@ def statline_figures(
         f" {int(result.figures['waarde'].isna().sum())} onbekend"
     ]
     return result
+
+
+#: 85984NED OData field key -> StatLine CSV header (the columns both exports share).
+ODATA_TO_CSV: dict[str, str] = {
+    "Gemeentenaam_1": GEMEENTENAAM,
+    "AantalInwoners_5": INWONERS,
+    "k_0Tot15Jaar_8": "Bevolking/Leeftijdsgroepen/0 tot 15 jaar (aantal)",
+    "k_15Tot25Jaar_9": "Bevolking/Leeftijdsgroepen/15 tot 25 jaar (aantal)",
+    "k_25Tot45Jaar_10": "Bevolking/Leeftijdsgroepen/25 tot 45 jaar (aantal)",
+    "k_45Tot65Jaar_11": "Bevolking/Leeftijdsgroepen/45 tot 65 jaar (aantal)",
+    "k_65JaarOfOuder_12": "Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)",
+    "BuitenEuropa_19": "Bevolking/Bevolking naar herkomst/Herkomstland/Buiten Europa  (aantal)",
+}
+#: 85984NED OData field key -> indicator stored as published.
+ODATA_DIRECT: dict[str, str] = {
+    "HuishoudensTotaal_29": "huishoudens",
+    "Bevolkingsdichtheid_34": "bevolkingsdichtheid",
+    "GemiddeldeWOZWaardeVanWoningen_39": "woz_waarde",
+    "Koopwoningen_47": "pct_koopwoningen",
+    "GemiddeldInkomenPerInwoner_78": "inkomen_per_inwoner",
+    "AfstandTotHuisartsenpraktijk_110": "afstand_huisarts",
+}
+
+
+def odata_figures(frame: pd.DataFrame, meta: dict, path: str | Path) -> SourceResult:
+    """Canonical 2024 figures from a downloaded 85984NED OData JSON (see :mod:`kbz_data.sources.odata`).
+
+    The region code is ``WijkenEnBuurten``; names come from the dimension titles in ``meta["names"]``. The
+    origin key ``BuitenEuropa_19`` is only used when the table's DataProperties title says "Buiten Europa"
+    under a "Herkomstland" group (the key names repeat for a second grouping in this table).
+    """
+    statline.require_columns(frame, ["WijkenEnBuurten", *[k for k in ODATA_TO_CSV if k != "BuitenEuropa_19"]], path)
+    renamed = frame.rename(columns=ODATA_TO_CSV)
+    names = meta.get("names") or {}
+    renamed[CODE] = frame["WijkenEnBuurten"]
+    renamed[NAME] = frame["WijkenEnBuurten"].map(lambda code: names.get(code, code))
+    origin_header = ODATA_TO_CSV["BuitenEuropa_19"]
+    if origin_header in renamed.columns and not _is_origin_key(meta, "BuitenEuropa_19"):
+        renamed = renamed.drop(columns=origin_header)
+    direct = {ODATA_DIRECT_KEY: ind for ODATA_DIRECT_KEY, ind in ODATA_DIRECT.items()}
+    return statline_figures(renamed, path, direct=direct)
+
+
+def _is_origin_key(meta: dict, key: str) -> bool:
+    """True when DataProperties put ``key`` under a parent whose title mentions Herkomst(land)."""
+    properties = {str(p.get("ID")): p for p in meta.get("DataProperties") or [] if isinstance(p, dict)}
+    for prop in properties.values():
+        if prop.get("Key") == key:
+            parent = properties.get(str(prop.get("ParentID")))
+            return parent is not None and "herkomst" in str(parent.get("Title", "")).lower()
+    return False
 
 
 #: kwb-20xx.xlsx short column -> indicator id.
