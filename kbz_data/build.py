@@ -50,7 +50,7 @@ NAME_PRIORITY: list[str] = [
     "amsterdam_gebieden", "odata",
 ]
 #: Display simplification tolerance in metres (RD New) per niveau.
-TOLERANCE_M: dict[str, float] = {"gemeente": 40.0, "wijk": 25.0, "buurt": 10.0}
+TOLERANCE_M: dict[str, float] = dict(geo.DISPLAY_TOLERANCE_M)
 #: Names CBS gives to areas that are water only; they get no colour on maps.
 WATER_NAMES: frozenset[str] = frozenset({"Groot water"})
 #: Division year that the 2019 buurt TopoJSON stands for (the G4 code sets of 2019 and 2020 are identical).
