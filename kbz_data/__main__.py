@@ -26,9 +26,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_download(args: argparse.Namespace) -> int:
     from kbz_data.sources import download
 
-    summary = download.download_all(Path(args.sources))
-    for line in summary if isinstance(summary, list) else [summary]:
-        print(line)
+    results = download.download_all(Path(args.sources))
+    for result in results:
+        print(f"  {result.source}: {result.path} ({result.rows} rijen)")
     print(f"Klaar. Bouw nu de opslag: python -m kbz_data build --sources {args.sources}")
     return 0
 

@@ -171,3 +171,24 @@ def test_store_read_missing(tmp_path: Path) -> None:
     (tmp_path / "build.json").write_text(json.dumps({}), encoding="utf-8")
     assert not store.exists(tmp_path)
     shutil.rmtree(tmp_path)
+
+
+def test_cli_download_reports_files(tmp_path: Path, monkeypatch, capsys) -> None:
+    from kbz_data.sources import download
+
+    written = [download.DownloadResult("50090NED", tmp_path / "a.json", 12)]
+    monkeypatch.setattr(download, "download_all", lambda dest: written)
+    assert main(["download", "--sources", str(tmp_path)]) == 0
+    assert f"50090NED: {tmp_path / 'a.json'} (12 rijen)" in capsys.readouterr().out
+
+
+def test_cli_download_without_network_exits_1(tmp_path: Path, monkeypatch, capsys) -> None:
+    from kbz_data.errors import KbzDownloadError
+    from kbz_data.sources import download
+
+    def fail(dest):
+        raise KbzDownloadError("Geen verbinding met opendata.cbs.nl (no network connection)")
+
+    monkeypatch.setattr(download, "download_all", fail)
+    assert main(["download", "--sources", str(tmp_path)]) == 1
+    assert "Fout: Geen verbinding met opendata.cbs.nl (no network connection)" in capsys.readouterr().err
