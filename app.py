@@ -1,4 +1,4 @@
-"""KBZ wijkdashboard: entry point (page config, first-run store build, navigation)."""
+"""KBZ wijkdashboard: entry point (page config, first-run store build, shared filters, navigation)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from kbz_data import store
-from kbz_data.config import default_sources_dir, default_store_dir
+from kbz_data import cached, store
+from kbz_data.config import GEMEENTEN, default_sources_dir, default_store_dir
 from kbz_data.errors import KbzDataError
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 
 STORE_DIR = default_store_dir()
 SOURCES_DIR = default_sources_dir()
+GEMEENTE_OPTIONS = ["G4", *GEMEENTEN]
+NIVEAU_OPTIONS = ["wijk", "buurt"]
+#: Filter keys mirrored in the URL (st.query_params), so every view is a link someone can share.
+FILTER_KEYS = ("gemeente", "niveau", "indicator", "periode")
 
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
@@ -43,15 +47,79 @@ def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
     st.rerun()
 
 
+def _periode_value(jaar: int, indeling: int) -> str:
+    return f"{jaar}-{indeling}"
+
+
+def _shared_filters(store_dir: str) -> None:
+    """Sidebar filters shared by the pages, initialised from and mirrored to the URL."""
+    built = cached.build_info(store_dir)["gebouwd"]
+    options = cached.indicator_options(store_dir, built)
+    indicator_ids = options["indicator"].tolist()
+    params = st.query_params
+    if "filters_init" not in st.session_state:
+        st.session_state["filters_init"] = True
+        wrong = []
+        for key, allowed in (("gemeente", GEMEENTE_OPTIONS), ("niveau", NIVEAU_OPTIONS), ("indicator", indicator_ids)):
+            value = params.get(key)
+            if value is None:
+                continue
+            if value in allowed:
+                st.session_state[key] = value
+            else:
+                wrong.append(f"{key}={value}")
+        if "periode" in params:
+            st.session_state["_periode_param"] = params["periode"]
+        if wrong:
+            st.session_state["_filter_warning"] = (
+                "Deze link bevat onbekende filterwaarden, die zijn genegeerd: " + ", ".join(wrong)
+            )
+    labels = options.set_index("indicator")
+    st.sidebar.selectbox(
+        "Gemeente", GEMEENTE_OPTIONS, key="gemeente",
+        format_func=lambda c: "Alle vier steden" if c == "G4" else GEMEENTEN[c],
+    )
+    st.sidebar.radio("Niveau", NIVEAU_OPTIONS, key="niveau", horizontal=True, format_func=str.capitalize)
+    st.session_state.setdefault("indicator", "ervaren_gezondheid_goed" if "ervaren_gezondheid_goed" in labels.index
+                                else indicator_ids[0])
+    st.sidebar.selectbox(
+        "Indicator", indicator_ids, key="indicator",
+        format_func=lambda i: f"{labels.loc[i, 'domein'].capitalize()} · {labels.loc[i, 'label']} ({labels.loc[i, 'eenheid']})",
+    )
+    pairs = cached.periods(store_dir, built, st.session_state["indicator"])
+    periode_options = [_periode_value(j, i) for j, i in pairs]
+    wanted = st.session_state.pop("_periode_param", None)
+    if wanted in periode_options:
+        st.session_state["periode"] = wanted
+    if st.session_state.get("periode") not in periode_options:
+        st.session_state["periode"] = periode_options[0]
+    st.sidebar.selectbox(
+        "Jaar (gebiedsindeling)", periode_options, key="periode",
+        format_func=lambda v: f"{v.split('-')[0]} (indeling {v.split('-')[1]})",
+        help="Cijfers horen bij de CBS-gebiedsindeling van een bepaald jaar en worden alleen op kaartvormen van"
+             " dezelfde indeling getoond.",
+    )
+    for key in FILTER_KEYS:
+        if params.get(key) != st.session_state[key]:
+            params[key] = st.session_state[key]
+    if "_filter_warning" in st.session_state:
+        st.sidebar.warning(st.session_state.pop("_filter_warning"))
+
+
 if not store.exists(STORE_DIR):
     _first_run_build(STORE_DIR, SOURCES_DIR)
 
-st.session_state.setdefault("store_dir", str(STORE_DIR))
+st.session_state["store_dir"] = str(STORE_DIR)
 
 pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon="🏠", default=True, url_path="overzicht"),
 ]
 navigation = st.navigation(pages)
+try:
+    _shared_filters(str(STORE_DIR))
+except KbzDataError as exc:
+    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.stop()
 navigation.run()
 
 st.sidebar.caption(

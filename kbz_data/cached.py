@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kbz_data import store, summary
+from kbz_data import explore, store, summary
 
 
 @st.cache_data(show_spinner=False)
@@ -34,3 +34,21 @@ def sources_used(store_dir: str, built: str) -> pd.DataFrame:
 def build_info(store_dir: str) -> dict[str, Any]:
     """``build.json`` of the store (small; read on every run so a rebuild is seen at once)."""
     return store.read_build_info(store_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def store_data(store_dir: str, built: str) -> explore.StoreData:
+    """The whole store, loaded once per build and shared by all sessions (read-only)."""
+    return explore.load(store_dir)
+
+
+@st.cache_data(show_spinner=False)
+def indicator_options(store_dir: str, built: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.explore.indicator_options`."""
+    return explore.indicator_options(store_data(store_dir, built))
+
+
+@st.cache_data(show_spinner=False)
+def periods(store_dir: str, built: str, indicator: str) -> list[tuple[int, int]]:
+    """Cached :func:`kbz_data.explore.periods`."""
+    return explore.periods(store_data(store_dir, built), indicator)

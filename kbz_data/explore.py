@@ -1,0 +1,113 @@
+"""Pure data access for the dashboard pages: indicator choices, periods and per-area values.
+
+Everything here works on :class:`StoreData` (the store loaded once) and returns small frames; no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from kbz_data import store
+from kbz_data.config import GEMEENTEN
+from kbz_data.errors import KbzDataError
+
+ALLE = "G4"
+DIRECTION_TEXT: dict[int, str] = {1: "hoger is beter", -1: "hoger is slechter", 0: "neutraal"}
+
+
+@dataclass(frozen=True)
+class StoreData:
+    """The whole store in memory (a few MB); shared between sessions, never mutated."""
+
+    gebieden: gpd.GeoDataFrame
+    figures: pd.DataFrame
+    meta: pd.DataFrame
+    bronnen: pd.DataFrame
+    build_info: dict[str, Any]
+
+
+def load(store_dir: str | Path) -> StoreData:
+    """Read every store file once."""
+    figures = store.read_indicatoren(store_dir)
+    return StoreData(
+        gebieden=store.read_gebieden(store_dir),
+        figures=figures,
+        meta=store.read_meta(store_dir).set_index("indicator", drop=False),
+        bronnen=store.read_bronnen(store_dir).set_index("id", drop=False),
+        build_info=store.read_build_info(store_dir),
+    )
+
+
+def indicator_options(data: StoreData) -> pd.DataFrame:
+    """Indicators with at least one known value, ordered by domain and label."""
+    known = data.figures.loc[data.figures["waarde"].notna(), "indicator"].unique()
+    meta = data.meta[data.meta["indicator"].isin(known)]
+    order = {d: i for i, d in enumerate(("sociaal-economisch", "gezondheid", "zorg", "bevolking"))}
+    return meta.assign(_o=meta["domein"].map(order)).sort_values(["_o", "label"]).drop(columns="_o")
+
+
+def periods(data: StoreData, indicator: str) -> list[tuple[int, int]]:
+    """(jaar, indeling) pairs with known values for an indicator, newest first."""
+    rows = data.figures[(data.figures["indicator"] == indicator) & data.figures["waarde"].notna()]
+    pairs = rows[["jaar", "indeling"]].drop_duplicates().sort_values(["jaar", "indeling"], ascending=False)
+    return [(int(j), int(i)) for j, i in pairs.itertuples(index=False)]
+
+
+def source_line(data: StoreData, bronnen: list[str], jaar: int) -> str:
+    """'Bron: ...' line for the sources of a figure and its reference year."""
+    texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
+    return f"{'; '.join(texts)}. Peiljaar {jaar}." if texts else f"Peiljaar {jaar}."
+
+
+def area_values(
+    data: StoreData, indicator: str, jaar: int, indeling: int, niveau: str, gemeente: str = ALLE
+) -> pd.DataFrame:
+    """Values of one indicator for every area of one level and division.
+
+    Parameters
+    ----------
+    gemeente
+        A G4 gemeente code, or ``"G4"`` for all four.
+
+    Returns
+    -------
+    pandas.DataFrame
+        code, naam, gemeentecode, gemeente, waarde, bron, stadswaarde (the gemeente's own published figure where the
+        source has one), gemiddelde_g4 (unweighted mean over all areas of this level in the four cities), rang
+        (1 = worst for indicators where higher is worse or better, by the registry's direction; by value for neutral
+        ones), aantal (areas ranked), water, kaart (has geometry). Water areas get no value and no rank.
+    """
+    if indicator not in data.meta.index:
+        raise KbzDataError(f"onbekende indicator {indicator!r}")
+    if gemeente != ALLE and gemeente not in GEMEENTEN:
+        raise KbzDataError(f"onbekende gemeente {gemeente!r}; kies uit {', '.join(GEMEENTEN)} of {ALLE}")
+    g = data.gebieden
+    areas = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
+    rows = data.figures[
+        (data.figures["indicator"] == indicator) & (data.figures["jaar"] == jaar) & (data.figures["indeling"] == indeling)
+    ]
+    frame = pd.DataFrame(
+        {
+            "code": areas["code"].to_numpy(), "naam": areas["naam"].to_numpy(),
+            "gemeentecode": areas["gemeentecode"].to_numpy(), "water": areas["water"].to_numpy(dtype=bool),
+            "kaart": areas.geometry.notna().to_numpy(),
+        }
+    ).merge(rows[["code", "waarde", "bron"]], on="code", how="left")
+    frame.loc[frame["water"], "waarde"] = np.nan
+    frame["gemeente"] = frame["gemeentecode"].map(GEMEENTEN)
+    city = rows[rows["code"].str.startswith("GM")].set_index("code")["waarde"]
+    frame["stadswaarde"] = frame["gemeentecode"].map(city)
+    frame["gemiddelde_g4"] = frame["waarde"].mean()
+    richting = int(data.meta.loc[indicator, "richting"])
+    ascending = richting == 1  # rank 1 = worst: lowest when higher is better
+    frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
+    frame["aantal"] = int(frame["waarde"].notna().sum())
+    if gemeente != ALLE:
+        frame = frame[frame["gemeentecode"] == gemeente]
+    return frame.sort_values(["gemeentecode", "code"]).reset_index(drop=True)
