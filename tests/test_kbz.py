@@ -1,0 +1,48 @@
+"""The committed KBZ neighbourhood table against the names and codes in the store."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kbz_data import kbz
+
+EXPECTED = {
+    "GM0363": {"Amsterdam Zuidoost", "Banne Buiksloot"},
+    "GM0518": {"Spoorwijk", "Laakkwartier", "Spoorwijk en Laakkwartier"},
+    "GM0599": {"Beverwaard", "Crooswijk", "Nieuwe Westen", "Bloemhof"},
+    "GM0344": {"Kanaleneiland", "Ondiep", "Overvecht"},
+}
+
+
+def test_table_shape() -> None:
+    table = kbz.gebieden()
+    assert list(table.columns) == ["kbz_gebied", "gemeentecode", "indeling", "niveau", "code", "naam", "deel"]
+    assert table.groupby("gemeentecode")["kbz_gebied"].agg(set).to_dict() == EXPECTED
+    assert not table.duplicated(["kbz_gebied", "indeling", "code"]).any()
+    assert set(table["deel"]) == {"geheel", "bevat KBZ-buurten"}
+    assert (table["code"].str[2:6] == table["gemeentecode"].str[2:]).all()
+    for gebied, rows in table.groupby("kbz_gebied"):
+        assert set(rows["indeling"]) == {2020, 2024}, gebied
+
+
+def test_names_match_the_store(real_sources) -> None:
+    from kbz_data import store
+    from kbz_data.build import build
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build(real_sources, tmp)
+        g = pd.DataFrame(store.read_gebieden(tmp).drop(columns="geometry"))
+    table = kbz.gebieden().merge(g[["code", "indeling", "naam", "niveau"]], on=["code", "indeling"], how="left",
+                                 suffixes=("", "_store"))
+    missing = table[table["naam_store"].isna()]
+    assert missing.empty, missing
+    assert (table["naam"] == table["naam_store"]).all(), table[table["naam"] != table["naam_store"]]
+    assert (table["niveau"] == table["niveau_store"]).all()
+
+
+def test_codes_helpers() -> None:
+    assert "BU05183823" in kbz.codes(2020, "buurt")
+    assert "WK051838" not in kbz.codes(2020, "wijk")
+    assert "WK051838" in kbz.codes(2020, "wijk", deel=None)
+    assert kbz.names_by_code(2024)["BU05991081"] == "Bloemhof"
