@@ -53,6 +53,9 @@ NAME_PRIORITY: list[str] = [
 TOLERANCE_M: dict[str, float] = dict(geo.DISPLAY_TOLERANCE_M)
 #: Names CBS gives to areas that are water only; they get no colour on maps.
 WATER_NAMES: frozenset[str] = frozenset({"Groot water"})
+#: Areas with fewer inhabitants than this (CBS KWB, same division) are water, port or business areas whose rates
+#: mean nothing; maps show them as "geen woongebied" and leave them out of ranks and averages.
+MIN_INWONERS: dict[str, int] = {"wijk": 200, "buurt": 50}
 #: Division year that the 2019 buurt TopoJSON stands for (the G4 code sets of 2019 and 2020 are identical).
 TOPOJSON_INDELING = 2020
 
@@ -421,7 +424,7 @@ def _assemble_gebieden(
         geometry_frame[["code", "indeling", "geometriebron", "geometry"]].astype({"code": "string", "indeling": "int16"}),
         on=["code", "indeling"], how="left",
     )
-    gebieden["water"] = gebieden["naam"].isin(list(WATER_NAMES))
+    gebieden["water"] = _non_residential(gebieden, figures, report)
     gebieden = gebieden.astype(
         {"code": "string", "naam": "string", "niveau": "string", "gemeentecode": "string", "wijkcode": "string",
          "geometriebron": "string", "indeling": "int16"}
@@ -433,6 +436,36 @@ def _assemble_gebieden(
     return gpd.GeoDataFrame(
         gebieden[AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
     )
+
+
+def _non_residential(gebieden: pd.DataFrame, figures: pd.DataFrame, report: BuildReport) -> np.ndarray:
+    """Water, port and business areas: named "Groot water", or fewer inhabitants than :data:`MIN_INWONERS`.
+
+    The count comes from the same division. A division without population figures (2020) borrows the flag of
+    the area with the same code AND the same name in a division that has them: a display flag, never a figure.
+    """
+    water = gebieden["naam"].isin(list(WATER_NAMES)).to_numpy().copy()
+    inwoners = figures[figures["indicator"] == "inwoners"]
+    latest = inwoners.sort_values("jaar").drop_duplicates(["code", "indeling"], keep="last")
+    counts = latest.set_index(["code", "indeling"])["waarde"]
+    keys = list(zip(gebieden["code"], gebieden["indeling"]))
+    limit = gebieden["niveau"].map(MIN_INWONERS).to_numpy(dtype=float)
+    count = np.array([counts.get(k, np.nan) for k in keys], dtype=float)
+    few = (count < limit) & ~np.isnan(count)
+    water |= few
+    with_counts = set(counts.index.get_level_values("indeling").unique())
+    flagged = {(c, n) for c, n, f in zip(gebieden["code"], gebieden["naam"], few) if f}
+    borrowed = np.array(
+        [i not in with_counts and (c, n) in flagged for c, n, i in
+         zip(gebieden["code"], gebieden["naam"], gebieden["indeling"])]
+    )
+    water |= borrowed
+    report.notes.append(
+        f"{int(water.sum())} gebieden zijn geen woongebied (water, haven of bedrijven: naam 'Groot water' of minder"
+        f" dan {MIN_INWONERS['wijk']} inwoners per wijk / {MIN_INWONERS['buurt']} per buurt); {int(borrowed.sum())}"
+        " daarvan via dezelfde code en naam in een andere indeling"
+    )
+    return water
 
 
 def _code_name(code: str) -> str:

@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kbz_data import store
+from kbz_data import kbz, store
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 
@@ -81,7 +81,8 @@ def area_values(
         code, naam, gemeentecode, gemeente, waarde, bron, stadswaarde (the gemeente's own published figure where the
         source has one), gemiddelde_g4 (unweighted mean over all areas of this level in the four cities), rang
         (1 = worst for indicators where higher is worse or better, by the registry's direction; by value for neutral
-        ones), aantal (areas ranked), water, kaart (has geometry). Water areas get no value and no rank.
+        ones), aantal (areas ranked), water (water, port or business area without residents), kaart (has
+        geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no average.
     """
     if indicator not in data.meta.index:
         raise KbzDataError(f"onbekende indicator {indicator!r}")
@@ -108,6 +109,64 @@ def area_values(
     ascending = richting == 1  # rank 1 = worst: lowest when higher is better
     frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
     frame["aantal"] = int(frame["waarde"].notna().sum())
+    frame["kbz"] = frame["code"].map(kbz.names_by_code(indeling)).fillna("")
     if gemeente != ALLE:
         frame = frame[frame["gemeentecode"] == gemeente]
     return frame.sort_values(["gemeentecode", "code"]).reset_index(drop=True)
+
+
+def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
+    """GeoJSON (features carry only ``code``) of the areas with geometry; empty when there are none."""
+    from kbz_data import geo
+
+    g = data.gebieden
+    part = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
+    if part.geometry.notna().sum() == 0:
+        return {"type": "FeatureCollection", "features": []}
+    return geo.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling)
+
+
+def has_shapes(data: StoreData, niveau: str, indeling: int, gemeente: str = ALLE) -> bool:
+    """True when the division has geometry for this level (and gemeente)."""
+    g = data.gebieden
+    rows = g[(g["indeling"] == indeling) & (g["niveau"] == niveau) & g.geometry.notna()]
+    if gemeente != ALLE:
+        rows = rows[rows["gemeentecode"] == gemeente]
+    return not rows.empty
+
+
+def table_for_display(table: pd.DataFrame, eenheid: str) -> pd.DataFrame:
+    """The per-area table as shown and exported: Dutch column names, water areas left out."""
+    shown = table[~table["water"]].copy()
+    unit = f" ({eenheid})"
+    return pd.DataFrame(
+        {
+            "Gebied": shown["naam"], "Code": shown["code"], "Gemeente": shown["gemeente"],
+            "Waarde" + unit: shown["waarde"].round(3), "Gemeente (stad)" + unit: shown["stadswaarde"].round(3),
+            "Gemiddelde vier steden" + unit: shown["gemiddelde_g4"].round(3),
+            "Rang (1 = meest ongunstig)": shown["rang"], "Van": shown["aantal"],
+            "KBZ-gebied": shown.get("kbz", pd.Series("", index=shown.index)),
+        }
+    ).reset_index(drop=True)
+
+
+def pair_values(
+    data: StoreData, x: tuple[str, int], y: tuple[str, int], indeling: int, niveau: str, gemeente: str = ALLE
+) -> pd.DataFrame:
+    """Two indicators side by side per area of ONE division: code, naam, gemeente, x, y (water left out).
+
+    ``x`` and ``y`` are (indicator, jaar); both are taken on the same ``indeling``, never across divisions.
+    """
+    left = area_values(data, x[0], x[1], indeling, niveau, gemeente)
+    right = area_values(data, y[0], y[1], indeling, niveau, gemeente)
+    frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(), y=right["waarde"].to_numpy())
+    return frame[~frame["water"]].drop(columns="water").reset_index(drop=True)
+
+
+def indicators_in_division(data: StoreData, indeling: int, niveau: str) -> list[tuple[str, int]]:
+    """(indicator, jaar) pairs with known values at this division and level, newest year first."""
+    f = data.figures
+    codes = set(data.gebieden.loc[(data.gebieden["indeling"] == indeling) & (data.gebieden["niveau"] == niveau), "code"])
+    rows = f[(f["indeling"] == indeling) & f["waarde"].notna() & f["code"].isin(codes)]
+    pairs = rows[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"], ascending=[True, False])
+    return [(str(i), int(j)) for i, j in pairs.itertuples(index=False)]

@@ -122,14 +122,19 @@ _RIVM_NOTE = (
 )
 
 
+#: Indicators of the health monitor that measure deprivation rather than health.
+_SOCIO_ECONOMIC_HEALTH_IDS = frozenset({"moeite_met_rondkomen"})
+
+
 def _health(
     indicator: str, label: str, richting: int, definitie: str, leeftijd: str = "18 jaar en ouder"
 ) -> Indicator:
+    base = indicator.removesuffix("_65plus")
     return Indicator(
         indicator=indicator,
         label=label,
         eenheid="%",
-        domein="gezondheid",
+        domein="sociaal-economisch" if base in _SOCIO_ECONOMIC_HEALTH_IDS else "gezondheid",
         richting=richting,
         bron="rivm_50090NED",
         tabel="50090NED",

@@ -1,0 +1,356 @@
+"""Pure plotly figures for the map explorer: choropleth, ranked bars and scatter (no Streamlit, no network).
+
+Maps use ``go.Choroplethmap`` on a blank ``white-bg`` style, so the browser fetches nothing from outside the
+app. Colours are ColorBrewer sequential palettes (colour-blind safe): the darkest colour always means
+"worse" by the registry's direction (``richting``); neutral indicators use a blue palette. Unknown values are a
+distinct grey labelled "onbekend".
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+
+import mapclassify
+import numpy as np
+import pandas as pd
+import plotly.colors as pc
+import plotly.graph_objects as go
+
+from kbz_data.errors import KbzDataError
+
+UNKNOWN_COLOR = "rgb(175,175,175)"
+UNKNOWN_LABEL = "onbekend"
+KBZ_LINE_COLOR = "rgb(20,20,20)"
+NON_RESIDENTIAL_COLOR = "rgb(236,236,236)"
+NON_RESIDENTIAL_LABEL = "geen woongebied (water, haven, bedrijven)"
+SCHEMES: dict[str, str] = {
+    "kwantielen": "Kwantielen (even veel gebieden per klasse)",
+    "fisher_jenks": "Fisher-Jenks (natuurlijke grenzen)",
+    "doorlopend": "Doorlopende kleurschaal",
+}
+CITY_COLORS: dict[str, str] = {  # ColorBrewer Dark2, colour-blind friendly qualitative
+    "Amsterdam": "#1b9e77", "Den Haag": "#d95f02", "Rotterdam": "#7570b3", "Utrecht": "#e7298a",
+}
+
+
+def fmt_value(value: float | None, eenheid: str) -> str:
+    """Dutch number formatting with unit; NaN -> 'onbekend'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return UNKNOWN_LABEL
+    if eenheid in ("aantal", "per km2", "klasse"):
+        text = f"{value:,.0f}".replace(",", ".")
+    elif eenheid == "score":
+        text = f"{value:.3f}".replace(".", ",")
+    else:
+        text = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    suffix = {"%": " %", "aantal": "", "klasse": "", "score": ""}.get(eenheid, f" {eenheid}")
+    return text + suffix
+
+
+def palette(k: int, richting: int) -> list[str]:
+    """k colours, light to dark = better to worse (or low to high for neutral indicators)."""
+    base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
+    if k == 1:
+        return [base[5]]
+    positions = np.linspace(0.12, 0.95, k)
+    return pc.sample_colorscale(pc.make_colorscale(base), list(positions))
+
+
+def class_breaks(values: Sequence[float], scheme: str, k: int) -> list[float]:
+    """Upper bounds of k classes (mapclassify), computed on the known values.
+
+    Raises
+    ------
+    KbzDataError
+        For an unknown scheme.
+    """
+    known = np.asarray([v for v in values if not pd.isna(v)], dtype=float)
+    if scheme not in ("kwantielen", "fisher_jenks"):
+        raise KbzDataError(f"onbekende klassenindeling {scheme!r}; kies uit kwantielen of fisher_jenks")
+    distinct = np.unique(known)
+    if distinct.size == 0:
+        return []
+    k = max(1, min(k, distinct.size))
+    if k == 1:
+        return [float(distinct.max())]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")  # a few hundred values: fast enough
+        classifier = (mapclassify.Quantiles(known, k=k) if scheme == "kwantielen"
+                      else mapclassify.FisherJenks(known, k=k))
+    return sorted({float(b) for b in classifier.bins})
+
+
+def class_labels(breaks: Sequence[float], minimum: float, eenheid: str) -> list[str]:
+    """Legend labels 'a – b' for each class."""
+    labels, low = [], minimum
+    for high in breaks:
+        labels.append(f"{fmt_value(low, eenheid)} – {fmt_value(high, eenheid)}")
+        low = high
+    return labels
+
+
+def assign(values: Sequence[float], breaks: Sequence[float]) -> np.ndarray:
+    """Class index per value (0..k-1), -1 for unknown."""
+    array = np.asarray(values, dtype=float)
+    index = np.searchsorted(np.asarray(breaks, dtype=float), array, side="left")
+    index = np.minimum(index, len(breaks) - 1)
+    index[np.isnan(array)] = -1
+    return index
+
+
+def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
+    custom = np.column_stack(
+        [
+            table["naam"].astype(str), table["code"].astype(str), table["waarde"].map(lambda v: fmt_value(v, eenheid)),
+            table["stadswaarde"].map(lambda v: fmt_value(v, eenheid)),
+            table["gemiddelde_g4"].map(lambda v: fmt_value(v, eenheid)),
+            [f"{int(r)} van {int(n)}" if not pd.isna(r) else "–" for r, n in zip(table["rang"], table["aantal"])],
+            table["gemeente"].astype(str),
+        ]
+    )
+    template = (
+        "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Waarde: %{customdata[2]}<br>"
+        "%{customdata[6]} (gemeente): %{customdata[3]}<br>Gemiddelde vier steden: %{customdata[4]}<br>"
+        "Rang: %{customdata[5]} (1 = meest ongunstig)<extra></extra>"
+    )
+    return custom, template
+
+
+def view_for(geojson: dict, width_px: int, height_px: int) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit every feature of a GeoJSON into a map of the given pixel size."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords) -> None:
+        if isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for part in coords:
+                walk(part)
+
+    for feature in geojson.get("features", []):
+        walk(feature["geometry"]["coordinates"])
+    if not xs:
+        return {"lon": 5.1, "lat": 52.2}, 6.0
+    west, east, south, north = min(xs), max(xs), min(ys), max(ys)
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_zoom = math.log2(width_px * 360 / (256 * max(east - west, 1e-6)))
+    lat_zoom = math.log2(height_px * 2 * math.pi / (256 * max(merc(north) - merc(south), 1e-9)))
+    centre_lat = math.degrees(math.atan(math.sinh((merc(north) + merc(south)) / 2)))
+    return {"lon": (west + east) / 2, "lat": centre_lat}, max(min(lon_zoom, lat_zoom) - 0.15, 1.0)
+
+
+def map_figure(
+    geojson: dict,
+    table: pd.DataFrame,
+    *,
+    label: str,
+    eenheid: str,
+    richting: int,
+    breaks: Sequence[float] | None,
+    value_range: tuple[float, float] | None = None,
+    kbz_codes: set[str] | frozenset[str] = frozenset(),
+    show_kbz: bool = True,
+    title: str = "",
+    width_px: int = 700,
+    height_px: int = 560,
+    show_legend: bool = True,
+    fit: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Choropleth of one indicator for the areas of ``table`` drawn on ``geojson`` (features with id = code).
+
+    Parameters
+    ----------
+    table
+        Rows of :func:`kbz_data.explore.area_values` to draw; water/port areas (column ``water``) are drawn in
+        a light neutral grey without value and left out of the map's extent.
+    breaks
+        Class upper bounds (:func:`class_breaks`), or None for a continuous colour scale.
+    value_range
+        (min, max) of the colour scale for the continuous option (a common scale over several maps).
+    kbz_codes
+        Codes outlined as KBZ neighbourhoods when ``show_kbz``.
+    width_px, height_px
+        Figure size; ``fit`` (width, height) is the pixel box the areas are fitted into when it differs (the
+        plotted map is smaller than the figure when a legend sits below it).
+    """
+    by_code = {f["id"]: f for f in geojson.get("features", [])}
+    table = table[table["code"].isin(by_code)].reset_index(drop=True)
+    water_codes = table.loc[table["water"].astype(bool), "code"] if "water" in table else pd.Series([], dtype=str)
+    table = table[~table["code"].isin(set(water_codes))].reset_index(drop=True)
+
+    def subset(codes) -> dict:
+        # Each trace carries only its own features, so the figure holds every shape once.
+        return {"type": "FeatureCollection", "features": [by_code[c] for c in codes]}
+
+    figure = go.Figure()
+    custom, template = _hover(table, eenheid)
+    known = table["waarde"].notna().to_numpy()
+    reverse = richting == 1  # higher is better: low values are the dark ("worse") end
+    if breaks is None:
+        low, high = value_range or (float(np.nanmin(table["waarde"])) if known.any() else 0.0,
+                                    float(np.nanmax(table["waarde"])) if known.any() else 1.0)
+        base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
+        scale = pc.make_colorscale(base[1:][::-1] if reverse else base[1:])
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=subset(table.loc[known, "code"]), locations=table.loc[known, "code"], z=table.loc[known, "waarde"],
+                zmin=low, zmax=high, colorscale=scale, marker={"line": {"width": 0.4, "color": "white"}},
+                customdata=custom[known], hovertemplate=template, name=label,
+                colorbar={"title": {"text": eenheid}, "orientation": "h", "y": -0.02, "yanchor": "top",
+                          "thickness": 12, "len": 0.9},
+                showscale=show_legend,
+            )
+        )
+    else:
+        k = len(breaks)
+        colours = palette(k, richting)
+        minimum = float(np.nanmin(table["waarde"])) if known.any() else 0.0
+        labels = class_labels(breaks, minimum, eenheid)
+        classes = assign(table["waarde"].to_numpy(dtype=float), breaks)
+        order = list(range(k))[::-1] if reverse else list(range(k))  # legend from best to worst
+        for rank, index in enumerate(order):
+            colour = colours[rank]
+            rows = classes == index
+            figure.add_trace(
+                go.Choroplethmap(
+                    geojson=subset(table.loc[rows, "code"]), locations=table.loc[rows, "code"], z=np.ones(int(rows.sum())),
+                    colorscale=[[0, colour], [1, colour]], showscale=False, customdata=custom[rows],
+                    hovertemplate=template, name=labels[index], showlegend=show_legend,
+                    marker={"line": {"width": 0.4, "color": "white"}}, legendrank=rank,
+                )
+            )
+    unknown = ~known
+    figure.add_trace(
+        go.Choroplethmap(
+            geojson=subset(table.loc[unknown, "code"]), locations=table.loc[unknown, "code"],
+            z=np.ones(int(unknown.sum())),
+            colorscale=[[0, UNKNOWN_COLOR], [1, UNKNOWN_COLOR]], showscale=False, customdata=custom[unknown],
+            hovertemplate=template, name=UNKNOWN_LABEL, showlegend=show_legend,
+            marker={"line": {"width": 0.4, "color": "white"}}, legendrank=100,
+        )
+    )
+    if len(water_codes) or show_legend:
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=subset(water_codes), locations=water_codes, z=np.ones(len(water_codes)),
+                colorscale=[[0, NON_RESIDENTIAL_COLOR], [1, NON_RESIDENTIAL_COLOR]], showscale=False,
+                marker={"line": {"width": 0.4, "color": "white"}}, name=NON_RESIDENTIAL_LABEL,
+                showlegend=show_legend, legendrank=101, hovertemplate="%{location}: " + NON_RESIDENTIAL_LABEL
+                + "<extra></extra>",
+            )
+        )
+    outlined = table[table["code"].isin(kbz_codes)]
+    if show_kbz and not outlined.empty:
+        figure.add_trace(
+            go.Choroplethmap(
+                geojson=subset(outlined["code"]), locations=outlined["code"], z=np.ones(len(outlined)),
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                marker={"line": {"width": 2.2, "color": KBZ_LINE_COLOR}}, hoverinfo="skip", name="KBZ-gebied",
+                showlegend=show_legend,
+            )
+        )
+    fit_width, fit_height = fit or (width_px, height_px)
+    centre, zoom = view_for(subset(table["code"]) if len(table) else geojson, fit_width, fit_height)
+    figure.update_layout(
+        map={"style": "white-bg", "center": centre, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
+        height=height_px,
+        title={"text": title, "x": 0.01, "font": {"size": 14}},
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": {"text": f"{label} ({eenheid})"}},
+        uirevision="kaart",
+    )
+    return figure
+
+
+def legend_items(
+    breaks: Sequence[float] | None, minimum: float, eenheid: str, richting: int, value_range: tuple[float, float] | None
+) -> list[tuple[str, str]]:
+    """(colour, label) pairs for a legend drawn outside the maps, best to worst, then onbekend and geen woongebied."""
+    items: list[tuple[str, str]] = []
+    if breaks:
+        colours = palette(len(breaks), richting)
+        labels = class_labels(breaks, minimum, eenheid)
+        order = list(range(len(breaks)))[::-1] if richting == 1 else list(range(len(breaks)))
+        items = [(colours[rank], labels[index]) for rank, index in enumerate(order)]
+    elif value_range:
+        base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
+        low, high = value_range
+        ends = [(base[1], fmt_value(low, eenheid)), (base[-1], fmt_value(high, eenheid))]
+        items = ends[::-1] if richting == 1 else ends
+    items.append((UNKNOWN_COLOR, UNKNOWN_LABEL))
+    items.append((NON_RESIDENTIAL_COLOR, NON_RESIDENTIAL_LABEL))
+    return items
+
+
+def bar_figure(table: pd.DataFrame, *, label: str, eenheid: str, richting: int, kbz_codes: set[str]) -> go.Figure:
+    """Ranked horizontal bars (worst on top) for when no map shapes exist for the chosen division and level."""
+    known = table[table["waarde"].notna()].sort_values("rang")
+    colours = [CITY_COLORS.get(g, "#666666") for g in known["gemeente"]]
+    names = [f"{n} ({g})" + (" ★" if c in kbz_codes else "") for n, g, c in
+             zip(known["naam"], known["gemeente"], known["code"])]
+    custom, template = _hover(known, eenheid)
+    figure = go.Figure(
+        go.Bar(x=known["waarde"], y=names, orientation="h", marker={"color": colours}, customdata=custom,
+               hovertemplate=template)
+    )
+    figure.update_layout(
+        height=max(300, 18 * len(known) + 80), yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
+        xaxis={"title": {"text": f"{label} ({eenheid})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+    )
+    return figure
+
+
+def scatter_figure(
+    table: pd.DataFrame, *, x_label: str, x_unit: str, y_label: str, y_unit: str, kbz_codes: set[str]
+) -> tuple[go.Figure, dict[str, float]]:
+    """Scatter of y against x, one dot per area, coloured by city, KBZ areas marked, with an OLS line.
+
+    ``table`` has columns code, naam, gemeente, x, y (areas of one division only). Returns the figure and the
+    statistics: n, pearson_r, spearman_r, slope, intercept.
+    """
+    data = table.dropna(subset=["x", "y"])
+    figure = go.Figure()
+    for gemeente, rows in data.groupby("gemeente", sort=True):
+        is_kbz = rows["code"].isin(kbz_codes)
+        for kbz_flag, part in ((False, rows[~is_kbz]), (True, rows[is_kbz])):
+            if part.empty:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=part["x"], y=part["y"], mode="markers",
+                    name=f"{gemeente}{' (KBZ-gebied)' if kbz_flag else ''}",
+                    marker={"color": CITY_COLORS.get(gemeente, "#666"), "size": 11 if kbz_flag else 7,
+                            "symbol": "star" if kbz_flag else "circle",
+                            "line": {"width": 1 if kbz_flag else 0, "color": "black"}},
+                    customdata=np.column_stack([part["naam"], part["code"],
+                                                part["x"].map(lambda v: fmt_value(v, x_unit)),
+                                                part["y"].map(lambda v: fmt_value(v, y_unit))]),
+                    hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + x_label
+                    + ": %{customdata[2]}<br>" + y_label + ": %{customdata[3]}<extra></extra>",
+                )
+            )
+    stats = {"n": float(len(data)), "pearson_r": float("nan"), "spearman_r": float("nan"),
+             "slope": float("nan"), "intercept": float("nan")}
+    if len(data) >= 3 and data["x"].nunique() > 1:
+        slope, intercept = np.polyfit(data["x"], data["y"], 1)
+        stats.update(
+            pearson_r=float(data["x"].corr(data["y"])),
+            spearman_r=float(data["x"].rank().corr(data["y"].rank())),
+            slope=float(slope), intercept=float(intercept),
+        )
+        xs = np.linspace(data["x"].min(), data["x"].max(), 50)
+        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", name="Lineaire fit",
+                                    line={"color": "black", "dash": "dash"}, hoverinfo="skip"))
+    figure.update_layout(
+        height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}},
+        yaxis={"title": {"text": f"{y_label} ({y_unit})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure, stats

@@ -1,0 +1,123 @@
+"""Kaart: choropleth of the chosen indicator per wijk or buurt, a sortable table with downloads, and a scatter."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbz_data import cached, export
+from kbz_data.config import GEMEENTEN
+from kbz_data.errors import KbzDataError
+from kbz_data.figures import SCHEMES, fmt_value
+from kbz_data.explore import table_for_display
+
+store_dir = st.session_state["store_dir"]
+built = cached.build_info(store_dir)["gebouwd"]
+gemeente = st.session_state["gemeente"]
+niveau = st.session_state["niveau"]
+indicator = st.session_state["indicator"]
+jaar, indeling = (int(v) for v in st.session_state["periode"].split("-"))
+data = cached.store_data(store_dir, built)
+meta = data.meta.loc[indicator]
+plaats = "de vier steden" if gemeente == "G4" else GEMEENTEN[gemeente]
+
+st.title(f"{meta['label']}")
+st.caption(
+    f"{meta['domein'].capitalize()} · eenheid {meta['eenheid']} · per {niveau} in {plaats} · {jaar}, gebiedsindeling"
+    f" {indeling} · {'hoger is beter' if meta['richting'] == 1 else 'hoger is slechter' if meta['richting'] == -1 else 'neutraal'}"
+)
+
+kaart_tab, samenhang_tab = st.tabs(["🗺️ Kaart en tabel", "📈 Samenhang tussen twee indicatoren"])
+
+with kaart_tab:
+    left, middle, right = st.columns([2, 1, 1])
+    scheme = left.radio("Kleurindeling", list(SCHEMES), format_func=SCHEMES.get, key="kaart_schaal", horizontal=True)
+    k = middle.slider("Aantal klassen", 3, 7, 5, key="kaart_klassen", disabled=scheme == "doorlopend")
+    show_kbz = right.toggle("KBZ-gebieden omlijnen", value=True, key="kaart_kbz")
+    try:
+        view = cached.map_view(store_dir, built, indicator, jaar, indeling, niveau, gemeente, scheme, k, show_kbz)
+        table = cached.area_table(store_dir, built, indicator, jaar, indeling, niveau, gemeente)
+    except KbzDataError as exc:
+        st.error(f"Deze kaart kan niet worden gemaakt: {exc}")
+        st.stop()
+    for note in view.notes:
+        st.info(note)
+    if view.kind == "kaart":
+        st.caption("Klik op een gebied om het wijkprofiel te openen. Donkerder = ongunstiger; grijs = onbekend;"
+                   " zwarte rand = KBZ-gebied.")
+        columns = st.columns(len(view.panels)) if len(view.panels) > 1 else [st.container()]
+        for column, (name, figure) in zip(columns, view.panels):
+            event = column.plotly_chart(
+                figure, key=f"kaart_{name or 'stad'}", on_select="rerun", selection_mode="points",
+                config={"displaylogo": False, "scrollZoom": True},
+            )
+            points = (event or {}).get("selection", {}).get("points", []) if event else []
+            if points and points[0].get("location"):
+                st.switch_page("pages/wijkprofiel.py",
+                               query_params={"code": points[0]["location"], "indeling": str(indeling)})
+        if view.legend:
+            swatches = " ".join(
+                f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
+                f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+                f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{label}</span>'
+                for colour, label in view.legend
+            )
+            st.markdown(f"**{meta['label']} ({meta['eenheid']})**, gezamenlijke schaal voor de vier steden:<br>"
+                        f"{swatches}", unsafe_allow_html=True)
+    else:
+        st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
+    st.caption(view.source_line)
+
+    display = table_for_display(table, str(meta["eenheid"]))
+    st.subheader("Tabel")
+    st.dataframe(display, hide_index=True, width="stretch", key="kaart_tabel")
+    lines = [
+        f"{meta['label']} ({meta['eenheid']}), per {niveau}, {plaats}, {jaar}, gebiedsindeling {indeling}.",
+        view.source_line,
+        f"Definitie: {meta['definitie']}",
+        "Lege waarde = onbekend of geheim. Rang 1 = meest ongunstig onder alle gebieden van de vier steden.",
+        "Licentie: CC BY 4.0 (CBS, RIVM/GGD'en, Kadaster/PDOK). Samengesteld met het KBZ wijkdashboard.",
+    ]
+    name = f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}"
+    d1, d2 = st.columns(2)
+    d1.download_button("Download CSV", export.to_csv(display, lines), file_name=f"{name}.csv", mime="text/csv",
+                       key="kaart_csv")
+    d2.download_button(
+        "Download Excel", export.to_xlsx(display, lines), file_name=f"{name}.xlsx", key="kaart_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+with samenhang_tab:
+    st.markdown("Eén stip per gebied. Beide indicatoren komen uit **dezelfde gebiedsindeling**; cijfers van"
+                " verschillende indelingen worden nooit aan elkaar gekoppeld.")
+    divisions = sorted({i for _j, i in cached.periods(store_dir, built, "ervaren_gezondheid_goed")} | {indeling},
+                       reverse=True)
+    s_indeling = st.selectbox("Gebiedsindeling", divisions, key="samenhang_indeling",
+                              index=divisions.index(2020) if 2020 in divisions else 0)
+    pairs = cached.division_indicators(store_dir, built, s_indeling, niveau)
+    labels = {f"{i}|{j}": f"{data.meta.loc[i, 'label']} {j}" for i, j in pairs}
+    socio = [v for v in labels if data.meta.loc[v.split("|")[0], "domein"] != "gezondheid"]
+    health = [v for v in labels if data.meta.loc[v.split("|")[0], "domein"] == "gezondheid"]
+    if not socio or not health:
+        st.info(f"In indeling {s_indeling} zijn op {niveau}niveau niet zowel sociaal-economische als"
+                " gezondheidsindicatoren beschikbaar. Kies een andere indeling of een ander niveau.")
+    else:
+        c1, c2 = st.columns(2)
+        default_x = "moeite_met_rondkomen|2020" if "moeite_met_rondkomen|2020" in socio else socio[0]
+        default_y = "ervaren_gezondheid_goed|2020" if "ervaren_gezondheid_goed|2020" in health else health[0]
+        x = c1.selectbox("Sociaal-economisch (x-as)", socio, index=socio.index(default_x), format_func=labels.get,
+                         key="samenhang_x")
+        y = c2.selectbox("Gezondheid (y-as)", health, index=health.index(default_y), format_func=labels.get,
+                         key="samenhang_y")
+        (xi, xj), (yi, yj) = x.split("|"), y.split("|")
+        try:
+            figure, stats, line = cached.scatter_view(store_dir, built, xi, int(xj), yi, int(yj), s_indeling, niveau,
+                                                      gemeente)
+        except KbzDataError as exc:
+            st.error(f"Deze grafiek kan niet worden gemaakt: {exc}")
+            st.stop()
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Gebieden", f"{int(stats['n'])}")
+        m2.metric("Correlatie (Pearson r)", fmt_value(stats["pearson_r"], "score"))
+        m3.metric("Rangcorrelatie (Spearman)", fmt_value(stats["spearman_r"], "score"))
+        st.plotly_chart(figure, key="samenhang_grafiek", config={"displaylogo": False})
+        st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn modelschattingen.")
