@@ -121,6 +121,8 @@ def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
 
     g = data.gebieden
     part = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
+    if gemeente != ALLE:
+        part = part[part["gemeentecode"] == gemeente]
     if part.geometry.notna().sum() == 0:
         return {"type": "FeatureCollection", "features": []}
     return geo.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling)
