@@ -234,3 +234,9 @@ def praktijk_wijkprofiel(store_dir: str, built: str, praktijk: str) -> list[tupl
     from kbz_data.practice import analysis
 
     return analysis.wijk_profile(store_data(store_dir, built), praktijk)
+
+
+@st.cache_data(show_spinner=False)
+def headline_table(store_dir: str, built: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.explore.headline_table`."""
+    return explore.headline_table(store_data(store_dir, built))

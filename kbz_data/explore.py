@@ -172,3 +172,38 @@ def indicators_in_division(data: StoreData, indeling: int, niveau: str) -> list[
     rows = f[(f["indeling"] == indeling) & f["waarde"].notna() & f["code"].isin(codes)]
     pairs = rows[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"], ascending=[True, False])
     return [(str(i), int(j)) for i, j in pairs.itertuples(index=False)]
+
+
+#: Headline figures on the start page: (indicator, jaar, indeling).
+HEADLINES: tuple[tuple[str, int, int], ...] = (
+    ("inwoners", 2024, 2024),
+    ("ervaren_gezondheid_goed", 2020, 2020),
+    ("moeite_met_rondkomen", 2020, 2020),
+    ("hoog_risico_angst_depressie", 2020, 2020),
+    ("eenzaam", 2020, 2020),
+    ("inkomen_per_inwoner", 2024, 2024),
+)
+
+
+def headline_table(data: StoreData) -> pd.DataFrame:
+    """The gemeente's own published figure per city for the :data:`HEADLINES` (rows) and cities (columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns Indicator, Jaar, one per city (float, NaN when absent), eenheid, bron.
+    """
+    f = data.figures
+    rows = []
+    for indicator, jaar, indeling in HEADLINES:
+        if indicator not in data.meta.index:
+            continue
+        part = f[(f["indicator"] == indicator) & (f["jaar"] == jaar) & (f["indeling"] == indeling)
+                 & f["code"].isin(list(GEMEENTEN))].set_index("code")
+        row = {"Indicator": str(data.meta.loc[indicator, "label"]), "Jaar": jaar,
+               "eenheid": str(data.meta.loc[indicator, "eenheid"]),
+               "bron": ", ".join(sorted(part["bron"].dropna().unique()))}
+        for code, name in GEMEENTEN.items():
+            row[name] = float(part["waarde"].get(code, np.nan))
+        rows.append(row)
+    return pd.DataFrame(rows)

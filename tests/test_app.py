@@ -26,13 +26,17 @@ def test_start_page_shows_store_contents(mini_store: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "KBZ wijkdashboard"
-    coverage = at.dataframe[0].value
+    headline = at.dataframe[0].value.set_index("Indicator")
+    assert headline.loc["Ervaren gezondheid (zeer) goed", "Utrecht"] == "81,5 %"  # GM0344 in the mini source
+    assert headline.loc["Inwoners", "Utrecht"] == "374.238"
+    assert headline.loc["Inwoners", "Amsterdam"] == "onbekend"
+    coverage = at.dataframe[1].value
     assert set(coverage["Indeling"]) >= {2020, 2024}
     assert "Utrecht" in set(coverage["Gemeente"])
-    indicators = at.dataframe[1].value
+    indicators = at.dataframe[2].value
     assert "Ervaren gezondheid (zeer) goed" in set(indicators["Indicator"])
-    sources = at.dataframe[2].value
-    assert any("50090NED" in s for s in sources["Bronvermelding"])
+    assert [m.value for m in at.metric][:4] == ["75%", "73%", "45%", "34%"]
+    assert any("Nivel" in c.value for c in at.caption)
 
 
 def test_first_run_builds_store_with_progress(mini_sources: Path, tmp_path: Path, monkeypatch) -> None:
@@ -43,7 +47,7 @@ def test_first_run_builds_store_with_progress(mini_sources: Path, tmp_path: Path
     assert not at.exception
     assert (store_dir / "build.json").is_file()
     at.run()
-    assert at.dataframe[0].value is not None
+    assert at.dataframe[1].value is not None
 
 
 def test_first_run_without_sources_says_what_to_do(tmp_path: Path, monkeypatch) -> None:
