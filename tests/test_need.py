@@ -1,0 +1,154 @@
+"""Need index, similar areas and allocation rules on a small synthetic store (four cities, six wijken each)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kbz_data import indicators, need
+from kbz_data.errors import KbzDataError
+from kbz_data.explore import StoreData
+
+CITIES = ["0363", "0518", "0599", "0344"]
+
+
+def _store(seed: int = 1, shuffle: bool = False, drop: tuple[str, str] | None = None) -> StoreData:
+    rng = np.random.default_rng(seed)
+    codes = [f"WK{c}{i:02d}" for c in CITIES for i in range(6)]
+    gebieden = gpd.GeoDataFrame(
+        {"code": codes, "naam": [f"Wijk {c}" for c in codes], "niveau": "wijk",
+         "gemeentecode": [f"GM{c[2:6]}" for c in codes], "wijkcode": codes, "indeling": 2024, "water": False,
+         "geometriebron": None},
+        geometry=[None] * len(codes), crs="EPSG:4326",
+    )
+    rows = []
+    for i, code in enumerate(codes):
+        base = rng.normal()
+        for indicator, value in (("inkomen_per_inwoner", 30 + 5 * base), ("woz_waarde", 350 + 60 * base),
+                                 ("pct_koopwoningen", 40 + 10 * base + rng.normal()),
+                                 ("pct_0_15", 15 + rng.normal()), ("pct_65plus", 12 + rng.normal()),
+                                 ("bevolkingsdichtheid", 8000 + 500 * rng.normal()),
+                                 ("inwoners", 10000 + 1000 * i)):
+            rows.append((code, 2024, 2024, indicator, float(value), "cbs_85984NED"))
+    figures = pd.DataFrame(rows, columns=["code", "indeling", "jaar", "indicator", "waarde", "bron"])
+    if drop:
+        figures.loc[(figures["code"] == drop[0]) & (figures["indicator"] == drop[1]), "waarde"] = np.nan
+    if shuffle:
+        figures = figures.sample(frac=1, random_state=7).reset_index(drop=True)
+        gebieden = gebieden.sample(frac=1, random_state=3).reset_index(drop=True)
+    meta = indicators.meta_frame().set_index("indicator", drop=False)
+    bronnen = indicators.bronnen_frame().set_index("id", drop=False)
+    return StoreData(gebieden, figures, meta, bronnen, {"gebouwd": "test"})
+
+
+def test_standardise() -> None:
+    z = need.standardise(pd.Series([1.0, 2.0, 3.0, np.nan]))
+    assert z.mean() == pytest.approx(0.0) and z.std(ddof=0) == pytest.approx(1.0)
+    assert np.isnan(z.iloc[3])
+    assert need.standardise(pd.Series([2.0, 2.0])).tolist() == [0.0, 0.0]
+
+
+def test_index_is_weighted_mean_of_signed_z() -> None:
+    data = _store()
+    result = need.need_index(data, 2024, "wijk", {"inkomen_per_inwoner": 1.0, "woz_waarde": 3.0})
+    expected = 0.25 * result["z_inkomen_per_inwoner"] + 0.75 * result["z_woz_waarde"]
+    assert np.allclose(result["index"], expected)
+    # higher income = less need: the z column is the negated standardised income
+    income = data.figures[data.figures["indicator"] == "inkomen_per_inwoner"].set_index("code")["waarde"]
+    top = result.sort_values("rang").iloc[0]
+    assert income[top["code"]] == income.min() or top["z_woz_waarde"] > 0
+    assert result["rang"].min() == 1 and result["rang"].max() == 24
+    assert result.loc[result["rang"] <= 3, "deciel"].eq(10).all()
+    assert sorted(result["deciel"].unique()) == list(range(1, 11))
+
+
+def test_zero_weight_drops_input_and_bad_weights_fail() -> None:
+    data = _store()
+    only = need.need_index(data, 2024, "wijk", {"inkomen_per_inwoner": 1.0, "woz_waarde": 0.0})
+    assert "z_woz_waarde" not in only.columns
+    with pytest.raises(KbzDataError, match="gewichten moeten 0 of groter zijn"):
+        need.need_index(data, 2024, "wijk", {"inkomen_per_inwoner": -1.0})
+    with pytest.raises(KbzDataError, match="alle gewichten zijn 0"):
+        need.need_index(data, 2024, "wijk", {"inkomen_per_inwoner": 0.0})
+
+
+def test_missing_input_is_flagged_not_scored() -> None:
+    data = _store(drop=("WK051803", "woz_waarde"))
+    result = need.need_index(data, 2024, "wijk").set_index("code")
+    assert result.loc["WK051803", "ontbrekend"] == "woz_waarde"
+    assert np.isnan(result.loc["WK051803", "index"])
+    assert pd.isna(result.loc["WK051803", "rang"]) and pd.isna(result.loc["WK051803", "deciel"])
+    assert result["rang"].max() == 23
+
+
+def test_rank_order_invariant_to_row_order() -> None:
+    a = need.need_index(_store(), 2024, "wijk").set_index("code")
+    b = need.need_index(_store(shuffle=True), 2024, "wijk").set_index("code").loc[a.index]
+    assert a["rang"].tolist() == b["rang"].tolist()
+    assert np.allclose(a["index"], b["index"])
+
+
+def test_similar_areas_come_from_other_cities() -> None:
+    data = _store()
+    result = need.similar_areas(data, "WK036302", 2024, "wijk", n=5)
+    assert len(result) == 5
+    assert (result["gemeente"] != "Amsterdam").all()
+    assert result["afstand"].is_monotonic_increasing and (result["afstand"] > 0).all()
+    # Its own nearest neighbour at distance 0: a twin with identical inputs in another city is found first.
+    twin = data.figures.copy()
+    source = twin[twin["code"] == "WK036302"].set_index("indicator")["waarde"]
+    for indicator, value in source.items():
+        twin.loc[(twin["code"] == "WK059905") & (twin["indicator"] == indicator), "waarde"] = value
+    twinned = StoreData(data.gebieden, twin, data.meta, data.bronnen, data.build_info)
+    first = need.similar_areas(twinned, "WK036302", 2024, "wijk").iloc[0]
+    assert first["code"] == "WK059905" and first["afstand"] == pytest.approx(0.0)
+    with pytest.raises(KbzDataError, match="bestaat niet"):
+        need.similar_areas(data, "WK999999", 2024, "wijk")
+
+
+def test_split_cents_exact() -> None:
+    cents = need.split_cents(100.0, [1, 1, 1])
+    assert cents.tolist() == [3334, 3333, 3333] and cents.sum() == 10000
+    with pytest.raises(KbzDataError, match="som boven 0"):
+        need.split_cents(10.0, [0, 0])
+    with pytest.raises(KbzDataError, match="0 of groter"):
+        need.split_cents(-1.0, [1])
+
+
+def _allocation(budget: float, decile_weights: dict[int, float], kbz_weight: float = 2.0) -> pd.DataFrame:
+    data = _store()
+    index = need.need_index(data, 2024, "wijk")
+    index.loc[index["code"] == "WK059901", "kbz"] = "Crooswijk"
+    population = data.figures[data.figures["indicator"] == "inwoners"].set_index("code")["waarde"]
+    return need.allocate(index, population, budget, decile_weights, kbz_weight)
+
+
+def test_allocation_rules() -> None:
+    frame = _allocation(1_000_000.01, {d: 1.0 + d / 10 for d in range(1, 11)})
+    for rule in ("per_inwoner", "naar_behoefte", "kbz"):
+        assert round(frame[rule].sum() * 100) == 100_000_001  # to the cent
+    share = frame["inwoners"] / frame["inwoners"].sum()
+    assert np.allclose(frame["per_inwoner"], share * 1_000_000.01, atol=0.01)
+    kbz_row = frame.set_index("code").loc["WK059901"]
+    assert kbz_row["kbz"] > kbz_row["per_inwoner"]
+    flat = need.concentration(frame, "per_inwoner")
+    weighted = need.concentration(frame, "naar_behoefte")
+    assert flat["aandeel_armste_20pct"] == pytest.approx(0.2, abs=1e-6)
+    assert abs(flat["concentratie_index"]) < 1e-6
+    assert weighted["aandeel_armste_20pct"] > 0.2 and weighted["concentratie_index"] > 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1.0, 5.0), st.floats(0.0, 5.0))
+def test_raising_top_decile_weight_never_lowers_its_amount(low: float, extra: float) -> None:
+    weights = {d: 1.0 for d in range(1, 11)}
+    weights[10] = low
+    before = _allocation(500_000.0, weights)
+    weights[10] = low + extra
+    after = _allocation(500_000.0, weights)
+    top = before["deciel"] == 10
+    assert after.loc[top, "naar_behoefte"].sum() >= before.loc[top, "naar_behoefte"].sum() - 1e-9
