@@ -1,4 +1,4 @@
-"""Command line: ``python -m kbz_data build|download|validate|info``."""
+"""Command line: ``python -m kbz_data build|download|validate|info|demo``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,20 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from kbz_data.practice import demo
+    from kbz_data.practice.validate import validate_upload
+
+    paths = demo.write(args.out)
+    figures = paths[0]
+    checked = validate_upload(figures.read_bytes(), figures.name)
+    for path in paths:
+        print(f"  {path} ({path.stat().st_size} bytes)")
+    print(f"Fictieve demodata geschreven: {len(checked.figures)} cijfers van 12 praktijken, {demo.FIRST} t/m"
+          f" {demo.LAST}; het bestand doorstaat de uploadcontrole.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 data error, 2 usage error)."""
     parser = argparse.ArgumentParser(prog="python -m kbz_data", description="KBZ wijkdashboard: data")
@@ -65,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         ("download", "download de bronnen van CBS (OData) en PDOK naar de bronmap"),
         ("validate", "controleer een bestaande opslag"),
         ("info", "laat zien waaruit de opslag is gebouwd"),
+        ("demo", "maak de fictieve demodata met praktijkcijfers (data/demo/), deterministisch"),
     ):
         command = sub.add_parser(name, help=helptext)
         if name in ("build", "download"):
@@ -73,8 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         if name in ("build", "validate", "info"):
             command.add_argument("--store", type=Path, default=default_store_dir(),
                                  help="opslagmap (standaard $KBZ_STORE of data/store)")
+        if name == "demo":
+            from kbz_data.practice.demo import DEMO_DIR
+
+            command.add_argument("--out", type=Path, default=DEMO_DIR, help="uitvoermap (standaard data/demo)")
     args = parser.parse_args(argv)
-    handlers = {"build": _cmd_build, "download": _cmd_download, "validate": _cmd_validate, "info": _cmd_info}
+    handlers = {"build": _cmd_build, "download": _cmd_download, "validate": _cmd_validate, "info": _cmd_info,
+                "demo": _cmd_demo}
     try:
         return handlers[args.command](args)
     except KbzDataError as exc:

@@ -115,3 +115,24 @@ def real_sources() -> Path:
     if not path.is_dir():
         pytest.fail(f"KBZ_SOURCES={value} bestaat niet")
     return path
+
+
+# --- Practice figures (issue 4) -------------------------------------------------------------------------------
+
+@pytest.fixture
+def practice_app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store built from the mini sources, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest)."""
+    from kbz_data.build import build
+
+    store_dir = tmp_path / "store"
+    build(mini_sources, store_dir)
+    monkeypatch.setenv("KBZ_STORE", str(store_dir))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
+    return store_dir
+
+
+def snapshot_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes); empty when ``root`` does not exist."""
+    if not root.exists():
+        return {}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

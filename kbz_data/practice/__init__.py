@@ -1,0 +1,8 @@
+"""Practice figures of the KBZ practices: schema, registry, demo generator, upload validation, durable store,
+derived rates and figures.
+
+Practice figures are not public. The dashboard ships a fictitious demo set (:mod:`.demo`, written to
+``data/demo/``) and lets a practice manager upload the practice's own aggregated figures (:mod:`.validate`,
+:mod:`.upload_store`). Current figures = demo set overlaid by the accepted uploads in order; every figure carries
+its origin (``herkomst``: ``demo`` or ``upload``), so pages and exports know when to say "fictief".
+"""

@@ -1,0 +1,300 @@
+"""The durable practice store: every accepted upload is kept as a version; current figures derive from them.
+
+Layout under the store folder (``$KBZ_STORE`` or ``data/store``)::
+
+    <store>/praktijk/
+        .lock               empty file; writers hold an exclusive fcntl.flock on it
+        journal.json        the commit log: {"formaat": 1, "gebeurtenissen": [event, ...]}
+        versies/000001.csv  the validated, normalised figures of upload 1 (praktijk_code, periode, kengetal,
+                            teller, noemer; UTF-8), never rewritten once the journal names it
+
+Events in the journal, in order: ``{"type": "upload", "versie", "tijd" (UTC, ISO 8601), "bestandsnaam",
+"sha256" (of the uploaded file as received), "grootte" (bytes), "bestand" (the version file), "sha256_versie"
+(of the version file, checked on every read), "rijen", "praktijken", "periodes"}`` and ``{"type": "ongedaan",
+"versie", "tijd"}`` (an undo of that upload).
+
+Current figures = the demo set (``data/demo``, origin ``demo``) overlaid by every upload that has not been undone,
+in version order: for each (praktijk_code, periode, kengetal) the latest upload wins (origin ``upload``). "Undo the
+last upload" marks the latest not-undone upload as undone, which restores exactly the state before it.
+
+Writes (upload and undo):
+
+1. The file is validated first, outside the lock; a rejected file never reaches the store, so the store stays
+   byte-for-byte unchanged (not even the folder is created).
+2. The writer takes an exclusive ``fcntl.flock`` on ``.lock`` (blocking). Concurrent writers (threads, processes,
+   Streamlit sessions) are thus serialized: both uploads land, in the order they got the lock. The kernel drops the
+   lock when a process dies, so a killed writer never blocks the next one.
+3. Under the lock the journal is re-read (never trust a copy from before the lock), the version file is written to
+   a temporary file, fsync'ed and moved into place with ``os.replace``; then the new journal is written the same
+   way. Replacing ``journal.json`` is the commit point: a crash before it leaves the previous journal, so the last
+   good state; the orphan version file is ignored and overwritten by the next upload. Readers need no lock: they see
+   either the old or the new journal, and every file it names is complete.
+
+POSIX only (``fcntl``), like the rest of the deployment (Debian).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kbz_data.practice import demo
+from kbz_data.practice.errors import KbzPracticeStoreError
+from kbz_data.practice.schema import COLUMNS
+from kbz_data.practice.validate import ValidatedUpload, validate_upload
+
+FOLDER = "praktijk"
+JOURNAL = "journal.json"
+VERSIONS = "versies"
+LOCK = ".lock"
+KEY = ["praktijk_code", "periode", "kengetal"]
+
+#: Test hook: called with a step name ("locked", "version_written", "journal_tmp_written", "committed") during a
+#: write, all while the lock is held.
+Hook = Callable[[str], None]
+
+
+def folder(store_dir: str | Path) -> Path:
+    """``<store>/praktijk``."""
+    return Path(store_dir) / FOLDER
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, hook: Hook | None = None, step: str | None = None) -> None:
+    """Write ``data`` to ``path`` atomically: temporary file in the same folder, fsync, ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{path.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if hook and step:
+            hook(step)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def _locked(store_dir: str | Path) -> Iterator[Path]:
+    base = folder(store_dir)
+    try:
+        (base / VERSIONS).mkdir(parents=True, exist_ok=True)
+        handle = open(base / LOCK, "a+b")  # noqa: SIM115 - closed below, after unlocking
+    except OSError as exc:
+        raise KbzPracticeStoreError(f"kan de praktijkopslag {base} niet aanmaken: {exc.strerror}") from exc
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        for stale in [*base.glob(".tmp-*"), *(base / VERSIONS).glob(".tmp-*")]:
+            with contextlib.suppress(OSError):
+                stale.unlink()  # left by a writer that died; no other writer can be active now
+        yield base
+    finally:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+def _read_journal(store_dir: str | Path) -> list[dict[str, Any]]:
+    path = folder(store_dir) / JOURNAL
+    if not path.is_file():
+        return []
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        return list(content["gebeurtenissen"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise KbzPracticeStoreError(f"het journaal van de praktijkopslag {path} is onleesbaar: {exc}") from exc
+
+
+def _journal_bytes(events: list[dict[str, Any]]) -> bytes:
+    return (json.dumps({"formaat": 1, "gebeurtenissen": events}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def state_token(store_dir: str | Path) -> str:
+    """A short fingerprint of the journal ("leeg" without uploads); changes with every upload or undo.
+
+    Cached readers take it as an argument so they see a new upload at once.
+    """
+    path = folder(store_dir) / JOURNAL
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        return "leeg"
+    except OSError as exc:
+        raise KbzPracticeStoreError(f"het journaal {path} is onleesbaar: {exc.strerror}") from exc
+
+
+def _active_uploads(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    undone = {e["versie"] for e in events if e["type"] == "ongedaan"}
+    return [e for e in events if e["type"] == "upload" and e["versie"] not in undone]
+
+
+def _figures_csv(figures: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    figures[list(COLUMNS)].to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _read_version(store_dir: str | Path, event: dict[str, Any]) -> pd.DataFrame:
+    path = folder(store_dir) / event["bestand"]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KbzPracticeStoreError(f"versie {event['versie']} van de praktijkopslag ({path}) ontbreekt") from exc
+    if hashlib.sha256(data).hexdigest() != event["sha256_versie"]:
+        raise KbzPracticeStoreError(f"versie {event['versie']} ({path}) is beschadigd: de controlesom klopt niet")
+    frame = pd.read_csv(io.BytesIO(data), dtype={"praktijk_code": "str", "periode": "str", "kengetal": "str",
+                                                 "teller": "Int64", "noemer": "Int64"})
+    return frame
+
+
+def current_figures(store_dir: str | Path, demo_dir: str | Path = demo.DEMO_DIR) -> pd.DataFrame:
+    """The current figures: demo set overlaid by the active uploads in version order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        praktijk_code, periode, kengetal, teller (Int64), noemer (Int64), herkomst (``demo`` | ``upload``), versie
+        (0 for demo figures), sorted by praktijk, periode and kengetal.
+    """
+    parts = [demo.read(demo_dir).assign(herkomst="demo", versie=0)]
+    for event in _active_uploads(_read_journal(store_dir)):
+        parts.append(_read_version(store_dir, event).assign(herkomst="upload", versie=int(event["versie"])))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.drop_duplicates(KEY, keep="last")
+    return frame.sort_values(KEY).reset_index(drop=True)
+
+
+def preview(current: pd.DataFrame, upload: ValidatedUpload) -> pd.DataFrame:
+    """What confirming the upload would change, one row per uploaded figure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        praktijk_code, periode, kengetal, teller, noemer (new), huidige_teller, huidige_noemer, huidige_herkomst
+        and status: ``nieuw`` (no figure yet), ``gewijzigd`` (teller or noemer differs) or ``ongewijzigd``.
+    """
+    now = current[[*KEY, "teller", "noemer", "herkomst"]].rename(
+        columns={"teller": "huidige_teller", "noemer": "huidige_noemer", "herkomst": "huidige_herkomst"})
+    frame = upload.figures.merge(now, on=KEY, how="left")
+    exists = frame["huidige_herkomst"].notna()
+    same = (frame["teller"].astype("Int64") == frame["huidige_teller"]).fillna(False) & (
+        (frame["noemer"].isna() & frame["huidige_noemer"].isna())
+        | (frame["noemer"] == frame["huidige_noemer"]).fillna(False))
+    frame["status"] = "nieuw"
+    frame.loc[exists & ~same, "status"] = "gewijzigd"
+    frame.loc[exists & same, "status"] = "ongewijzigd"
+    return frame
+
+
+def commit(store_dir: str | Path, data: bytes, filename: str, today: date | None = None,
+           hook: Hook | None = None) -> dict[str, Any]:
+    """Validate an uploaded file and, when it passes, store it as a new version.
+
+    The bytes are validated again here (never store what was not checked), then written under the lock as
+    described in the module docstring.
+
+    Returns
+    -------
+    dict
+        The journal event of the new version.
+
+    Raises
+    ------
+    KbzUploadError
+        When the file breaks a rule (the store is not touched).
+    KbzPracticeStoreError
+        When the store cannot be written.
+    """
+    upload = validate_upload(data, filename, today=today)
+    try:
+        with _locked(store_dir) as base:
+            if hook:
+                hook("locked")
+            events = _read_journal(store_dir)
+            number = max((int(e["versie"]) for e in events), default=0) + 1
+            relative = f"{VERSIONS}/{number:06d}.csv"
+            content = _figures_csv(upload.figures)
+            atomic_write_bytes(base / relative, content)
+            if hook:
+                hook("version_written")
+            periods = sorted(upload.figures["periode"].unique())
+            event = {
+                "type": "upload", "versie": number, "tijd": _now(), "bestandsnaam": Path(filename).name,
+                "sha256": upload.sha256, "grootte": upload.size, "bestand": relative,
+                "sha256_versie": hashlib.sha256(content).hexdigest(), "rijen": len(upload.figures),
+                "praktijken": sorted(upload.figures["praktijk_code"].unique().tolist()),
+                "periodes": f"{periods[0]} t/m {periods[-1]}" if len(periods) > 1 else periods[0],
+            }
+            atomic_write_bytes(base / JOURNAL, _journal_bytes([*events, event]), hook, "journal_tmp_written")
+            if hook:
+                hook("committed")  # still under the lock
+    except OSError as exc:
+        raise KbzPracticeStoreError(f"kan de praktijkopslag in {folder(store_dir)} niet schrijven: {exc}") from exc
+    return event
+
+
+def undo_last(store_dir: str | Path) -> dict[str, Any]:
+    """Undo the latest upload that is still active; returns the undone upload's journal event.
+
+    Raises
+    ------
+    KbzPracticeStoreError
+        When there is no upload to undo, or the store cannot be written.
+    """
+    if not (folder(store_dir) / JOURNAL).is_file():
+        raise KbzPracticeStoreError("er is geen upload om ongedaan te maken")
+    try:
+        with _locked(store_dir) as base:
+            events = _read_journal(store_dir)
+            active = _active_uploads(events)
+            if not active:
+                raise KbzPracticeStoreError("er is geen upload om ongedaan te maken")
+            last = active[-1]
+            undo = {"type": "ongedaan", "versie": last["versie"], "tijd": _now()}
+            atomic_write_bytes(base / JOURNAL, _journal_bytes([*events, undo]))
+    except OSError as exc:
+        raise KbzPracticeStoreError(f"kan de praktijkopslag in {folder(store_dir)} niet schrijven: {exc}") from exc
+    return last
+
+
+def history(store_dir: str | Path) -> pd.DataFrame:
+    """Every upload, newest first: versie, tijd, bestandsnaam, sha256, rijen, praktijken, periodes, status."""
+    events = _read_journal(store_dir)
+    undone = {e["versie"]: e["tijd"] for e in events if e["type"] == "ongedaan"}
+    rows = [
+        {
+            "versie": e["versie"], "tijd": e["tijd"], "bestandsnaam": e["bestandsnaam"], "sha256": e["sha256"],
+            "rijen": e["rijen"], "praktijken": ", ".join(e["praktijken"]), "periodes": e["periodes"],
+            "status": f"ongedaan gemaakt ({undone[e['versie']][:19].replace('T', ' ')} UTC)"
+            if e["versie"] in undone else "actief",
+        }
+        for e in events if e["type"] == "upload"
+    ]
+    columns = ["versie", "tijd", "bestandsnaam", "sha256", "rijen", "praktijken", "periodes", "status"]
+    return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)

@@ -1,0 +1,186 @@
+"""Praktijk page: one KBZ practice's quarterly figures, compared with the other KBZ practices and its wijk.
+
+The choice of practice is mirrored in the URL (``?praktijk=RTD-BLOEMHOF-1``). Other practices are anonymised and
+their counts under 10 are shown as "<10" (kbz_data.practice.analysis). Demo figures carry a clear warning.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbz_data import cached
+from kbz_data.errors import KbzDataError
+from kbz_data.practice import analysis, exports, figures, registry
+from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
+
+store_dir = st.session_state["store_dir"]
+CODES = registry.codes()
+TRENDS = {
+    "Patiënten en consulten": ["ingeschreven_patienten", "consulten", "consulten_per_1000", "pct_consulten_lang"],
+    "4D, POH-GGZ en miniteam": ["pct_consulten_4d", "poh_ggz_per_1000", "gezinnen_miniteam"],
+    "Verwijzingen": ["verwijzingen_ziekenhuis_per_1000", "verwijzingen_ggz_per_1000",
+                     "verwijzingen_sociaal_domein_per_1000"],
+    "Ervaringen van patiënten en medewerkers": ["pct_patienten_begrijpt_klacht_beter",
+                                                "pct_patienten_weet_wat_te_doen",
+                                                "pct_medewerkers_meer_werkplezier", "pct_medewerkers_minder_werkdruk"],
+}
+
+st.title("Praktijk")
+
+if "praktijk_keuze" not in st.session_state:
+    wanted = st.query_params.get("praktijk")
+    if wanted is not None and wanted.upper() in CODES:
+        st.session_state["praktijk_keuze"] = wanted.upper()
+    else:
+        if wanted is not None:
+            st.warning(f"Onbekende praktijk in de link: '{wanted}'. Kies hieronder een praktijk.")
+        st.session_state["praktijk_keuze"] = CODES[0]
+
+own = st.selectbox(
+    "Mijn praktijk", CODES, key="praktijk_keuze",
+    format_func=lambda c: f"{registry.get(c).naam} · {registry.get(c).gemeente}, {registry.get(c).kbz_gebied}",
+)
+if st.query_params.get("praktijk") != own:
+    st.query_params["praktijk"] = own
+praktijk = registry.get(own)
+
+try:
+    state = cached.praktijk_state(store_dir)
+    mine = cached.praktijk_own_figures(store_dir, state, own)
+    summary = cached.praktijk_summary(store_dir, state, own)
+except KbzDataError as exc:
+    st.error(f"De praktijkcijfers zijn niet leesbaar: {exc}")
+    st.stop()
+
+origins = set(cached.praktijk_figures(store_dir, state)["herkomst"])
+all_fictief, any_upload = "demo" in origins, "upload" in origins
+own_fictief = bool((mine["Fictief"] == "ja").any())
+own_upload = bool((mine["Fictief"] == "nee").any())
+if own_fictief:
+    uploaded = int((mine["Fictief"] == "nee").sum())
+    st.warning(f"**{analysis.FICTIEF_WARNING}** "
+               + (f"{uploaded} van de {len(mine)} cijfers van deze praktijk komen uit een upload, de rest is"
+                  " fictief. " if uploaded else "")
+               + "Upload echte cijfers op de pagina 'Praktijkcijfers uploaden'.", icon="⚠️")
+elif all_fictief:
+    st.info("De cijfers van deze praktijk komen uit een upload; de vergelijking met andere praktijken bevat"
+            " fictieve demodata.")
+
+start = praktijk.kbz_start
+st.markdown(
+    f"**{praktijk.naam}**, {praktijk.gemeente} ({praktijk.kbz_gebied}). Gestart met Krachtige Basiszorg op"
+    f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own)})."
+    f" Bedient vooral {len(praktijk.gebieden[2020][0])} buurt(en) in wijk {', '.join(praktijk.gebieden[2020][1])}."
+)
+own_source = analysis.source_line(own_fictief, own_upload)
+
+METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
+for column, start_text in zip(st.columns(len(METRICS)), METRICS):
+    rows = summary[summary["Kengetal"].str.startswith(start_text)]
+    if len(rows):
+        row = rows.iloc[0]
+        column.metric(f"{row['Kengetal']}, {row['Periode']}", row["Mijn praktijk"],
+                      help=f"{analysis.MEAN_LABEL}: {row[analysis.MEAN_LABEL]}"
+                           + (" · fictieve demodata" if row["Fictief"] == "ja" else ""))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Laatste kwartaal")
+    st.dataframe(summary, hide_index=True, width="stretch", key="praktijk_samenvatting")
+    st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de KBZ-praktijken.")
+with right:
+    st.subheader("Wijkprofiel")
+    try:
+        built = cached.build_info(store_dir)["gebouwd"]
+        profile = cached.praktijk_wijkprofiel(store_dir, built, own)
+    except KbzDataError as exc:
+        st.error(f"Het wijkprofiel is niet beschikbaar: {exc}")
+        profile = []
+    if not profile:
+        st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
+    for i, (title, table, line) in enumerate(profile):
+        st.markdown(f"**{title}**")
+        st.dataframe(table, hide_index=True, width="stretch", key=f"praktijk_wijkprofiel_{i}")
+        st.caption(line)
+
+st.subheader("Ontwikkeling per kwartaal")
+show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
+for tab, measure_ids in zip(st.tabs(list(TRENDS)), TRENDS.values()):
+    with tab:
+        columns = st.columns(2)
+        for i, measure_id in enumerate(measure_ids):
+            measure = MEASURES[measure_id]
+            frame = cached.praktijk_measure(store_dir, state, own, measure_id)
+            fig = figures.trend_figure(frame, measure.label, measure.eenheid, start, show_others=show_others,
+                                       is_share=measure.noemer == "respondenten")
+            with columns[i % 2]:
+                st.plotly_chart(fig, width="stretch", key=f"praktijk_trend_{measure_id}",
+                                config={"displaylogo": False})
+                fictief = bool(frame["fictief"].any())
+                st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
+                           + (" Open rondjes op de as: aantal onder de 10, niet getoond." if show_others else ""))
+
+st.subheader("Vergelijking met de andere KBZ-praktijken")
+c1, c2 = st.columns(2)
+measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat",
+                          format_func=lambda m: f"{MEASURES[m].label} ({MEASURES[m].eenheid})")
+frame = cached.praktijk_measure(store_dir, state, own, measure_id)
+periods = sorted(set(frame["periode"]), reverse=True)
+if periods:
+    if st.session_state.get("praktijk_vergelijk_periode") not in periods:
+        st.session_state["praktijk_vergelijk_periode"] = periods[0]
+    periode = c2.selectbox("Kwartaal", periods, key="praktijk_vergelijk_periode")
+    table = analysis.comparison_table(frame, periode)
+    st.dataframe(table, hide_index=True, width="stretch", key="praktijk_vergelijking")
+    fictief = bool((table["Fictief"] == "ja").any())
+    line = analysis.source_line(fictief, any_upload)
+    if fictief:
+        st.warning("Fictieve demodata in deze tabel.", icon="⚠️")
+    st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
+    title = f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}, vergeleken met {praktijk.naam}"
+    d1, d2 = st.columns(2)
+    d1.download_button("Download vergelijking (CSV)", exports.export_csv(table, title, fictief,
+                       [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.csv",
+                       mime="text/csv", key="praktijk_download_vergelijking_csv")
+    d2.download_button("Download vergelijking (Excel)", exports.export_xlsx(table, title, fictief,
+                       [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="praktijk_download_vergelijking_xlsx")
+
+st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
+years = cached.praktijk_funnel_years(store_dir, state)
+if years:
+    f1, f2 = st.columns(2)
+    kengetal = f1.selectbox("Verwijzingen naar", list(REFERRALS), key="praktijk_funnel_kengetal",
+                            format_func=lambda k: KENGETALLEN[k].label.replace("Verwijzingen naar ", ""))
+    jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar")
+    points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
+    if len(points):
+        fig = figures.funnel_figure(points, limits, target, f"{KENGETALLEN[kengetal].label} per 1.000 patiënten,"
+                                    f" {jaar}")
+        st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
+        me = points[points["rol"] == "eigen"]
+        if len(me):
+            st.markdown(f"**{praktijk.naam}**: {me['weergave'].iloc[0]} per 1.000 patiënten per jaar"
+                        f" ({me['positie'].iloc[0]}); gemiddelde van alle KBZ-praktijken"
+                        f" {analysis.rate_text(target)}.")
+        else:
+            st.info(f"{praktijk.naam} heeft niet alle vier kwartalen van {jaar}; de praktijk staat niet in de plot.")
+        fictief = bool(points["fictief"].any())
+        st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
+                   + " Grenzen: 95% en 99,8% rond het gemiddelde (Poisson, normale benadering); alleen praktijken met"
+                   " alle vier kwartalen. " + analysis.SUPPRESSION_TEXT)
+    else:
+        st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
+
+st.subheader("Downloads")
+title = f"Praktijkcijfers {praktijk.naam} ({own})"
+lines = [own_source, "Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen."]
+g1, g2 = st.columns(2)
+g1.download_button("Mijn praktijkcijfers (CSV)", exports.export_csv(mine, title, own_fictief, lines),
+                   file_name=f"praktijkcijfers_{own}.csv", mime="text/csv", key="praktijk_download_csv")
+g2.download_button("Mijn praktijkcijfers (Excel)", exports.export_xlsx(mine, title, own_fictief, lines),
+                   file_name=f"praktijkcijfers_{own}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="praktijk_download_xlsx")
+st.caption(own_source)

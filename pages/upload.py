@@ -1,0 +1,127 @@
+"""Upload page: a practice manager downloads the template, uploads the practice's figures, sees every problem or a
+preview of what changes, confirms, and can undo the last upload (kbz_data.practice.validate / upload_store)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kbz_data import cached
+from kbz_data.errors import KbzDataError
+from kbz_data.practice import exports, registry, upload_store
+from kbz_data.practice.errors import KbzUploadError
+from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
+from kbz_data.practice.validate import RULES, validate_upload
+
+store_dir = st.session_state["store_dir"]
+CODES = registry.codes()
+
+st.title("Praktijkcijfers uploaden")
+st.markdown(
+    "Hier levert een praktijkmanager de **opgetelde** kwartaalcijfers van de praktijk aan: één regel per praktijk,"
+    " kwartaal en kengetal. Het dashboard controleert het hele bestand, laat zien wat er verandert en slaat pas op"
+    " na uw bevestiging. Elke upload blijft bewaard als versie en kan ongedaan worden gemaakt."
+)
+st.info("Zonder uploads toont het dashboard **fictieve demodata**. Geüploade cijfers vervangen de demodata voor"
+        " dezelfde praktijk, hetzelfde kwartaal en kengetal.", icon="ℹ️")
+
+if "upload_melding" in st.session_state:
+    kind, text = st.session_state.pop("upload_melding")
+    (st.success if kind == "ok" else st.warning)(text)
+
+with st.expander("Regels voor het bestand en de kengetallen"):
+    st.markdown("\n".join(f"{i}. {rule}" for i, rule in enumerate(RULES, start=1)))
+    st.dataframe(
+        [{"kengetal": k.id, "soort": k.soort, "omschrijving": k.definitie} for k in KENGETALLEN.values()],
+        hide_index=True, width="stretch", key="upload_kengetallen",
+    )
+
+st.subheader("1. Sjabloon downloaden")
+this_year, this_quarter = quarter_of(date.today())
+recent = period_range("2018Q1", period_label(this_year, this_quarter))[::-1][:12]
+s1, s2 = st.columns(2)
+template_code = s1.selectbox("Praktijk", CODES, key="upload_sjabloon_praktijk",
+                             format_func=lambda c: f"{c} · {registry.get(c).naam}")
+template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
+t1, t2 = st.columns(2)
+t1.download_button("Sjabloon (CSV)", exports.template_csv(template_code, template_period),
+                   file_name=f"sjabloon_{template_code}_{template_period}.csv", mime="text/csv",
+                   key="upload_sjabloon_csv")
+t2.download_button("Sjabloon (Excel)", exports.template_xlsx(template_code, template_period),
+                   file_name=f"sjabloon_{template_code}_{template_period}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="upload_sjabloon_xlsx")
+
+st.subheader("2. Bestand uploaden")
+round_ = st.session_state.setdefault("upload_ronde", 0)
+uploaded = st.file_uploader("CSV- of Excel-bestand (maximaal 5 MB)", type=["csv", "xlsx", "txt"],
+                            key=f"upload_bestand_{round_}")
+if uploaded is not None:
+    data = uploaded.getvalue()
+    try:
+        checked = validate_upload(data, uploaded.name)
+        state = cached.praktijk_state(store_dir)
+        change = upload_store.preview(cached.praktijk_figures(store_dir, state), checked)
+    except KbzUploadError as exc:
+        if exc.patient_level:
+            head = (f"**{uploaded.name} is geweigerd: het lijkt gegevens over individuele patiënten te bevatten.**"
+                    " Upload alleen opgetelde cijfers per praktijk, kwartaal en kengetal. Er is niets opgeslagen.")
+        else:
+            head = (f"**{uploaded.name} is niet opgeslagen: {len(exc.problems)} probleem/problemen.** Verbeter het"
+                    " bestand en upload het opnieuw; er is niets veranderd.")
+        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
+    except KbzDataError as exc:
+        st.error(f"De praktijkopslag is niet leesbaar: {exc}")
+    else:
+        for notice in checked.notices:
+            st.caption(f"Let op: {notice}.")
+        counts = change["status"].value_counts()
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Nieuw", int(counts.get("nieuw", 0)))
+        m2.metric("Gewijzigd", int(counts.get("gewijzigd", 0)))
+        m3.metric("Ongewijzigd", int(counts.get("ongewijzigd", 0)))
+        order = {"gewijzigd": 0, "nieuw": 1, "ongewijzigd": 2}
+        shown = change.assign(_o=change["status"].map(order)).sort_values(["_o", "praktijk_code", "periode"])
+        st.dataframe(
+            shown[["status", "praktijk_code", "periode", "kengetal", "teller", "noemer", "huidige_teller",
+                   "huidige_noemer", "huidige_herkomst"]].rename(columns={
+                "huidige_teller": "huidige teller", "huidige_noemer": "huidige noemer",
+                "huidige_herkomst": "huidige herkomst"}),
+            hide_index=True, width="stretch", key="upload_voorbeeld",
+        )
+        st.markdown(f"**{uploaded.name}** is goedgekeurd: {len(change)} cijfers. Nog niets is opgeslagen.")
+        if st.button("Bevestigen en opslaan", type="primary", key="upload_bevestig"):
+            try:
+                event = upload_store.commit(store_dir, data, uploaded.name)
+            except KbzDataError as exc:
+                st.error(f"Opslaan is mislukt; er is niets veranderd. {exc}")
+            else:
+                st.session_state["upload_melding"] = (
+                    "ok", f"Opgeslagen als versie {event['versie']}: {event['rijen']} cijfers uit"
+                          f" {event['bestandsnaam']} ({event['periodes']}).")
+                st.session_state["upload_ronde"] = round_ + 1
+                st.rerun()
+
+st.subheader("3. Eerdere uploads")
+try:
+    history = upload_store.history(store_dir)
+except KbzDataError as exc:
+    st.error(f"De praktijkopslag is niet leesbaar: {exc}")
+    st.stop()
+if history.empty:
+    st.caption("Nog geen uploads: het dashboard toont alleen de fictieve demodata.")
+else:
+    st.dataframe(history.assign(sha256=history["sha256"].str[:16]), hide_index=True, width="stretch",
+                 key="upload_historie")
+    if (history["status"] == "actief").any():
+        if st.button("Laatste upload ongedaan maken", key="upload_ongedaan"):
+            try:
+                undone = upload_store.undo_last(store_dir)
+            except KbzDataError as exc:
+                st.error(f"Ongedaan maken is mislukt: {exc}")
+            else:
+                st.session_state["upload_melding"] = (
+                    "let op", f"Versie {undone['versie']} ({undone['bestandsnaam']}) is ongedaan gemaakt; de cijfers"
+                              " van daarvóór gelden weer.")
+                st.rerun()

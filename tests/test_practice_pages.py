@@ -1,0 +1,136 @@
+"""AppTest of the upload flow (good file, bad file, confirm, undo) and the Praktijk page, from the entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, snapshot_tree
+
+APP = str(REPO / "app.py")
+GOOD = ("praktijk_code;periode;kengetal;teller;noemer\n"
+        "RTD-BLOEMHOF-1;2024Q4;consulten;4.321;\n"
+        "RTD-BLOEMHOF-1;2024Q4;patienten_weet_wat_te_doen;33;44\n").encode("utf-8")
+BAD = ("praktijk_code;periode;kengetal;teller;noemer\n"
+       "RTD-BLOEMHOF-1;2024Q4;consulten;-5;\n"
+       "RTD-BLOEMHOF-1;2024Q4;consulten;12;\n").encode("utf-8")
+
+
+def frame_with(at: AppTest, column: str):
+    """The first dataframe on the page with this column (AppTest does not expose dataframe keys)."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"geen tabel met kolom {column!r}")
+
+
+def summary_row(at: AppTest, label_start: str) -> dict:
+    table = frame_with(at, "Mijn praktijk")
+    row = table[table["Kengetal"].str.startswith(label_start)]
+    assert len(row) == 1
+    return row.iloc[0].to_dict()
+
+
+def open_upload(at: AppTest) -> AppTest:
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = open_upload(at)
+    assert at.title[0].value == "Praktijkcijfers uploaden"
+    assert at.get("download_button")  # templates
+    before = snapshot_tree(practice_app_store)
+
+    at.file_uploader(key="upload_bestand_0").upload("fout.csv", BAD, "text/csv")
+    at.run()
+    assert not at.exception
+    error = at.error[0].value
+    assert "fout.csv is niet opgeslagen: 2 probleem/problemen" in error
+    assert "rij 2, kolom teller: '-5' is negatief; alleen hele getallen van 0 of meer zijn toegestaan" in error
+    assert ("rij 3: dubbele regel: praktijk RTD-BLOEMHOF-1, periode 2024Q4, kengetal consulten staat ook in rij 2"
+            in error)
+    assert "upload_bevestig" not in [b.key for b in at.button]
+    assert snapshot_tree(practice_app_store) == before
+
+    at.file_uploader(key="upload_bestand_0").set_value(("cijfers.csv", GOOD, "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Nieuw": "0", "Gewijzigd": "2", "Ongewijzigd": "0"}
+    preview = frame_with(at, "huidige teller")
+    assert set(preview["status"]) == {"gewijzigd"} and 4321 in preview["teller"].tolist()
+    assert snapshot_tree(practice_app_store) == before  # nothing stored before confirming
+
+    at.button(key="upload_bevestig").click().run()
+    assert not at.exception
+    assert any("Opgeslagen als versie 1" in s.value for s in at.success)
+    history = frame_with(at, "bestandsnaam")
+    assert history["bestandsnaam"].tolist() == ["cijfers.csv"] and history["status"].tolist() == ["actief"]
+
+    at.switch_page("pages/praktijk.py").run()
+    assert not at.exception
+    at.selectbox(key="praktijk_keuze").set_value("RTD-BLOEMHOF-1").run()
+    row = summary_row(at, "Consulten (")
+    assert (row["Periode"], row["Mijn praktijk"], row["Fictief"]) == ("2024Q4", "4.321", "nee")
+    assert summary_row(at, "Patiënten die weten")["Respondenten"] == "44"
+
+    at = open_upload(at)
+    at.button(key="upload_ongedaan").click().run()
+    assert not at.exception
+    assert any("Versie 1 (cijfers.csv) is ongedaan gemaakt" in w.value for w in at.warning)
+    at.switch_page("pages/praktijk.py").run()
+    row = summary_row(at, "Consulten (")
+    assert row["Mijn praktijk"] != "4.321" and row["Fictief"] == "ja"
+
+
+def test_patient_level_upload_is_refused_with_reason(practice_app_store: Path) -> None:
+    at = open_upload(AppTest.from_file(APP, default_timeout=120).run())
+    data = b"bsn;praktijk_code;periode;kengetal;teller;noemer\n111222333;RTD-BLOEMHOF-1;2024Q1;consulten;1;\n"
+    at.file_uploader(key="upload_bestand_0").upload("patienten.csv", data, "text/csv")
+    at.run()
+    error = at.error[0].value
+    assert "patienten.csv is geweigerd: het lijkt gegevens over individuele patiënten te bevatten" in error
+    assert "kolom bsn: deze kolomnaam wijst op gegevens over individuele patiënten" in error
+    assert "111222333" not in error
+    assert not (practice_app_store / "praktijk").exists()
+
+
+def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["praktijk"] = "UTR-ONDIEP-1"
+    at.run()
+    at.switch_page("pages/praktijk.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Praktijk"
+    assert at.selectbox(key="praktijk_keuze").value == "UTR-ONDIEP-1"
+    assert any("Fictieve demodata" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) >= 10
+    captions = " ".join(c.value for c in at.caption)
+    assert "FICTIEVE demodata" in captions and "Onderdrukking" in captions
+    table = frame_with(at, "Waarde")
+    assert "Praktijk A" in set(table["Praktijk"]) and set(table["Fictief"]) == {"ja"}
+    assert not any("Ondiep" in p for p in table["Praktijk"] if p.startswith("Praktijk "))
+
+    at.selectbox(key="praktijk_keuze").set_value("AMS-BANNE-1").run()
+    assert not at.exception
+    assert at.query_params["praktijk"] == ["AMS-BANNE-1"] or at.query_params["praktijk"] == "AMS-BANNE-1"
+    at.selectbox(key="praktijk_vergelijk_maat").set_value("gezinnen_miniteam").run()
+    table = frame_with(at, "Waarde")
+    assert not at.exception
+    assert table["Waarde"].str.len().gt(0).all()
+    at.selectbox(key="praktijk_funnel_kengetal").set_value("verwijzingen_sociaal_domein").run()
+    assert not at.exception
+    assert any("per 1.000 patiënten per jaar" in m.value for m in at.markdown)
+
+
+def test_praktijk_page_rejects_unknown_practice_in_url(practice_app_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["praktijk"] = "XXX-NIETS-1"
+    at.run()
+    at.switch_page("pages/praktijk.py").run()
+    assert not at.exception
+    assert any("Onbekende praktijk in de link: 'XXX-NIETS-1'" in w.value for w in at.warning)

@@ -1,0 +1,51 @@
+"""The demo practice registry: codes, fictitious names, areas from the KBZ table, locations inside their buurt."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from shapely.geometry import Point
+
+from kbz_data import kbz
+from kbz_data.practice import registry
+
+EXPECTED_AREAS = {"Amsterdam Zuidoost": 3, "Banne Buiksloot": 1, "Spoorwijk": 1, "Laakkwartier": 1,
+                  "Beverwaard": 1, "Crooswijk": 1, "Nieuwe Westen": 1, "Bloemhof": 1, "Kanaleneiland": 1, "Ondiep": 1}
+
+
+def test_twelve_fictitious_practices_at_the_kbz_locations() -> None:
+    practices = list(registry.PRAKTIJKEN.values())
+    assert len(practices) == 12
+    assert all(re.fullmatch(r"(AMS|DHG|RTD|UTR)-[A-Z]+-\d", p.code) for p in practices)
+    assert all(p.naam.endswith("(fictief)") for p in practices)
+    per_area: dict[str, int] = {}
+    for p in practices:
+        per_area[p.kbz_gebied] = per_area.get(p.kbz_gebied, 0) + 1
+    assert per_area == EXPECTED_AREAS
+    assert {p.gemeente for p in practices if p.gemeentecode == "GM0363"} == {"Amsterdam"}
+
+
+def test_areas_come_from_the_kbz_table() -> None:
+    table = kbz.gebieden()
+    for p in registry.PRAKTIJKEN.values():
+        for indeling, (buurten, wijken) in p.gebieden.items():
+            rows = table[(table["indeling"] == indeling) & (table["kbz_gebied"].str.contains(p.kbz_gebied))]
+            assert set(buurten) <= set(rows.loc[rows["niveau"] == "buurt", "code"]), (p.code, indeling)
+            assert set(wijken) <= set(rows.loc[rows["niveau"] == "wijk", "code"]), (p.code, indeling)
+        assert p.hoofdbuurt in p.gebieden[2020][0]
+    frame = registry.gebieden_frame()
+    assert set(frame["indeling"]) == {2020, 2024} and frame["praktijk_code"].nunique() == 12
+
+
+def test_locations_lie_inside_their_main_buurt(real_sources: Path) -> None:
+    from kbz_data import store
+    from kbz_data.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build(real_sources, tmp)
+        g = store.read_gebieden(tmp)
+    buurten = g[(g["indeling"] == 2020) & (g["niveau"] == "buurt")].set_index("code")
+    for p in registry.PRAKTIJKEN.values():
+        assert buurten.loc[p.hoofdbuurt, "geometry"].contains(Point(p.lon, p.lat)), p.code
