@@ -33,7 +33,7 @@ def summary_row(at: AppTest, label_start: str) -> dict:
 
 
 def open_upload(at: AppTest) -> AppTest:
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -71,7 +71,7 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     history = frame_with(at, "bestandsnaam")
     assert history["bestandsnaam"].tolist() == ["cijfers.csv"] and history["status"].tolist() == ["actief"]
 
-    at.switch_page("pages/praktijk.py").run()
+    at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception
     at.selectbox(key="praktijk_keuze").set_value("RTD-BLOEMHOF-1").run()
     row = summary_row(at, "Consulten (")
@@ -82,7 +82,7 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     at.button(key="upload_ongedaan").click().run()
     assert not at.exception
     assert any("Versie 1 (cijfers.csv) is ongedaan gemaakt" in w.value for w in at.warning)
-    at.switch_page("pages/praktijk.py").run()
+    at.switch_page("app_pages/praktijk.py").run()
     row = summary_row(at, "Consulten (")
     assert row["Mijn praktijk"] != "4.321" and row["Fictief"] == "ja"
 
@@ -103,7 +103,7 @@ def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path) -> 
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["praktijk"] = "UTR-ONDIEP-1"
     at.run()
-    at.switch_page("pages/praktijk.py").run()
+    at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Praktijk"
     assert at.selectbox(key="praktijk_keuze").value == "UTR-ONDIEP-1"
@@ -131,6 +131,6 @@ def test_praktijk_page_rejects_unknown_practice_in_url(practice_app_store: Path)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["praktijk"] = "XXX-NIETS-1"
     at.run()
-    at.switch_page("pages/praktijk.py").run()
+    at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception
     assert any("Onbekende praktijk in de link: 'XXX-NIETS-1'" in w.value for w in at.warning)

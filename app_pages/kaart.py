@@ -52,7 +52,7 @@ with kaart_tab:
             )
             points = (event or {}).get("selection", {}).get("points", []) if event else []
             if points and points[0].get("location"):
-                st.switch_page("pages/wijkprofiel.py",
+                st.switch_page("app_pages/wijkprofiel.py",
                                query_params={"code": points[0]["location"], "indeling": str(indeling)})
         if view.legend:
             swatches = " ".join(

@@ -1,0 +1,63 @@
+"""Bronnen en methode: every source, file and indicator behind the dashboard, and the caveats of the data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbz_data import cached
+from kbz_data.errors import KbzDataError
+
+store_dir = st.session_state["store_dir"]
+
+st.title("Bronnen en methode")
+st.markdown(
+    "Waar de cijfers vandaan komen, hoe ze zijn verwerkt en waar je op moet letten. Alle cijfers komen uit open"
+    " data van CBS, RIVM/GGD'en, Kadaster/PDOK en de Gemeente Amsterdam; vermeld bij hergebruik de bron zoals in de"
+    " kolom *Bronvermelding*."
+)
+
+try:
+    built = cached.build_info(store_dir)["gebouwd"]
+    tables = cached.methods_tables(store_dir, built)
+except KbzDataError as exc:
+    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.stop()
+
+opslag = tables["opslag"]
+seconds = opslag["seconden"]
+st.caption(
+    f"Opslag gebouwd op {opslag['gebouwd']} uit {opslag['bestanden']} bronbestanden in `{opslag['bronmap']}`"
+    + (f" ({seconds} s)." if seconds is not None else ".")
+)
+
+st.subheader("Bronnen")
+st.markdown(
+    "Per bron: tabel, jaren en gebiedsindeling(en) waarvoor de opslag cijfers of kaartvormen heeft, uitgever,"
+    " licentie en de bronvermelding die bij elke grafiek staat."
+)
+st.dataframe(tables["bronnen"], hide_index=True, width="stretch", key="bronnen_bronnen")
+
+st.subheader("Kanttekeningen")
+st.markdown("\n".join(f"- **{title}.** {text}" for title, text in tables["kanttekeningen"]))
+
+st.subheader("Indicatoren")
+st.markdown(
+    "Definitie, eenheid en richting van elke indicator. *Hoger is beter* en *hoger is slechter* bepalen de kleuren"
+    " op de kaart en in het wijkprofiel; neutrale indicatoren krijgen geen oordeel."
+)
+st.dataframe(tables["indicatoren"], hide_index=True, width="stretch", key="bronnen_indicatoren")
+
+st.subheader("Bronbestanden en controlegetallen")
+st.markdown("De bestanden waaruit de opslag is gebouwd, met hun grootte en SHA-256-controlegetal (uit `build.json`).")
+st.dataframe(tables["bestanden"], hide_index=True, width="stretch", key="bronnen_bestanden")
+
+st.subheader("Overgeslagen bij het bouwen")
+if tables["overgeslagen"].empty:
+    st.markdown("De build heeft geen bestanden overgeslagen.")
+else:
+    st.markdown("Bestanden in de bronmap die de build bewust niet heeft gebruikt, en waarom.")
+    st.dataframe(tables["overgeslagen"], hide_index=True, width="stretch", key="bronnen_overgeslagen")
+
+with st.expander("Meldingen van de build en gebruikte pakketversies"):
+    st.markdown("\n".join(f"- {line}" for line in opslag["opmerkingen"]) or "Geen meldingen.")
+    st.markdown(", ".join(f"{name} {version}" for name, version in opslag["versies"].items()) or "Onbekend.")

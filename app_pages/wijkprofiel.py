@@ -1,0 +1,216 @@
+"""Wijkprofiel: one area against its city and the four-city spread for every indicator (spine chart), health
+trends 2012-2016-2020 and the KBZ neighbourhoods and practices in or near it. Reachable as ?code=WK034403."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbz_data import cached, export, profile, profile_figures
+from kbz_data.errors import KbzDataError
+
+store_dir = st.session_state["store_dir"]
+gemeente = st.session_state.get("gemeente", "G4")
+niveau = st.session_state.get("niveau", "wijk")
+params = st.query_params
+state = st.session_state
+
+st.title("Wijkprofiel")
+st.markdown(
+    "Eén wijk of buurt naast haar eigen stad en naast de spreiding over alle wijken of buurten van de vier grote"
+    " steden, voor elke indicator tegelijk. Kies een gebied in de zoekbox (de lijst volgt de gemeente en het niveau"
+    " in de zijbalk) of open een link zoals `?code=WK034403`."
+)
+
+try:
+    built = cached.build_info(store_dir)["gebouwd"]
+    choices = cached.area_choices(store_dir, built, gemeente, niveau)
+    # A code in the URL (a shared link) selects the area once; afterwards the search box drives the URL.
+    url_code = params.get("code")
+    if url_code is not None and url_code != state.get("_profiel_url_code"):
+        state["_profiel_url_code"] = url_code
+        wanted = profile.normalise_code(url_code)
+        try:
+            cached.area_divisions(store_dir, built, wanted)
+        except KbzDataError:  # unknown code in the link: say so below and let the user pick one
+            state["profiel_code"] = None
+            state["_profiel_onbekend"] = url_code
+        else:
+            state["profiel_code"] = wanted
+            state["_profiel_indeling_url"] = params.get("indeling")
+            state.pop("_profiel_onbekend", None)
+    options = choices["code"].tolist()
+    if "profiel_code" not in state:  # first visit, or back from another page (widget state is then gone)
+        kbz_first = choices.loc[choices["kbz"] != "", "code"].tolist()
+        state["profiel_code"] = state.get("_profiel_keep") or (kbz_first or options or [None])[0]
+    current = state["profiel_code"]
+    outside = current is not None and current not in options
+    if outside:
+        options = [current, *options]
+        outside_label = (
+            f"{cached.area_info(store_dir, built, current, cached.default_division(store_dir, built, current))['naam']}"
+            f" · {current} (buiten het filter in de zijbalk)"
+        )
+    labels = dict(zip(choices["code"], choices["keuze"]))
+    if outside:
+        labels[current] = outside_label
+except KbzDataError as exc:
+    st.error(f"De gebieden konden niet worden gelezen: {exc}")
+    st.stop()
+
+if current is None and "_profiel_onbekend" in state:
+    st.error(
+        f"Gebiedscode **{state['_profiel_onbekend']}** uit de link is onbekend: die staat niet in de gegevensopslag"
+        " (alleen wijken en buurten van Amsterdam, Den Haag, Rotterdam en Utrecht). Kies een gebied in de zoekbox"
+        " hieronder (kies eerst gemeente en niveau in de zijbalk), of gebruik een CBS-code zoals"
+        " `?code=WK034403` (wijk) of `?code=BU03440311` (buurt)."
+    )
+
+left, right = st.columns([3, 2])
+left.selectbox(
+    "Zoek een gebied (naam of code)", options, key="profiel_code", format_func=lambda c: labels.get(c, c),
+    placeholder="Kies een wijk of buurt",
+    help="Typ een deel van de naam of de CBS-code. De lijst bevat de gebieden van de gemeente en het niveau die in"
+         " de zijbalk gekozen zijn, in alle gebiedsindelingen.",
+)
+code = state["profiel_code"]
+if code is None:
+    st.info("Kies een gebied in de zoekbox om het profiel te zien.")
+    st.stop()
+state.pop("_profiel_onbekend", None)
+
+try:
+    divisions = cached.area_divisions(store_dir, built, code)
+    default = cached.default_division(store_dir, built, code)
+    wanted_division = state.pop("_profiel_indeling_url", None)
+    if wanted_division is not None:
+        if wanted_division.isdigit() and int(wanted_division) in divisions:
+            state["profiel_indeling"] = int(wanted_division)
+        else:
+            st.warning(
+                f"Gebiedsindeling {wanted_division} uit de link bestaat niet voor {code}; getoond wordt indeling"
+                f" {default} (beschikbaar: {', '.join(str(d) for d in divisions)})."
+            )
+            state["profiel_indeling"] = default
+    if "profiel_indeling" not in state and state.get("_profiel_indeling_keep") in divisions:
+        state["profiel_indeling"] = state["_profiel_indeling_keep"]
+    if state.get("profiel_indeling") not in divisions:
+        state["profiel_indeling"] = default
+    if len(divisions) > 1:
+        right.radio(
+            "Gebiedsindeling", divisions, key="profiel_indeling", horizontal=True,
+            format_func=lambda y: f"indeling {y}",
+            help="Cijfers horen bij de CBS-gebiedsindeling van een jaar: Gezondheidsmonitor en SES-WOA bij 2020,"
+                 " Kerncijfers 2024 bij 2024, het Utrechtse kwb-2023-bestand bij 2023. Een profiel mengt nooit"
+                 " indelingen.",
+        )
+    else:
+        right.caption(f"Dit gebied bestaat alleen in gebiedsindeling {divisions[0]}.")
+    indeling = int(state["profiel_indeling"])
+    state["_profiel_keep"], state["_profiel_indeling_keep"] = code, indeling
+    state["_profiel_url_code"] = code
+    if params.get("code") != code:
+        params["code"] = code
+    if params.get("indeling") != str(indeling):
+        params["indeling"] = str(indeling)
+
+    info = cached.area_info(store_dir, built, code, indeling)
+    table = cached.profile_table(store_dir, built, code, indeling)
+    sources = cached.profile_sources(store_dir, built, code, indeling)
+    context = cached.kbz_context(store_dir, built, code, indeling)
+except KbzDataError as exc:
+    st.error(f"Het profiel van {code} kon niet worden gemaakt: {exc}")
+    st.stop()
+
+st.subheader(f"{info['naam']} ({code})")
+kbz_names = ", ".join(dict.fromkeys(context["kbz"]["kbz_gebied"]))
+st.markdown(
+    f"{info['niveau'].capitalize()} in **{info['gemeente']}** · gebiedsindeling **{indeling}**"
+    + (f" · KBZ-gebied: **{kbz_names}**" if kbz_names else "")
+)
+if info["water"]:
+    st.warning(
+        "Dit gebied is geen woongebied (water, haven of bedrijventerrein met weinig of geen inwoners):"
+        " percentages en gemiddelden hebben hier geen betekenis en worden niet getoond. De balken laten alleen de"
+        " spreiding over de woongebieden zien; aantallen (inwoners, huishoudens) staan er wel bij."
+    )
+
+if table.empty:
+    st.info(f"Voor {info['naam']} zijn in gebiedsindeling {indeling} geen cijfers in de opslag.")
+else:
+    unknown = int(table["waarde"].isna().sum())
+    figure = profile_figures.spine_chart(
+        table, area_name=info["naam"], city_name=info["gemeente"], niveau=info["niveau"], indeling=indeling,
+        sources=sources,
+    )
+    st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
+    notes = [*sources]
+    if "gezondheid" in set(table["domein"]):
+        notes.append(profile_figures.MODEL_NOTE)
+    st.caption(
+        " ".join(notes)
+        + " Elke rij is geschaald op de spreiding over alle gebieden van hetzelfde niveau en dezelfde indeling in de"
+        " vier steden (lichte balk: minimum tot maximum, donkere band: middelste helft, witte streep: mediaan); waar"
+        " hoger slechter is, is de rij gespiegeld, zodat links altijd ongunstiger is. Zwarte ruit: het eigen cijfer"
+        " van de gemeente. Rode stip: slechter dan de stad, blauwe stip: beter."
+        + (f" {unknown} indicator(en) zijn voor dit gebied onbekend (geheim, te weinig waarnemingen of niet"
+           " gepubliceerd)." if unknown and not info["water"] else "")
+    )
+    display = profile.display_table(table, info["gemeente"])
+    with st.expander("Tabel met alle waarden en eenheden", expanded=False):
+        st.dataframe(display, hide_index=True, width="stretch", key="profiel_tabel")
+        lines = [f"Wijkprofiel {info['naam']} ({code}), {info['gemeente']}, gebiedsindeling {indeling}", *notes]
+        st.download_button(
+            "Download CSV", export.to_csv(display, lines), file_name=f"wijkprofiel_{code}_{indeling}.csv",
+            mime="text/csv", key="profiel_csv",
+        )
+
+st.subheader("Gezondheid 2012 – 2016 – 2020")
+try:
+    trend = cached.trend_table(store_dir, built, code)
+    trend_sources = cached.profile_sources(store_dir, built, code, indeling, trend=True)
+except KbzDataError as exc:
+    st.error(f"De trendcijfers van {code} konden niet worden gelezen: {exc}")
+    trend = None
+if trend is not None:
+    if profile.TREND_INDELING not in divisions:
+        recoded = (
+            " Amsterdam heeft zijn wijken en buurten in 2022 opnieuw ingedeeld: kies de wijk of buurt van indeling"
+            f" {profile.TREND_INDELING} in de zoekbox om de trend te zien." if info["gemeentecode"] == "GM0363" else ""
+        )
+        st.info(
+            f"Code {code} bestaat niet in gebiedsindeling {profile.TREND_INDELING}, en de Gezondheidsmonitor 2012,"
+            f" 2016 en 2020 is op die indeling gepubliceerd.{recoded}"
+        )
+    elif trend.empty:
+        st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar (indeling {profile.TREND_INDELING}).")
+    else:
+        st.plotly_chart(
+            profile_figures.trend_chart(
+                trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
+                sources=trend_sources,
+            ),
+            key="profiel_trend", config={"displaylogo": False},
+        )
+        st.caption(" ".join(trend_sources) + " " + profile_figures.MODEL_NOTE
+                   + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de trend.")
+
+st.subheader("KBZ-gebieden en -praktijken in of bij dit gebied")
+membership = context["kbz"]
+if membership.empty:
+    st.markdown(f"{info['naam']} hoort niet bij een KBZ-gebied (indeling {indeling}).")
+else:
+    st.markdown("\n".join(f"- **{r.kbz_gebied}**: {info['naam']} {r.relatie}" for r in membership.itertuples()))
+practices = context["praktijken"]
+if practices.empty:
+    st.markdown("Geen KBZ-praktijk in het praktijkregister bedient dit gebied of de wijk waarin het ligt.")
+else:
+    st.dataframe(
+        practices.rename(columns={"praktijk_code": "Praktijk", "naam": "Naam", "kbz_gebied": "KBZ-gebied",
+                                  "kbz_start": "Start KBZ", "relatie": "Relatie", "fictief": "Fictief"}),
+        hide_index=True, width="stretch", key="profiel_praktijken",
+    )
+    if bool(practices["fictief"].any()):
+        st.caption(
+            "Let op: deze praktijken en hun namen zijn fictief (demoset van het dashboard); praktijkcijfers zijn niet"
+            " openbaar."
+        )

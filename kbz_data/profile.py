@@ -1,0 +1,564 @@
+"""Pure data functions for the area profile (Wijkprofiel) and the sources-and-method page (no Streamlit).
+
+An area profile compares one area with its own gemeente and with the spread over all areas of the same level
+(``niveau``) and division (``indeling``) in the four cities, for every indicator the division has figures for.
+Figures are only ever joined on ``code`` AND ``indeling``: a profile belongs to one division and never mixes
+divisions (Amsterdam's wijk WK036393 of division 2020 and WK0363TA of division 2024 are different areas).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kbz_data import kbz
+from kbz_data.config import GEMEENTEN
+from kbz_data.errors import KbzDataError
+from kbz_data.explore import ALLE, DIRECTION_TEXT, StoreData
+
+#: Domain order of the profile (rows are grouped by domain in this order).
+DOMEIN_ORDER: tuple[str, ...] = ("sociaal-economisch", "gezondheid", "zorg", "bevolking")
+#: The division of the health monitor (50090NED) and so of the health trends 2012-2016-2020.
+TREND_INDELING = 2020
+#: The source of the health trends: the Gezondheidsmonitor per wijk en buurt.
+TREND_BRON = "rivm_50090NED"
+#: Units whose value depends on the size of the area: an area is not compared with its city's total.
+SIZE_UNITS: frozenset[str] = frozenset({"aantal"})
+
+#: Outcomes of :func:`compare_to_city`.
+BETER = "beter dan de stad"
+SLECHTER = "slechter dan de stad"
+GELIJK = "gelijk aan de stad"
+HOGER = "hoger dan de stad (neutraal)"
+LAGER = "lager dan de stad (neutraal)"
+GEEN_STADSCIJFER = "geen stadscijfer"
+NIET_VERGELIJKBAAR = "niet vergelijkbaar (aantal)"
+ONBEKEND = "onbekend"
+WATER = "geen woongebied (geen cijfer)"
+
+PROFILE_COLUMNS: tuple[str, ...] = (
+    "indicator", "label", "domein", "eenheid", "richting", "waarde", "stadswaarde", "min", "p25", "median", "p75",
+    "max", "n", "steden", "bron", "jaar", "vergelijking",
+)
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed or linked (spaces, lower case) in the store's form: stripped, upper case."""
+    return str(code).strip().upper()
+
+
+def _areas(data: StoreData) -> pd.DataFrame:
+    return pd.DataFrame(data.gebieden.drop(columns="geometry"))
+
+
+def area_divisions(data: StoreData, code: str) -> list[int]:
+    """The divisions (``indeling`` years) in which an area code exists, oldest first.
+
+    Raises
+    ------
+    KbzDataError
+        When the code is in no division of the store.
+    """
+    code = normalise_code(code)
+    g = data.gebieden
+    years = sorted(int(v) for v in g.loc[g["code"] == code, "indeling"].unique())
+    if not years:
+        raise KbzDataError(
+            f"onbekende gebiedscode {code!r}: die staat in geen enkele gebiedsindeling van de opslag. Gebruik een"
+            " CBS-code zoals WK034403 (wijk) of BU03440311 (buurt) van Amsterdam, Den Haag, Rotterdam of Utrecht,"
+            " of kies een gebied in de zoekbox."
+        )
+    return years
+
+
+def default_division(data: StoreData, code: str) -> int:
+    """The division with the most known figures for this code (ties: the newest)."""
+    years = area_divisions(data, code)
+    f = data.figures
+    known = f[(f["code"] == normalise_code(code)) & f["waarde"].notna()].groupby("indeling").size()
+    return max(years, key=lambda y: (int(known.get(y, 0)), y))
+
+
+def area_info(data: StoreData, code: str, indeling: int) -> dict[str, Any]:
+    """Name, level, gemeente, parent wijk and water flag of one area in one division.
+
+    Raises
+    ------
+    KbzDataError
+        When the code is unknown, or does not exist in this division (the message lists the divisions it has).
+    """
+    code = normalise_code(code)
+    years = area_divisions(data, code)
+    if int(indeling) not in years:
+        raise KbzDataError(
+            f"gebiedscode {code} bestaat niet in gebiedsindeling {indeling}; wel in indeling "
+            + ", ".join(str(y) for y in years)
+        )
+    g = data.gebieden
+    row = g[(g["code"] == code) & (g["indeling"] == int(indeling))].iloc[0]
+    wijkcode = row["wijkcode"]
+    return {
+        "code": code,
+        "naam": str(row["naam"]),
+        "niveau": str(row["niveau"]),
+        "gemeentecode": str(row["gemeentecode"]),
+        "gemeente": GEMEENTEN.get(str(row["gemeentecode"]), str(row["gemeentecode"])),
+        "wijkcode": None if pd.isna(wijkcode) else str(wijkcode),
+        "indeling": int(indeling),
+        "water": bool(row["water"]),
+        "kaart": row.geometry is not None and not row.geometry.is_empty,
+    }
+
+
+def area_choices(data: StoreData, gemeente: str, niveau: str) -> pd.DataFrame:
+    """Areas to choose from for one gemeente (or ``"G4"``) and level, one row per code over all divisions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        code, naam (from the newest division the code is in), gemeente, indelingen (e.g. ``"2020, 2024"``),
+        kbz (KBZ neighbourhood name or ""), keuze (the text shown in the search box), sorted by gemeente and name.
+
+    Raises
+    ------
+    KbzDataError
+        For an unknown gemeente or level.
+    """
+    if gemeente != ALLE and gemeente not in GEMEENTEN:
+        raise KbzDataError(f"onbekende gemeente {gemeente!r}; kies uit {', '.join(GEMEENTEN)} of {ALLE}")
+    if niveau not in ("gemeente", "wijk", "buurt"):
+        raise KbzDataError(f"onbekend niveau {niveau!r}; kies uit gemeente, wijk of buurt")
+    areas = _areas(data)
+    areas = areas[areas["niveau"] == niveau]
+    if gemeente != ALLE:
+        areas = areas[areas["gemeentecode"] == gemeente]
+    if areas.empty:
+        return pd.DataFrame(columns=["code", "naam", "gemeente", "indelingen", "kbz", "keuze"])
+    areas = areas.sort_values("indeling")
+    per_code = areas.groupby("code", sort=False).agg(
+        naam=("naam", "last"), gemeentecode=("gemeentecode", "last"),
+        indelingen=("indeling", lambda s: ", ".join(str(int(v)) for v in sorted(s.unique()))),
+    ).reset_index()
+    names: dict[str, set[str]] = {}
+    for year in areas["indeling"].unique():
+        for c, name in kbz.names_by_code(int(year)).items():
+            names.setdefault(c, set()).update(n.strip() for n in name.split(","))
+    per_code["gemeente"] = per_code["gemeentecode"].map(GEMEENTEN)
+    per_code["kbz"] = per_code["code"].map(lambda c: ", ".join(sorted(names.get(c, set()))))
+    multi = gemeente == ALLE
+    per_code["keuze"] = [
+        f"{n} · {c}" + (f" · {gm}" if multi else "") + f" (indeling {ind})" + (f" · KBZ {k}" if k else "")
+        for n, c, gm, ind, k in zip(
+            per_code["naam"], per_code["code"], per_code["gemeente"], per_code["indelingen"], per_code["kbz"]
+        )
+    ]
+    per_code = per_code.sort_values(["gemeentecode", "naam", "code"])
+    return per_code[["code", "naam", "gemeente", "indelingen", "kbz", "keuze"]].reset_index(drop=True)
+
+
+def compare_to_city(waarde: float, stadswaarde: float, richting: int, eenheid: str) -> str:
+    """How an area's value relates to its city's value, by the registry's direction.
+
+    Returns one of :data:`BETER`, :data:`SLECHTER`, :data:`GELIJK` (directed indicators), :data:`HOGER`,
+    :data:`LAGER`, :data:`GELIJK` (neutral ones), :data:`ONBEKEND` (no value for the area),
+    :data:`GEEN_STADSCIJFER` (the gemeente has no own figure) or :data:`NIET_VERGELIJKBAAR` (counts, whose
+    size depends on the size of the area).
+    """
+    if pd.isna(waarde):
+        return ONBEKEND
+    if eenheid in SIZE_UNITS:
+        return NIET_VERGELIJKBAAR
+    if pd.isna(stadswaarde):
+        return GEEN_STADSCIJFER
+    diff = float(waarde) - float(stadswaarde)
+    if math.isclose(diff, 0.0, abs_tol=1e-9):
+        return GELIJK
+    if richting == 0:
+        return HOGER if diff > 0 else LAGER
+    return BETER if diff * richting > 0 else SLECHTER
+
+
+def _latest_years(figures: pd.DataFrame) -> pd.Series:
+    """Per indicator the newest reference year with a known value among the given figures."""
+    known = figures[figures["waarde"].notna()]
+    return known.groupby("indicator")["jaar"].max()
+
+
+def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
+    """Every indicator of one division for one area, its city, and the spread over the four cities.
+
+    For each indicator with known figures for areas of this level in this division, the newest reference year
+    (``jaar``) is used. The spread is over all non-water areas of the same level (``niveau``) and division in
+    the four cities that have a known value for that year.
+
+    Parameters
+    ----------
+    data
+        The store.
+    code
+        CBS code of the area (GM/WK/BU), e.g. ``WK034403``.
+    indeling
+        The division year; the area must exist in it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, grouped by domain (:data:`DOMEIN_ORDER`) in registry order, with columns
+        :data:`PROFILE_COLUMNS`: ``waarde`` (the area's figure; NaN when unknown, secret or a water area),
+        areas flagged ``water``, i.e. water, port or business areas without a meaningful rate; their counts are
+        kept), ``stadswaarde`` (the gemeente's own published figure for the same indicator, year and division; NaN when
+        the source has none), ``min``/``p25``/``median``/``p75``/``max`` and ``n`` (the spread and the number of
+        areas it is over), ``steden`` (how many of the four cities those areas lie in), ``bron`` (source id),
+        ``jaar`` and ``vergelijking`` (:func:`compare_to_city`). Units follow the registry (``eenheid``).
+
+    Raises
+    ------
+    KbzDataError
+        When the code is unknown or does not exist in this division.
+    """
+    info = area_info(data, code, indeling)
+    code, indeling, niveau = info["code"], info["indeling"], info["niveau"]
+    areas = _areas(data)
+    peers = areas[(areas["indeling"] == indeling) & (areas["niveau"] == niveau) & ~areas["water"].astype(bool)]
+    peer_city = dict(zip(peers["code"], peers["gemeentecode"]))
+    f = data.figures
+    f = f[f["indeling"] == indeling]
+    peer_figures = f[f["code"].isin(peer_city.keys())]
+    years = _latest_years(peer_figures)
+    if years.empty:
+        return pd.DataFrame(columns=list(PROFILE_COLUMNS))
+    meta = data.meta[data.meta["indicator"].isin(years.index)].copy()
+    meta["_domein"] = meta["domein"].map({d: i for i, d in enumerate(DOMEIN_ORDER)}).fillna(len(DOMEIN_ORDER))
+    meta["_order"] = np.arange(len(meta))
+    meta = meta.sort_values(["_domein", "_order"])
+    rows: list[dict[str, Any]] = []
+    for ind in meta.itertuples(index=False):
+        jaar = int(years[ind.indicator])
+        this = f[(f["indicator"] == ind.indicator) & (f["jaar"] == jaar)]
+        spread = this[this["code"].isin(peer_city.keys()) & this["waarde"].notna()]
+        values = spread["waarde"].astype(float)
+        own = this[this["code"] == code]
+        # A non-residential area (water, port, business) keeps its counts, but its rates mean nothing.
+        rate_blocked = info["water"] and ind.eenheid not in SIZE_UNITS
+        waarde = float(own["waarde"].iloc[0]) if len(own) and not rate_blocked else math.nan
+        city = this[this["code"] == info["gemeentecode"]]
+        stadswaarde = float(city["waarde"].iloc[0]) if len(city) else math.nan
+        bron = own["bron"].iloc[0] if len(own) else (spread["bron"].mode().iloc[0] if len(spread) else ind.bron)
+        richting = int(ind.richting)
+        rows.append(
+            {
+                "indicator": ind.indicator, "label": ind.label, "domein": ind.domein, "eenheid": ind.eenheid,
+                "richting": richting, "waarde": waarde, "stadswaarde": stadswaarde,
+                "min": values.min(), "p25": values.quantile(0.25), "median": values.median(),
+                "p75": values.quantile(0.75), "max": values.max(), "n": int(values.size),
+                "steden": int(spread["code"].map(peer_city).nunique()), "bron": str(bron), "jaar": jaar,
+                "vergelijking": WATER if rate_blocked else compare_to_city(waarde, stadswaarde, richting, ind.eenheid),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
+
+
+def display_table(table: pd.DataFrame, city_name: str) -> pd.DataFrame:
+    """A profile table as shown and exported: Dutch column names, values formatted with their unit, "onbekend"
+    for unknown values."""
+    from kbz_data.figures import fmt_value
+
+    def fmt(column: str) -> list[str]:
+        return [fmt_value(v, u) for v, u in zip(table[column], table["eenheid"])]
+
+    city = [
+        "geen stadscijfer" if pd.isna(v) else fmt_value(v, u) + (" (totaal van de stad)" if u in SIZE_UNITS else "")
+        for v, u in zip(table["stadswaarde"], table["eenheid"])
+    ]
+    return pd.DataFrame(
+        {
+            "Domein": table["domein"], "Indicator": table["label"], "Eenheid": table["eenheid"],
+            "Dit gebied": fmt("waarde"), city_name: city, "Vergelijking": table["vergelijking"],
+            "Richting": table["richting"].map(lambda r: DIRECTION_TEXT.get(int(r), str(r))),
+            "Min": fmt("min"), "25%": fmt("p25"), "Mediaan": fmt("median"), "75%": fmt("p75"), "Max": fmt("max"),
+            "Gebieden": table["n"].astype(int), "Steden": table["steden"].astype(int),
+            "Peiljaar": table["jaar"].astype(int), "Bron": table["bron"],
+        }
+    ).reset_index(drop=True)
+
+
+def source_lines(data: StoreData, table: pd.DataFrame) -> list[str]:
+    """One attribution line per source of a profile or trend table, with its reference years.
+
+    E.g. ``"Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor ...; StatLine tabel 50090NED (CC BY 4.0). Peiljaar 2020."``
+    """
+    lines = []
+    if table.empty:
+        return lines
+    for bron, part in table.groupby("bron", sort=False):
+        years = sorted({int(j) for j in part["jaar"].dropna()})
+        text = str(data.bronnen.loc[bron, "bronvermelding"]) if bron in data.bronnen.index else f"Bron: {bron}"
+        label = "Peiljaar" if len(years) == 1 else "Peiljaren"
+        lines.append(f"{text}. {label} {', '.join(str(y) for y in years)}.")
+    return lines
+
+
+def trend_table(data: StoreData, code: str) -> pd.DataFrame:
+    """Health figures 2012-2016-2020 (division 2020) of an area and of its city, long format.
+
+    Only indicators of the Gezondheidsmonitor (source :data:`TREND_BRON`, whatever their domain) for which the
+    area has a known value in at least two reference years are included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        indicator, label, eenheid, richting, jaar, reeks ("gebied" or "stad"), naam, waarde (%), bron. Empty when
+        the code does not exist in division 2020 or has no health figures there.
+
+    Raises
+    ------
+    KbzDataError
+        When the code is in no division of the store.
+    """
+    columns = ["indicator", "label", "eenheid", "richting", "jaar", "reeks", "naam", "waarde", "bron"]
+    years = area_divisions(data, code)
+    if TREND_INDELING not in years:
+        return pd.DataFrame(columns=columns)
+    info = area_info(data, code, TREND_INDELING)
+    meta = data.meta[data.meta["bron"] == TREND_BRON]
+    f = data.figures
+    f = f[(f["indeling"] == TREND_INDELING) & f["indicator"].isin(meta["indicator"]) & f["waarde"].notna()]
+    own = f[f["code"] == info["code"]]
+    counts = own.groupby("indicator")["jaar"].nunique()
+    keep = [i for i in meta["indicator"] if counts.get(i, 0) >= 2]
+    if not keep or info["water"]:
+        return pd.DataFrame(columns=columns)
+    city_name = info["gemeente"]
+    parts = [own[own["indicator"].isin(keep)].assign(reeks="gebied", naam=info["naam"])]
+    if info["code"] != info["gemeentecode"]:
+        city = f[(f["code"] == info["gemeentecode"]) & f["indicator"].isin(keep)]
+        parts.append(city.assign(reeks="stad", naam=city_name))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.merge(meta[["indicator", "label", "eenheid", "richting"]].reset_index(drop=True), on="indicator")
+    order = {i: n for n, i in enumerate(keep)}
+    frame = frame.assign(_o=frame["indicator"].map(order)).sort_values(["_o", "reeks", "jaar"])
+    return frame[columns].reset_index(drop=True)
+
+
+# --- KBZ neighbourhoods and practices -------------------------------------------------------------------------
+
+def kbz_membership(code: str, indeling: int, wijkcode: str | None = None) -> pd.DataFrame:
+    """The KBZ neighbourhood(s) an area belongs to or lies next to, from the committed KBZ table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        kbz_gebied, relatie (Dutch text: the area is (part of) the KBZ neighbourhood, contains KBZ buurten, or lies
+        in a wijk with KBZ buurten), code (the code in the KBZ table that matched). Empty when none.
+    """
+    code = normalise_code(code)
+    table = kbz.gebieden()
+    table = table[table["indeling"] == int(indeling)]
+    rows: list[dict[str, str]] = []
+    for r in table[table["code"] == code].itertuples(index=False):
+        relatie = "is (deel van) dit KBZ-gebied" if r.deel == "geheel" else "bevat buurten van dit KBZ-gebied"
+        rows.append({"kbz_gebied": r.kbz_gebied, "relatie": relatie, "code": r.code})
+    if wijkcode and wijkcode != code:
+        for r in table[table["code"] == wijkcode].itertuples(index=False):
+            if any(x["kbz_gebied"] == r.kbz_gebied for x in rows):
+                continue
+            rows.append({"kbz_gebied": r.kbz_gebied, "relatie": f"ligt in wijk {wijkcode}, die KBZ-buurten bevat",
+                         "code": r.code})
+    return pd.DataFrame(rows, columns=["kbz_gebied", "relatie", "code"])
+
+
+PRACTICE_COLUMNS: tuple[str, ...] = ("praktijk_code", "naam", "kbz_gebied", "kbz_start", "relatie", "fictief")
+
+
+def practices_near(
+    code: str,
+    indeling: int,
+    wijkcode: str | None = None,
+    practices: pd.DataFrame | None = None,
+    served: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Practices of the practice registry that mainly serve this area, or the wijk it lies in (same division).
+
+    Parameters
+    ----------
+    code, indeling, wijkcode
+        The area, its division and its parent wijk (for a buurt).
+    practices, served
+        The registry (``praktijk_code``, ``naam``, ``kbz_gebied``, ``kbz_start``, ``fictief``) and the areas each
+        practice serves (``praktijk_code``, ``indeling``, ``code``); by default
+        :func:`kbz_data.practice.registry.frame` and :func:`~kbz_data.practice.registry.gebieden_frame`. No
+        practice is ever made up here: the demo registry's practices are fictitious and say so (``fictief``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PRACTICE_COLUMNS`; ``relatie`` says whether the practice serves the area itself or its wijk.
+    """
+    if practices is None or served is None:
+        from kbz_data.practice import registry
+
+        practices = registry.frame() if practices is None else practices
+        served = registry.gebieden_frame() if served is None else served
+    code = normalise_code(code)
+    rows = served[served["indeling"] == int(indeling)]
+    relatie: dict[str, str] = {}
+    for p in rows.loc[rows["code"] == code, "praktijk_code"]:
+        relatie.setdefault(str(p), "bedient dit gebied")
+    if wijkcode and normalise_code(wijkcode) != code:
+        for p in rows.loc[rows["code"] == normalise_code(wijkcode), "praktijk_code"]:
+            relatie.setdefault(str(p), f"bedient de wijk {normalise_code(wijkcode)} waarin dit gebied ligt")
+    found = practices[practices["praktijk_code"].isin(relatie)].copy()
+    found["relatie"] = found["praktijk_code"].map(relatie)
+    if "fictief" not in found.columns:
+        found["fictief"] = False
+    return found[list(PRACTICE_COLUMNS)].sort_values(["relatie", "praktijk_code"]).reset_index(drop=True)
+
+
+# --- Sources and method ---------------------------------------------------------------------------------------
+
+def sources_table(data: StoreData) -> pd.DataFrame:
+    """Every registered source with table id, years, divisions, publisher, licence and attribution line.
+
+    Years and divisions come from the figures (``indicatoren``) and geometry (``gebieden.geometriebron``) that
+    the store actually holds for that source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Bron (id), Titel, Uitgever, Tabel, Jaren, Indeling, Waarden (known figures), Onbekend (figures without a
+        value), Kaartvormen (areas with geometry), Licentie, Bronvermelding, Secundair.
+    """
+    f = data.figures
+    g = _areas(data)
+    rows = []
+    for b in data.bronnen.itertuples(index=False):
+        own = f[f["bron"] == b.id]
+        geo = g[g["geometriebron"] == b.id]
+        years = sorted({int(v) for v in own["jaar"].unique()})
+        divisions = sorted({int(v) for v in own["indeling"].unique()} | {int(v) for v in geo["indeling"].unique()})
+        rows.append(
+            {
+                "Bron": b.id, "Titel": b.titel, "Uitgever": b.uitgever, "Tabel": b.tabel,
+                "Jaren": ", ".join(str(y) for y in years) or "–",
+                "Indeling": ", ".join(str(y) for y in divisions) or "–",
+                "Waarden": int(own["waarde"].notna().sum()), "Onbekend": int(own["waarde"].isna().sum()),
+                "Kaartvormen": int(len(geo)), "Licentie": b.licentie, "Bronvermelding": b.bronvermelding,
+                "Secundair": "ja" if bool(b.secundair) else "nee",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def build_summary(data: StoreData) -> dict[str, Any]:
+    """When, from where and with which package versions the store was built (``build.json``)."""
+    info = data.build_info
+    return {
+        "gebouwd": str(info.get("gebouwd", "onbekend")), "bronmap": str(info.get("bronmap", "onbekend")),
+        "seconden": info.get("seconden"), "bestanden": len(info.get("bestanden", [])),
+        "versies": dict(info.get("versies", {})), "opmerkingen": list(info.get("opmerkingen", [])),
+    }
+
+
+def files_table(data: StoreData) -> pd.DataFrame:
+    """The source files the store was built from (``build.json``): Bestand, Soort, Bytes, SHA-256."""
+    files = data.build_info.get("bestanden", [])
+    return pd.DataFrame(
+        {
+            "Bestand": [x.get("path", "") for x in files], "Soort": [x.get("kind", "") for x in files],
+            "Bytes": [int(x.get("bytes", 0)) for x in files], "SHA-256": [x.get("sha256", "") for x in files],
+        }
+    )
+
+
+def skipped_table(data: StoreData) -> pd.DataFrame:
+    """What the build skipped and why (``build.json`` "overgeslagen"): Bestand, Reden."""
+    skipped = data.build_info.get("overgeslagen", [])
+    return pd.DataFrame({"Bestand": [x.get("path", "") for x in skipped],
+                         "Reden": [x.get("reason", "") for x in skipped]})
+
+
+def indicator_table(data: StoreData) -> pd.DataFrame:
+    """Every indicator of the registry: definition, unit, direction, source table, years and divisions in the store.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Domein, Indicator (label), Id, Eenheid, Richting (Dutch text), Tabel, Bron, Jaren, Indeling, Definitie;
+        grouped by domain (:data:`DOMEIN_ORDER`) in registry order.
+    """
+    f = data.figures[data.figures["waarde"].notna()]
+    years = f.groupby("indicator")["jaar"].agg(lambda s: ", ".join(str(int(v)) for v in sorted(s.unique())))
+    divisions = f.groupby("indicator")["indeling"].agg(lambda s: ", ".join(str(int(v)) for v in sorted(s.unique())))
+    meta = data.meta.reset_index(drop=True)
+    meta = meta.assign(_d=meta["domein"].map({d: i for i, d in enumerate(DOMEIN_ORDER)}), _o=np.arange(len(meta)))
+    meta = meta.sort_values(["_d", "_o"])
+    return pd.DataFrame(
+        {
+            "Domein": meta["domein"], "Indicator": meta["label"], "Id": meta["indicator"], "Eenheid": meta["eenheid"],
+            "Richting": meta["richting"].map(lambda r: DIRECTION_TEXT.get(int(r), str(r))), "Tabel": meta["tabel"],
+            "Bron": meta["bron"], "Jaren": meta["indicator"].map(years).fillna("geen waarden"),
+            "Indeling": meta["indicator"].map(divisions).fillna("–"), "Definitie": meta["definitie"],
+        }
+    ).reset_index(drop=True)
+
+
+def caveats(data: StoreData) -> list[tuple[str, str]]:
+    """The caveats of the data as (title, Dutch text) pairs, with figures taken from the store where they exist."""
+    g = _areas(data)
+    water = g[g["water"].astype(bool)]
+    per_division = water.groupby("indeling").size()
+    examples = ", ".join(sorted(set(water["naam"].astype(str)), key=lambda n: (n != "Groot water", n))[:8])
+    water_text = (
+        "; ".join(f"indeling {int(i)}: {int(n)} gebieden" for i, n in per_division.items())
+        + (f" (bijvoorbeeld {examples})" if examples else "")
+    ) if len(water) else "geen in deze opslag"
+    try:
+        from kbz_data.build import MIN_INWONERS as limits  # the build's threshold, when it has one
+    except ImportError:
+        limits = {}
+    rule = (
+        f"de naam 'Groot water' of minder dan {limits['wijk']} inwoners per wijk of {limits['buurt']} per buurt"
+        if {"wijk", "buurt"} <= set(limits) else "de naam 'Groot water'"
+    )
+    f = data.figures
+    unknown = int(f["waarde"].isna().sum())
+    divisions = ", ".join(str(int(v)) for v in sorted(g["indeling"].unique()))
+    secondary = [b for b in data.bronnen.itertuples(index=False) if bool(b.secundair)]
+    secondary_text = "; ".join(f"{b.titel} ({b.uitgever})" for b in secondary) or "geen"
+    return [
+        ("Modelschattingen",
+         "De gezondheidscijfers per wijk en buurt (RIVM/GGD'en/CBS, Gezondheidsmonitor Volwassenen en Ouderen,"
+         " tabel 50090NED) zijn modelschattingen (small area estimation): ze zijn berekend uit de enquête en"
+         " registergegevens, geen tellingen. Kleine verschillen tussen buurten of jaren zijn daarom onzeker."),
+        ("Gebiedsindelingen",
+         f"Cijfers horen bij de CBS-gebiedsindeling van een jaar (in deze opslag: {divisions}). De"
+         " Gezondheidsmonitor 2012, 2016 en 2020 en de SES-WOA-scores staan op indeling 2020, de Kerncijfers wijken"
+         " en buurten 2024 op indeling 2024, het Utrechtse kwb-2023-bestand op indeling 2023. Cijfers worden alleen"
+         " binnen één indeling gekoppeld (op code én indeling), nooit op naam of ligging."),
+        ("Amsterdam: nieuwe codes sinds 2022",
+         "Amsterdam heeft zijn wijken en buurten in 2022 opnieuw ingedeeld en gecodeerd (bijvoorbeeld WK036393 in"
+         " indeling 2020 tegenover WK0363TA in indeling 2024). Cijfers van indeling 2020 en 2024 staan daarom naast"
+         " elkaar; een wijk van 2020 heeft geen cijfers van 2024 en omgekeerd. In Den Haag, Rotterdam en Utrecht"
+         " zijn de codes grotendeels gelijk gebleven, maar ook daar worden indelingen niet gemengd."),
+        ("Onbekend en geheim",
+         f"Ontbrekende, geheime (te weinig waarnemingen) of niet van toepassing zijnde waarden zijn 'onbekend',"
+         f" nooit 0. In deze opslag zijn {unknown:,} cijfers onbekend.".replace(",", ".")),
+        ("Water-, haven- en bedrijfsgebieden",
+         "Gebieden zonder (veel) inwoners hebben geen zinvolle percentages of gemiddelden. De opslag markeert ze als"
+         f" 'geen woongebied' ({rule}); kaarten tonen ze grijs, ze tellen niet mee in rangen, gemiddelden en de"
+         f" spreiding van het wijkprofiel, en hun percentages worden niet getoond. Gemarkeerd: {water_text}."),
+        ("Secundaire bron",
+         f"Inkomen, WOZ-waarde, koopwoningen, afstand tot de huisarts en stedelijkheid komen uit een bewerkte"
+         f" secundaire bron: {secondary_text}. De cijfers komen oorspronkelijk uit CBS-tabel 85984NED; waar CBS"
+         " zelf dezelfde waarde levert, heeft de CBS-bron voorrang."),
+        ("Kaartvormen indeling 2020",
+         "Voor indeling 2020 gebruikt het dashboard de gegeneraliseerde CBS wijk- en buurtkaart 2019 (TopoJSON):"
+         " voor de vier grote steden zijn de codes van 2019 en 2020 gelijk. Wijken en gemeenten zijn uit de buurten"
+         " samengevoegd."),
+        ("Afronding door CBS",
+         "CBS rondt aantallen af: inwoners en huishoudens op 5, bijstandsuitkeringen op 10. Percentages die het"
+         " dashboard uit zulke aantallen berekent, erven die afronding."),
+    ]

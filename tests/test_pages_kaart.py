@@ -1,0 +1,93 @@
+"""AppTest of the Kaart page from the entry point: smoke, interactions, links with query parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kbz_data.build import build
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def kaart_env(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store_dir = tmp_path / "store"
+    build(mini_sources, store_dir)
+    monkeypatch.setenv("KBZ_STORE", str(store_dir))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
+    return store_dir
+
+
+def _kaart(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/kaart.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _plotly_count(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def test_kaart_smoke_and_table(kaart_env: Path) -> None:
+    at = _kaart()
+    assert at.title[0].value == "Ervaren gezondheid (zeer) goed"
+    assert _plotly_count(at) >= 1
+    table = at.dataframe[0].value
+    assert "BU03440101" not in set(table["Code"])  # default niveau is wijk
+    assert set(table["Code"]) >= {"WK034401"}
+    assert any("Bron: RIVM/GGD'en/CBS" in c.value for c in at.caption)
+    assert len(at.get("download_button")) == 2
+
+
+def test_kaart_query_link_opens_same_view(kaart_env: Path) -> None:
+    at = _kaart({"gemeente": "GM0344", "niveau": "buurt", "indicator": "roker", "periode": "2020-2020"})
+    assert at.selectbox(key="gemeente").value == "GM0344"
+    assert at.radio(key="niveau").value == "buurt"
+    assert at.selectbox(key="indicator").value == "roker"
+    assert at.title[0].value == "Rookt"
+    assert "BU03440101" in set(at.dataframe[0].value["Code"])
+    assert at.query_params["indicator"] == ["roker"] or at.query_params["indicator"] == "roker"
+
+
+def test_kaart_bad_link_values_are_ignored_with_warning(kaart_env: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["gemeente"] = "GM9999"
+    at.query_params["indicator"] = "bestaat_niet"
+    at.run()
+    assert not at.exception
+    assert any("gemeente=GM9999, indicator=bestaat_niet" in w.value for w in at.sidebar.warning)
+    assert at.selectbox(key="gemeente").value == "G4"
+    assert at.selectbox(key="indicator").value == "ervaren_gezondheid_goed"
+
+
+def test_kaart_interactions(kaart_env: Path) -> None:
+    at = _kaart()
+    at.radio(key="kaart_schaal").set_value("fisher_jenks").run()
+    assert not at.exception
+    at.radio(key="kaart_schaal").set_value("doorlopend").run()
+    assert not at.exception
+    at.toggle(key="kaart_kbz").set_value(False).run()
+    assert not at.exception
+    at.radio(key="niveau").set_value("buurt").run()
+    assert "BU03440101" in set(at.dataframe[0].value["Code"])
+    at.selectbox(key="indicator").set_value("inwoners").run()
+    assert at.selectbox(key="periode").value == "2024-2024"
+    # The mini store has no 2024 buurt shapes: a ranked bar chart instead, and a note saying so.
+    assert any("geen kaartvormen op buurtniveau" in i.value for i in at.info)
+
+
+def test_scatter_tab(kaart_env: Path) -> None:
+    at = _kaart()
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Correlatie (Pearson r)" in metrics
+    assert at.selectbox(key="samenhang_x").value.startswith("moeite_met_rondkomen")
+    at.selectbox(key="samenhang_y").set_value("roker|2020").run()
+    assert not at.exception

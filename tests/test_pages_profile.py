@@ -1,0 +1,140 @@
+"""AppTest of the Wijkprofiel and Bronnen en methode pages, from the entry point, on the mini store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kbz_data.build import build
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def mini_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store_dir = tmp_path / "store"
+    build(mini_sources, store_dir)
+    monkeypatch.setenv("KBZ_STORE", str(store_dir))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
+    return store_dir
+
+
+def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
+    """Run the entry point, then switch to the page, as a visitor following a link would."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(page).run()
+    return at
+
+
+def _profile(code: str | None = None, indeling: str | None = None) -> AppTest:
+    params = {"code": code} if code is not None else {}
+    if indeling is not None:
+        params["indeling"] = indeling
+    return _open("app_pages/wijkprofiel.py", params)
+
+
+def _table(at: AppTest, column: str):
+    """The first dataframe on the page with this column (AppTest does not expose dataframe keys)."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"geen tabel met kolom {column!r}")
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in getattr(at, kind))
+
+
+def test_link_with_code_opens_the_profile(mini_store: Path) -> None:
+    at = _profile("WK034401")
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == "Wijkprofiel"
+    assert at.selectbox(key="profiel_code").value == "WK034401"
+    assert [s.value for s in at.subheader][0] == "Wijk 01 West (WK034401)"
+    radio = at.radio(key="profiel_indeling")
+    assert radio.options == ["indeling 2020", "indeling 2023", "indeling 2024"] and radio.value == 2020
+    assert at.query_params["code"] == ["WK034401"] or at.query_params["code"] == "WK034401"
+    assert len(at.get("plotly_chart")) >= 1
+    text = _texts(at)
+    assert "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor" in text and "Peiljaar 2020" in text
+    assert "modelschattingen" in text
+    table = _table(at, "Vergelijking")
+    row = table.set_index("Indicator").loc["Ervaren gezondheid (zeer) goed"]
+    assert (row["Dit gebied"], row["Utrecht"], row["Vergelijking"]) == ("82,0 %", "81,5 %", "beter dan de stad")
+
+
+def test_link_with_division(mini_store: Path) -> None:
+    at = _profile("WK034401", "2024")
+    assert not at.exception and not at.error
+    assert at.radio(key="profiel_indeling").value == 2024
+    text = _texts(at)
+    assert "gebiedsindeling **2024**" in text
+    assert "Kerncijfers wijken en buurten 2024" in text
+    table = _table(at, "Vergelijking")
+    assert "Ervaren gezondheid (zeer) goed" not in set(table["Indicator"])  # health figures belong to 2020
+
+
+def test_select_another_area_and_division(mini_store: Path) -> None:
+    at = _profile("WK034401")
+    at.radio(key="niveau").set_value("buurt").run()
+    assert not at.exception
+    assert "BU03440101" in at.selectbox(key="profiel_code").options or any(
+        "BU03440101" in o for o in at.selectbox(key="profiel_code").options
+    )
+    at.selectbox(key="profiel_code").set_value("BU03440101").run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "Welgelegen, Den Hommel (BU03440101)"
+    assert at.query_params["code"] in ("BU03440101", ["BU03440101"])
+    assert len(at.get("plotly_chart")) == 2  # spine chart and health trend 2012-2016-2020
+    at.radio(key="profiel_indeling").set_value(2024).run()
+    assert not at.exception
+    assert at.query_params["indeling"] in ("2024", ["2024"])
+    assert "Inwoners" in set(_table(at, "Vergelijking")["Indicator"])
+
+
+def test_unknown_code_in_link_shows_dutch_error(mini_store: Path) -> None:
+    at = _profile("WK999999")
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "WK999999" in message and "onbekend" in message and "zoekbox" in message
+    assert at.selectbox(key="profiel_code").value is None
+    at.selectbox(key="profiel_code").set_value("WK034401").run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "Wijk 01 West (WK034401)"
+
+
+def test_unknown_division_in_link_warns(mini_store: Path) -> None:
+    at = _profile("wk034401", "1999")
+    assert not at.exception and not at.error
+    assert any("1999" in w.value for w in at.warning)
+    assert at.radio(key="profiel_indeling").value == 2020
+
+
+def test_bronnen_page(mini_store: Path) -> None:
+    at = _open("app_pages/bronnen.py")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Bronnen en methode"
+    info = json.loads((mini_store / "build.json").read_text(encoding="utf-8"))
+    assert info["gebouwd"] in " ".join(c.value for c in at.caption)
+    sources = _table(at, "Bronvermelding").set_index("Bron")
+    assert sources.loc["rivm_50090NED", "Tabel"] == "50090NED"
+    files = _table(at, "SHA-256")
+    assert list(files["SHA-256"]) == [f["sha256"] for f in info["bestanden"]]
+    skipped = _table(at, "Reden")
+    assert "geo/derived_G4_wijken.geojson" in set(skipped["Bestand"])
+    indicators = _table(at, "Definitie")
+    assert "hoger is slechter" in set(indicators["Richting"])
+    text = " ".join(m.value for m in at.markdown)
+    for needed in ("Modelschattingen", "Amsterdam: nieuwe codes sinds 2022", "onbekend", "Secundaire bron",
+                   "2019", "afronding"):
+        assert needed in text
