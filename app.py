@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -82,10 +83,11 @@ def _shared_filters(store_dir: str) -> None:
     st.sidebar.radio("Niveau", NIVEAU_OPTIONS, key="niveau", horizontal=True, format_func=str.capitalize)
     st.session_state.setdefault("indicator", "ervaren_gezondheid_goed" if "ervaren_gezondheid_goed" in labels.index
                                 else indicator_ids[0])
-    st.sidebar.selectbox(
-        "Indicator", indicator_ids, key="indicator",
-        format_func=lambda i: f"{labels.loc[i, 'domein'].capitalize()} · {labels.loc[i, 'label']} ({labels.loc[i, 'eenheid']})",
-    )
+    texts = {
+        i: f"{d.capitalize()} · {lab} ({e})"
+        for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"])
+    }
+    st.sidebar.selectbox("Indicator", indicator_ids, key="indicator", format_func=texts.__getitem__)
     pairs = cached.periods(store_dir, built, st.session_state["indicator"])
     periode_options = [_periode_value(j, i) for j, i in pairs]
     wanted = st.session_state.pop("_periode_param", None)
@@ -119,6 +121,8 @@ pages = [
     st.Page("app_pages/praktijk.py", title="Praktijk", icon="🩺", url_path="praktijk"),
     st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon="📤", url_path="upload"),
 ]
+if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
+    pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
 navigation = st.navigation(pages)
 try:
     _shared_filters(str(STORE_DIR))

@@ -79,10 +79,10 @@ with kaart_tab:
     ]
     name = f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}"
     d1, d2 = st.columns(2)
-    d1.download_button("Download CSV", export.to_csv(display, lines), file_name=f"{name}.csv", mime="text/csv",
+    d1.download_button("Download CSV", lambda: export.to_csv(display, lines), file_name=f"{name}.csv", mime="text/csv",
                        key="kaart_csv")
     d2.download_button(
-        "Download Excel", export.to_xlsx(display, lines), file_name=f"{name}.xlsx", key="kaart_xlsx",
+        "Download Excel", lambda: export.to_xlsx(display, lines), file_name=f"{name}.xlsx", key="kaart_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -94,9 +94,10 @@ with samenhang_tab:
     s_indeling = st.selectbox("Gebiedsindeling", divisions, key="samenhang_indeling",
                               index=divisions.index(2020) if 2020 in divisions else 0)
     pairs = cached.division_indicators(store_dir, built, s_indeling, niveau)
-    labels = {f"{i}|{j}": f"{data.meta.loc[i, 'label']} {j}" for i, j in pairs}
-    socio = [v for v in labels if data.meta.loc[v.split("|")[0], "domein"] != "gezondheid"]
-    health = [v for v in labels if data.meta.loc[v.split("|")[0], "domein"] == "gezondheid"]
+    label_of, domein_of = data.meta["label"].to_dict(), data.meta["domein"].to_dict()
+    labels = {f"{i}|{j}": f"{label_of[i]} {j}" for i, j in pairs}
+    socio = [v for v in labels if domein_of[v.split("|")[0]] != "gezondheid"]
+    health = [v for v in labels if domein_of[v.split("|")[0]] == "gezondheid"]
     if not socio or not health:
         st.info(f"In indeling {s_indeling} zijn op {niveau}niveau niet zowel sociaal-economische als"
                 " gezondheidsindicatoren beschikbaar. Kies een andere indeling of een ander niveau.")

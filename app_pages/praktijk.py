@@ -10,7 +10,7 @@ import streamlit as st
 
 from kbz_data import cached
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import analysis, exports, figures, registry
+from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
 
 store_dir = st.session_state["store_dir"]
@@ -105,14 +105,15 @@ with right:
 
 st.subheader("Ontwikkeling per kwartaal")
 show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
-for tab, measure_ids in zip(st.tabs(list(TRENDS)), TRENDS.values()):
-    with tab:
+# One group at a time (not st.tabs, which renders every chart on every rerun).
+group = st.radio("Onderwerp", list(TRENDS), horizontal=True, key="praktijk_trendgroep", label_visibility="collapsed")
+for measure_ids in [TRENDS[group]]:
+    with st.container():
         columns = st.columns(2)
         for i, measure_id in enumerate(measure_ids):
             measure = MEASURES[measure_id]
             frame = cached.praktijk_measure(store_dir, state, own, measure_id)
-            fig = figures.trend_figure(frame, measure.label, measure.eenheid, start, show_others=show_others,
-                                       is_share=measure.noemer == "respondenten")
+            fig = cached.praktijk_trend_figure(store_dir, state, own, measure_id, show_others)
             with columns[i % 2]:
                 st.plotly_chart(fig, width="stretch", key=f"praktijk_trend_{measure_id}",
                                 config={"displaylogo": False})
@@ -139,10 +140,10 @@ if periods:
     st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
     title = f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}, vergeleken met {praktijk.naam}"
     d1, d2 = st.columns(2)
-    d1.download_button("Download vergelijking (CSV)", exports.export_csv(table, title, fictief,
+    d1.download_button("Download vergelijking (CSV)", lambda: exports.export_csv(table, title, fictief,
                        [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.csv",
                        mime="text/csv", key="praktijk_download_vergelijking_csv")
-    d2.download_button("Download vergelijking (Excel)", exports.export_xlsx(table, title, fictief,
+    d2.download_button("Download vergelijking (Excel)", lambda: exports.export_xlsx(table, title, fictief,
                        [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="praktijk_download_vergelijking_xlsx")
@@ -156,8 +157,7 @@ if years:
     jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar")
     points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
     if len(points):
-        fig = figures.funnel_figure(points, limits, target, f"{KENGETALLEN[kengetal].label} per 1.000 patiënten,"
-                                    f" {jaar}")
+        fig = cached.praktijk_funnel_figure(store_dir, state, own, kengetal, int(jaar))
         st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
         me = points[points["rol"] == "eigen"]
         if len(me):
@@ -177,9 +177,9 @@ st.subheader("Downloads")
 title = f"Praktijkcijfers {praktijk.naam} ({own})"
 lines = [own_source, "Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen."]
 g1, g2 = st.columns(2)
-g1.download_button("Mijn praktijkcijfers (CSV)", exports.export_csv(mine, title, own_fictief, lines),
+g1.download_button("Mijn praktijkcijfers (CSV)", lambda: exports.export_csv(mine, title, own_fictief, lines),
                    file_name=f"praktijkcijfers_{own}.csv", mime="text/csv", key="praktijk_download_csv")
-g2.download_button("Mijn praktijkcijfers (Excel)", exports.export_xlsx(mine, title, own_fictief, lines),
+g2.download_button("Mijn praktijkcijfers (Excel)", lambda: exports.export_xlsx(mine, title, own_fictief, lines),
                    file_name=f"praktijkcijfers_{own}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="praktijk_download_xlsx")

@@ -45,10 +45,10 @@ template_code = s1.selectbox("Praktijk", CODES, key="upload_sjabloon_praktijk",
                              format_func=lambda c: f"{c} · {registry.get(c).naam}")
 template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
 t1, t2 = st.columns(2)
-t1.download_button("Sjabloon (CSV)", exports.template_csv(template_code, template_period),
+t1.download_button("Sjabloon (CSV)", lambda: exports.template_csv(template_code, template_period),
                    file_name=f"sjabloon_{template_code}_{template_period}.csv", mime="text/csv",
                    key="upload_sjabloon_csv")
-t2.download_button("Sjabloon (Excel)", exports.template_xlsx(template_code, template_period),
+t2.download_button("Sjabloon (Excel)", lambda: exports.template_xlsx(template_code, template_period),
                    file_name=f"sjabloon_{template_code}_{template_period}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="upload_sjabloon_xlsx")

@@ -138,10 +138,7 @@ if table.empty:
     st.info(f"Voor {info['naam']} zijn in gebiedsindeling {indeling} geen cijfers in de opslag.")
 else:
     unknown = int(table["waarde"].isna().sum())
-    figure = profile_figures.spine_chart(
-        table, area_name=info["naam"], city_name=info["gemeente"], niveau=info["niveau"], indeling=indeling,
-        sources=sources,
-    )
+    figure = cached.profile_spine_figure(store_dir, built, code, indeling)
     st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
@@ -160,7 +157,7 @@ else:
         st.dataframe(display, hide_index=True, width="stretch", key="profiel_tabel")
         lines = [f"Wijkprofiel {info['naam']} ({code}), {info['gemeente']}, gebiedsindeling {indeling}", *notes]
         st.download_button(
-            "Download CSV", export.to_csv(display, lines), file_name=f"wijkprofiel_{code}_{indeling}.csv",
+            "Download CSV", lambda: export.to_csv(display, lines), file_name=f"wijkprofiel_{code}_{indeling}.csv",
             mime="text/csv", key="profiel_csv",
         )
 
@@ -184,13 +181,8 @@ if trend is not None:
     elif trend.empty:
         st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar (indeling {profile.TREND_INDELING}).")
     else:
-        st.plotly_chart(
-            profile_figures.trend_chart(
-                trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
-                sources=trend_sources,
-            ),
-            key="profiel_trend", config={"displaylogo": False},
-        )
+        st.plotly_chart(cached.profile_trend_figure(store_dir, built, code, indeling), key="profiel_trend",
+                        config={"displaylogo": False})
         st.caption(" ".join(trend_sources) + " " + profile_figures.MODEL_NOTE
                    + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de trend.")
 

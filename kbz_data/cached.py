@@ -1,6 +1,8 @@
 """The only Streamlit-aware module of the data package: cached wrappers taking primitive arguments.
 
-Callers must not mutate what these return.
+Callers must not mutate what these return. Small tables use ``st.cache_data`` (a copy per call); plotly
+figures and the store itself use ``st.cache_resource`` (shared, no copy: unpickling a map figure costs more than
+drawing the page), which is safe because ``st.plotly_chart`` only reads the figure.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kbz_data import explore, store, summary, views
+from kbz_data import explore, figures, store, summary, views
 
 
 @st.cache_data(show_spinner=False)
@@ -61,7 +63,7 @@ def area_table(store_dir: str, built: str, indicator: str, jaar: int, indeling: 
     return explore.area_values(store_data(store_dir, built), indicator, jaar, indeling, niveau, gemeente)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def map_view(store_dir: str, built: str, indicator: str, jaar: int, indeling: int, niveau: str, gemeente: str,
              scheme: str, k: int, show_kbz: bool) -> views.MapView:
     """Cached :func:`kbz_data.views.map_view`."""
@@ -69,7 +71,7 @@ def map_view(store_dir: str, built: str, indicator: str, jaar: int, indeling: in
                           show_kbz)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def scatter_view(store_dir: str, built: str, x: str, x_jaar: int, y: str, y_jaar: int, indeling: int, niveau: str,
                  gemeente: str) -> tuple[Any, dict[str, float], str]:
     """Cached :func:`kbz_data.views.scatter_view`."""
@@ -240,3 +242,181 @@ def praktijk_wijkprofiel(store_dir: str, built: str, praktijk: str) -> list[tupl
 def headline_table(store_dir: str, built: str) -> pd.DataFrame:
     """Cached :func:`kbz_data.explore.headline_table`."""
     return explore.headline_table(store_data(store_dir, built))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def praktijk_trend_figure(store_dir: str, state: str, praktijk: str, measure_id: str, show_others: bool) -> Any:
+    """Cached trend figure of one practice measure (built once per store state, practice and measure)."""
+    from kbz_data.practice import figures as practice_figures
+    from kbz_data.practice import registry
+    from kbz_data.practice.schema import MEASURES
+
+    measure = MEASURES[measure_id]
+    frame = praktijk_measure(store_dir, state, praktijk, measure_id)
+    return figures.freeze(practice_figures.trend_figure(
+        frame, measure.label, measure.eenheid, registry.get(praktijk).kbz_start, show_others=show_others,
+        is_share=measure.noemer == "respondenten"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
+    """Cached spine chart of one area in one division (see :func:`kbz_data.profile_figures.spine_chart`)."""
+    from kbz_data import profile_figures
+
+    info = area_info(store_dir, built, code, indeling)
+    return figures.freeze(profile_figures.spine_chart(
+        profile_table(store_dir, built, code, indeling), area_name=info["naam"], city_name=info["gemeente"],
+        niveau=info["niveau"], indeling=indeling, sources=profile_sources(store_dir, built, code, indeling),
+    ))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
+    """Cached health trend chart of one area (division 2020) against its city."""
+    from kbz_data import profile, profile_figures
+
+    trend = trend_table(store_dir, built, code)
+    info = area_info(store_dir, built, code, indeling)
+    return figures.freeze(profile_figures.trend_chart(
+        trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
+        sources=profile_sources(store_dir, built, code, indeling, trend=True),
+    ))
+
+
+# --- Insurer views: Vergelijken and Budgetverdeling (kbz_data.insurer) -------------------------------------------
+# Weights travel as sorted tuples of (key, weight) pairs, so the cache key is made of primitives only.
+
+@st.cache_data(show_spinner=False)
+def insurer_division_choices(store_dir: str, built: str, niveau: str) -> list[int]:
+    """Cached :func:`kbz_data.insurer.division_choices`."""
+    from kbz_data import insurer
+
+    return insurer.division_choices(store_data(store_dir, built), niveau)
+
+
+@st.cache_data(show_spinner=False)
+def insurer_area_options(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.insurer.area_options`."""
+    from kbz_data import insurer
+
+    return insurer.area_options(store_data(store_dir, built), indeling, niveau)
+
+
+@st.cache_data(show_spinner=False)
+def insurer_default_selection(store_dir: str, built: str, indeling: int, niveau: str) -> list[str]:
+    """Cached :func:`kbz_data.insurer.default_selection`."""
+    from kbz_data import insurer
+
+    return insurer.default_selection(store_data(store_dir, built), indeling, niveau)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def insurer_division_values(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.insurer.division_values`."""
+    from kbz_data import insurer
+
+    return insurer.division_values(store_data(store_dir, built), indeling, niveau)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def insurer_comparison(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]
+                       ) -> dict[str, Any]:
+    """Comparison rows, display table, figure and lines (:func:`kbz_data.insurer.comparison` and friends)."""
+    from kbz_data import insurer
+
+    data = store_data(store_dir, built)
+    rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
+    return {"tabel": insurer.comparison_display(rows), "figuur": insurer.comparison_figure(rows),
+            "regels": insurer.comparison_lines(data, rows, indeling, niveau)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def insurer_similar(store_dir: str, built: str, code: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.insurer.similar_table`."""
+    from kbz_data import insurer
+
+    return insurer.similar_table(store_data(store_dir, built), code, indeling, niveau)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def insurer_need(store_dir: str, built: str, indeling: int, niveau: str,
+                 weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    """Cached :func:`kbz_data.insurer.need_table`."""
+    from kbz_data import insurer
+
+    return insurer.need_table(store_data(store_dir, built), indeling, niveau, dict(weights))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def insurer_need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
+                     weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.insurer.need_map_view` with its source line."""
+    from kbz_data import insurer
+
+    data = store_data(store_dir, built)
+    table = insurer_need(store_dir, built, indeling, niveau, weights)
+    line = insurer.need_lines(data, indeling, niveau, dict(weights))[3]
+    return insurer.need_map_view(data, table, indeling, niveau, gemeente, line)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def insurer_area_budget(store_dir: str, built: str, niveau: str, budget: float,
+                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
+                        weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.insurer.area_budget`."""
+    from kbz_data import insurer
+
+    return insurer.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
+                               dict(weights))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
+                       deciles: tuple[tuple[int, float], ...], kbz_weight: float,
+                       weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.insurer.budget_map_view`."""
+    from kbz_data import insurer
+
+    result = insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
+    return insurer.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def insurer_practice_budget(store_dir: str, built: str, state: str, budget: float,
+                            deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.insurer.practice_budget` on the current practice figures."""
+    from kbz_data import insurer
+
+    return insurer.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
+                                   dict(deciles), dict(weights))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def insurer_scenario(store_dir: str, state: str, costs: tuple[tuple[str, float], ...]) -> dict[str, Any]:
+    """Cached :func:`kbz_data.insurer.referral_scenario` with its totals and lines."""
+    from kbz_data import insurer
+
+    figures = praktijk_figures(store_dir, state)
+    scenario = insurer.referral_scenario(figures, dict(costs))
+    return {"scenario": scenario, "tabel": insurer.scenario_display(scenario),
+            "totalen": insurer.scenario_totals(scenario), "regels": insurer.scenario_lines(figures, dict(costs)),
+            "fictief": bool((figures["herkomst"] == "demo").any())}
+
+
+@st.cache_data(show_spinner=False)
+def insurer_method(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
+    """Cached :func:`kbz_data.insurer.method_tables`."""
+    from kbz_data import insurer
+
+    return insurer.method_tables(store_data(store_dir, built))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def praktijk_funnel_figure(store_dir: str, state: str, praktijk: str, kengetal: str, jaar: int) -> Any:
+    """Cached funnel plot of one referral kind and year, with this practice highlighted."""
+    from kbz_data.practice import figures as practice_figures
+    from kbz_data.practice.schema import KENGETALLEN
+
+    points, limits, target = praktijk_funnel(store_dir, state, praktijk, kengetal, jaar)
+    return figures.freeze(practice_figures.funnel_figure(
+        points, limits, target, f"{KENGETALLEN[kengetal].label} per 1.000 patiënten, {jaar}"))

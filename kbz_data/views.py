@@ -56,7 +56,7 @@ def map_view(
                         f"{'' if gemeente == ALLE else ' voor ' + GEMEENTEN[gemeente]}; daarom een gerangschikte"
                         " staafgrafiek.")
         bar = figures.bar_figure(shown, label=label, eenheid=eenheid, richting=richting, kbz_codes=kbz_codes)
-        return MapView([("", bar)], "staaf", line, notes)
+        return MapView([("", figures.freeze(bar))], "staaf", line, notes)
     values = shown["waarde"].to_numpy(dtype=float)
     breaks = None if scheme == "doorlopend" else figures.class_breaks(values, scheme, k)
     value_range = (float(np.nanmin(values)), float(np.nanmax(values))) if np.isfinite(values).any() else None
@@ -75,7 +75,7 @@ def map_view(
             width_px=240 if four else 900, height_px=420 if four else 640,
             fit=(180, 360) if four else (350, 265), show_legend=not four,
         )
-        panels.append((GEMEENTEN[city], fig))
+        panels.append((GEMEENTEN[city], figures.freeze(fig)))
     legend = []
     if len(cities) > 1:
         minimum = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
@@ -96,4 +96,4 @@ def scatter_view(
     )
     bronnen = sorted({str(data.meta.loc[x[0], "bron"]), str(data.meta.loc[y[0], "bron"])})
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
-    return fig, stats, "; ".join(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}."
+    return figures.freeze(fig), stats, "; ".join(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}."

@@ -147,3 +147,14 @@ def test_exports_carry_source_lines() -> None:
     assert book.sheetnames == ["Gegevens", "Bron"]
     assert book["Gegevens"]["A4"].value == lines[0]
     assert [c.value for c in book["Bron"]["A"]][1:] == lines
+
+
+def test_frozen_figure_hands_out_one_dict() -> None:
+    fig = figures.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
+    frozen = figures.freeze(fig)
+    assert frozen.to_dict() is frozen.to_dict()
+    import plotly.io as pio
+
+    import json
+
+    assert json.loads(pio.to_json(frozen, validate=False)) == json.loads(pio.to_json(fig, validate=False))

@@ -108,7 +108,12 @@ def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path) -> 
     assert at.title[0].value == "Praktijk"
     assert at.selectbox(key="praktijk_keuze").value == "UTR-ONDIEP-1"
     assert any("Fictieve demodata" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) >= 10
+    # One subject group of trends at a time (4 charts) plus the funnel plot; switching shows the referrals.
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"praktijk_trend_ingeschreven_patienten", "praktijk_trend_consulten", "praktijk_funnel"} <= keys
+    at.radio(key="praktijk_trendgroep").set_value("Verwijzingen").run()
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"praktijk_trend_verwijzingen_ziekenhuis_per_1000", "praktijk_trend_verwijzingen_ggz_per_1000"} <= keys
     captions = " ".join(c.value for c in at.caption)
     assert "FICTIEVE demodata" in captions and "Onderdrukking" in captions
     table = frame_with(at, "Waarde")
