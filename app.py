@@ -19,6 +19,13 @@ GEMEENTE_OPTIONS = ["G4", *GEMEENTEN]
 NIVEAU_OPTIONS = ["wijk", "buurt"]
 #: Filter keys mirrored in the URL (st.query_params), so every view is a link someone can share.
 FILTER_KEYS = ("gemeente", "niveau", "indicator", "periode")
+#: Which shared filters each page uses (by url_path); other pages show none.
+FILTERS_PER_PAGE: dict[str, tuple[str, ...]] = {
+    "kaart": FILTER_KEYS,
+    "wijkprofiel": ("gemeente", "niveau"),
+    "vergelijken": ("gemeente", "niveau"),
+    "budget": ("gemeente",),
+}
 
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
@@ -52,12 +59,19 @@ def _periode_value(jaar: int, indeling: int) -> str:
     return f"{jaar}-{indeling}"
 
 
-def _shared_filters(store_dir: str) -> None:
-    """Sidebar filters shared by the pages, initialised from and mirrored to the URL."""
+def _shared_filters(store_dir: str, shown: tuple[str, ...]) -> None:
+    """Sidebar filters shared by the pages, initialised from and mirrored to the URL.
+
+    Only the filters a page uses (``shown``) are drawn and kept in its URL. Their values live on in
+    ``_keep_<key>`` while a page without them is open (Streamlit drops the state of widgets that are not drawn).
+    """
     built = cached.build_info(store_dir)["gebouwd"]
     options = cached.indicator_options(store_dir, built)
     indicator_ids = options["indicator"].tolist()
     params = st.query_params
+    for key in FILTER_KEYS:
+        if key not in st.session_state and f"_keep_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_keep_{key}"]
     if "filters_init" not in st.session_state:
         st.session_state["filters_init"] = True
         wrong = []
@@ -71,41 +85,53 @@ def _shared_filters(store_dir: str) -> None:
                 wrong.append(f"{key}={value}")
         if "periode" in params:
             st.session_state["_periode_param"] = params["periode"]
-        if wrong:
-            st.session_state["_filter_warning"] = (
-                "Deze link bevat onbekende filterwaarden, die zijn genegeerd: " + ", ".join(wrong)
-            )
-    labels = options.set_index("indicator")
-    st.sidebar.selectbox(
-        "Gemeente", GEMEENTE_OPTIONS, key="gemeente",
-        format_func=lambda c: "Alle vier steden" if c == "G4" else GEMEENTEN[c],
-    )
-    st.sidebar.radio("Niveau", NIVEAU_OPTIONS, key="niveau", horizontal=True, format_func=str.capitalize)
-    st.session_state.setdefault("indicator", "ervaren_gezondheid_goed" if "ervaren_gezondheid_goed" in labels.index
+        st.session_state["_filter_wrong"] = wrong
+    st.session_state.setdefault("gemeente", "G4")
+    st.session_state.setdefault("niveau", "wijk")
+    st.session_state.setdefault("indicator", "ervaren_gezondheid_goed" if "ervaren_gezondheid_goed" in indicator_ids
                                 else indicator_ids[0])
-    texts = {
-        i: f"{d.capitalize()} · {lab} ({e})"
-        for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"])
-    }
-    st.sidebar.selectbox("Indicator", indicator_ids, key="indicator", format_func=texts.__getitem__)
+    if "gemeente" in shown:
+        st.sidebar.selectbox(
+            "Gemeente", GEMEENTE_OPTIONS, key="gemeente",
+            format_func=lambda c: "Alle vier steden" if c == "G4" else GEMEENTEN[c],
+        )
+    if "niveau" in shown:
+        st.sidebar.radio("Niveau", NIVEAU_OPTIONS, key="niveau", horizontal=True, format_func=str.capitalize)
+    if "indicator" in shown:
+        texts = {
+            i: f"{d.capitalize()} · {lab} ({e})"
+            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"])
+        }
+        st.sidebar.selectbox("Indicator", indicator_ids, key="indicator", format_func=texts.__getitem__)
     pairs = cached.periods(store_dir, built, st.session_state["indicator"])
     periode_options = [_periode_value(j, i) for j, i in pairs]
     wanted = st.session_state.pop("_periode_param", None)
     if wanted in periode_options:
         st.session_state["periode"] = wanted
+    elif wanted is not None:
+        st.session_state.setdefault("_filter_wrong", []).append(f"periode={wanted}")
     if st.session_state.get("periode") not in periode_options:
         st.session_state["periode"] = periode_options[0]
-    st.sidebar.selectbox(
-        "Jaar (gebiedsindeling)", periode_options, key="periode",
-        format_func=lambda v: f"{v.split('-')[0]} (indeling {v.split('-')[1]})",
-        help="Cijfers horen bij de CBS-gebiedsindeling van een bepaald jaar en worden alleen op kaartvormen van"
-             " dezelfde indeling getoond.",
-    )
+    if "periode" in shown:
+        st.sidebar.selectbox(
+            "Jaar (gebiedsindeling)", periode_options, key="periode",
+            format_func=lambda v: f"{v.split('-')[0]} (indeling {v.split('-')[1]})",
+            help="Cijfers horen bij de CBS-gebiedsindeling van een bepaald jaar en worden alleen op kaartvormen van"
+                 " dezelfde indeling getoond.",
+        )
     for key in FILTER_KEYS:
-        if params.get(key) != st.session_state[key]:
+        st.session_state[f"_keep_{key}"] = st.session_state[key]
+        if key not in shown:
+            if key in params:
+                del params[key]
+        elif params.get(key) != st.session_state[key]:
             params[key] = st.session_state[key]
-    if "_filter_warning" in st.session_state:
-        st.sidebar.warning(st.session_state.pop("_filter_warning"))
+    wrong = st.session_state.pop("_filter_wrong", [])
+    if wrong:
+        st.sidebar.warning(
+            "Deze link bevat onbekende of niet passende filterwaarden, die zijn vervangen: "
+            + ", ".join(f"`{w}`" for w in wrong)
+        )
 
 
 if not store.exists(STORE_DIR):
@@ -125,7 +151,7 @@ if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empt
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
 navigation = st.navigation(pages)
 try:
-    _shared_filters(str(STORE_DIR))
+    _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))
 except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {exc}")
     st.stop()

@@ -41,7 +41,7 @@ st.caption("Bron: Nivel, evaluatie Krachtige Basiszorg (juni 2021). Gepubliceerd
 st.subheader("Waar KBZ loopt")
 table = kbz.gebieden()
 for code, name in GEMEENTEN.items():
-    names = sorted(set(table.loc[table["gemeentecode"] == code, "kbz_gebied"]))
+    names = sorted(set(table.loc[(table["gemeentecode"] == code) & (table["deel"] == "geheel"), "kbz_gebied"]))
     st.markdown(f"- **{name}**: {', '.join(names)}")
 st.caption("De KBZ-gebieden zijn op de kaart zwart omlijnd. Welke CBS-wijken en -buurten erbij horen staat per"
            " gebiedsindeling op de pagina Bronnen en methode.")

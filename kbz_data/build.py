@@ -469,7 +469,7 @@ def _non_residential(gebieden: pd.DataFrame, figures: pd.DataFrame, report: Buil
 
 
 def _code_name(code: str) -> str:
-    return GEMEENTEN.get(code, code)
+    return GEMEENTEN.get(code, "Naam onbekend")
 
 
 def _counts(gebieden: gpd.GeoDataFrame, figures: pd.DataFrame) -> list[dict[str, Any]]:

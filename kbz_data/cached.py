@@ -38,7 +38,7 @@ def build_info(store_dir: str) -> dict[str, Any]:
     return store.read_build_info(store_dir)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def store_data(store_dir: str, built: str) -> explore.StoreData:
     """The whole store, loaded once per build and shared by all sessions (read-only)."""
     return explore.load(store_dir)
@@ -321,13 +321,21 @@ def insurer_division_values(store_dir: str, built: str, indeling: int, niveau: s
 @st.cache_data(show_spinner=False, max_entries=64)
 def insurer_comparison(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]
                        ) -> dict[str, Any]:
-    """Comparison rows, display table, figure and lines (:func:`kbz_data.insurer.comparison` and friends)."""
+    """Comparison display table and lines (:func:`kbz_data.insurer.comparison` and friends)."""
     from kbz_data import insurer
 
     data = store_data(store_dir, built)
     rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
-    return {"tabel": insurer.comparison_display(rows), "figuur": insurer.comparison_figure(rows),
-            "regels": insurer.comparison_lines(data, rows, indeling, niveau)}
+    return {"tabel": insurer.comparison_display(rows), "regels": insurer.comparison_lines(data, rows, indeling, niveau)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def insurer_comparison_figure(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.insurer.comparison_figure`."""
+    from kbz_data import insurer
+
+    rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
+    return figures.freeze(insurer.comparison_figure(rows))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -347,7 +355,7 @@ def insurer_need(store_dir: str, built: str, indeling: int, niveau: str,
     return insurer.need_table(store_data(store_dir, built), indeling, niveau, dict(weights))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
                      weights: tuple[tuple[str, float], ...]) -> Any:
     """Cached :func:`kbz_data.insurer.need_map_view` with its source line."""
@@ -370,7 +378,7 @@ def insurer_area_budget(store_dir: str, built: str, niveau: str, budget: float,
                                dict(weights))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
                        weights: tuple[tuple[str, float], ...]) -> Any:
@@ -379,6 +387,34 @@ def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, r
 
     result = insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
     return insurer.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def insurer_city_figure(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
+                        kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.insurer.city_figure` of an area split."""
+    from kbz_data import insurer
+
+    return figures.freeze(insurer.city_figure(
+        insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def insurer_practice_figure(store_dir: str, built: str, state: str, budget: float,
+                            deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.insurer.practice_figure`."""
+    from kbz_data import insurer
+
+    return figures.freeze(insurer.practice_figure(
+        insurer_practice_budget(store_dir, built, state, budget, deciles, weights)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def insurer_scenario_figure(store_dir: str, state: str, costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.insurer.scenario_figure`."""
+    from kbz_data import insurer
+
+    return figures.freeze(insurer.scenario_figure(insurer_scenario(store_dir, state, costs)["scenario"], kengetal))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

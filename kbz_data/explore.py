@@ -18,6 +18,9 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 
 ALLE = "G4"
+#: Decimals shown per unit in tables and exports (counts as whole numbers).
+DISPLAY_DECIMALS: dict[str, int] = {"aantal": 0, "per km2": 0, "klasse": 0, "score": 3, "%": 1, "x 1000 euro": 1,
+                                    "km": 1, "per 1000 inwoners": 1}
 DIRECTION_TEXT: dict[int, str] = {1: "hoger is beter", -1: "hoger is slechter", 0: "neutraal"}
 
 
@@ -79,9 +82,9 @@ def area_values(
     -------
     pandas.DataFrame
         code, naam, gemeentecode, gemeente, waarde, bron, stadswaarde (the gemeente's own published figure where the
-        source has one), gemiddelde_g4 (unweighted mean over all areas of this level in the four cities), rang
-        (1 = worst for indicators where higher is worse or better, by the registry's direction; by value for neutral
-        ones), aantal (areas ranked), water (water, port or business area without residents), kaart (has
+        source has one), gemiddelde_g4 (unweighted mean over all residential areas of this level with a value),
+        steden (how many of the four cities have values), rang (1 = worst by the registry's direction; empty for
+        neutral indicators), aantal (areas with a value), water (water, port or business area without residents), kaart (has
         geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no average.
     """
     if indicator not in data.meta.index:
@@ -105,9 +108,13 @@ def area_values(
     city = rows[rows["code"].str.startswith("GM")].set_index("code")["waarde"]
     frame["stadswaarde"] = frame["gemeentecode"].map(city)
     frame["gemiddelde_g4"] = frame["waarde"].mean()
+    frame["steden"] = int(frame.loc[frame["waarde"].notna(), "gemeentecode"].nunique())
     richting = int(data.meta.loc[indicator, "richting"])
     ascending = richting == 1  # rank 1 = worst: lowest when higher is better
-    frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
+    if richting == 0:  # no "worse" for a neutral indicator: no rank
+        frame["rang"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    else:
+        frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
     frame["aantal"] = int(frame["waarde"].notna().sum())
     frame["kbz"] = frame["code"].map(kbz.names_by_code(indeling)).fillna("")
     if gemeente != ALLE:
@@ -141,11 +148,18 @@ def table_for_display(table: pd.DataFrame, eenheid: str) -> pd.DataFrame:
     """The per-area table as shown and exported: Dutch column names, water areas left out."""
     shown = table[~table["water"]].copy()
     unit = f" ({eenheid})"
+    digits = DISPLAY_DECIMALS.get(eenheid, 1)
+
+    def rounded(values: pd.Series) -> pd.Series:
+        return values.round(digits).astype("Int64") if digits == 0 else values.round(digits)
+
+    steden = int(shown["steden"].max()) if len(shown) and "steden" in shown else 0
     return pd.DataFrame(
         {
             "Gebied": shown["naam"], "Code": shown["code"], "Gemeente": shown["gemeente"],
-            "Waarde" + unit: shown["waarde"].round(3), "Gemeente (stad)" + unit: shown["stadswaarde"].round(3),
-            "Gemiddelde vier steden" + unit: shown["gemiddelde_g4"].round(3),
+            "Waarde" + unit: rounded(shown["waarde"]), "Cijfer hele gemeente" + unit: rounded(shown["stadswaarde"]),
+            f"Ongewogen gemiddelde van de gebieden ({steden} {'stad' if steden == 1 else 'steden'})" + unit:
+                shown["gemiddelde_g4"].round(max(digits, 1)),
             "Rang (1 = meest ongunstig)": shown["rang"], "Van": shown["aantal"],
             "KBZ-gebied": shown.get("kbz", pd.Series("", index=shown.index)),
         }

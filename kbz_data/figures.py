@@ -130,14 +130,15 @@ def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
             table["naam"].astype(str), table["code"].astype(str), table["waarde"].map(lambda v: fmt_value(v, eenheid)),
             table["stadswaarde"].map(lambda v: fmt_value(v, eenheid)),
             table["gemiddelde_g4"].map(lambda v: fmt_value(v, eenheid)),
-            [f"{int(r)} van {int(n)}" if not pd.isna(r) else "–" for r, n in zip(table["rang"], table["aantal"])],
+            [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutrale indicator of onbekend)"
+             for r, n in zip(table["rang"], table["aantal"])],
             table["gemeente"].astype(str),
         ]
     )
     template = (
         "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Waarde: %{customdata[2]}<br>"
-        "%{customdata[6]} (gemeente): %{customdata[3]}<br>Gemiddelde vier steden: %{customdata[4]}<br>"
-        "Rang: %{customdata[5]} (1 = meest ongunstig)<extra></extra>"
+        "%{customdata[6]} (hele gemeente): %{customdata[3]}<br>Ongewogen gemiddelde van de gebieden:"
+        " %{customdata[4]}<br>Rang: %{customdata[5]} (1 = meest ongunstig)<extra></extra>"
     )
     return custom, template
 
@@ -206,7 +207,8 @@ def map_figure(
     """
     by_code = {f["id"]: f for f in geojson.get("features", [])}
     table = table[table["code"].isin(by_code)].reset_index(drop=True)
-    water_codes = table.loc[table["water"].astype(bool), "code"] if "water" in table else pd.Series([], dtype=str)
+    water_rows = table[table["water"].astype(bool)] if "water" in table else table.iloc[0:0]
+    water_codes, water_names = water_rows["code"].astype(str), water_rows["naam"].astype(str)
     table = table[~table["code"].isin(set(water_codes))].reset_index(drop=True)
 
     def subset(codes) -> dict:
@@ -227,8 +229,8 @@ def map_figure(
                 geojson=subset(table.loc[known, "code"]), locations=table.loc[known, "code"], z=table.loc[known, "waarde"],
                 zmin=low, zmax=high, colorscale=scale, marker={"line": {"width": 0.4, "color": "white"}},
                 customdata=custom[known], hovertemplate=template, name=label,
-                colorbar={"title": {"text": eenheid}, "orientation": "h", "y": -0.02, "yanchor": "top",
-                          "thickness": 12, "len": 0.9},
+                colorbar={"title": {"text": f"{label} ({eenheid})", "side": "top"}, "orientation": "h",
+                          "x": 0.0, "xanchor": "left", "y": -0.03, "yanchor": "top", "thickness": 12, "len": 0.6},
                 showscale=show_legend,
             )
         )
@@ -266,8 +268,8 @@ def map_figure(
                 geojson=subset(water_codes), locations=water_codes, z=np.ones(len(water_codes)),
                 colorscale=[[0, NON_RESIDENTIAL_COLOR], [1, NON_RESIDENTIAL_COLOR]], showscale=False,
                 marker={"line": {"width": 0.4, "color": "white"}}, name=NON_RESIDENTIAL_LABEL,
-                showlegend=show_legend, legendrank=101, hovertemplate="%{location}: " + NON_RESIDENTIAL_LABEL
-                + "<extra></extra>",
+                showlegend=show_legend, legendrank=101, customdata=np.column_stack([water_names, water_codes]),
+                hovertemplate="%{customdata[0]} (%{customdata[1]}): " + NON_RESIDENTIAL_LABEL + "<extra></extra>",
             )
         )
     outlined = table[table["code"].isin(kbz_codes)]
@@ -287,7 +289,12 @@ def map_figure(
         margin={"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
         height=height_px,
         title={"text": title, "x": 0.01, "font": {"size": 14}},
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": {"text": f"{label} ({eenheid})"}},
+        legend=(
+            {"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0.62, "xanchor": "left", "title": {"text": ""}}
+            if breaks is None else
+            {"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "title": {"text": f"{label} ({eenheid})"}}
+        ),
+        separators=",.",
         uirevision="kaart",
     )
     return figure
@@ -315,18 +322,21 @@ def legend_items(
 
 def bar_figure(table: pd.DataFrame, *, label: str, eenheid: str, richting: int, kbz_codes: set[str]) -> go.Figure:
     """Ranked horizontal bars (worst on top) for when no map shapes exist for the chosen division and level."""
-    known = table[table["waarde"].notna()].sort_values("rang")
-    colours = [CITY_COLORS.get(g, "#666666") for g in known["gemeente"]]
-    names = [f"{n} ({g})" + (" ★" if c in kbz_codes else "") for n, g, c in
+    known = table[table["waarde"].notna()].sort_values("waarde", ascending=richting == 1)  # worst on top
+    names = [f"{n} ({g})" + (" ★ KBZ" if c in kbz_codes else "") for n, g, c in
              zip(known["naam"], known["gemeente"], known["code"])]
     custom, template = _hover(known, eenheid)
+    base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
+    scale = pc.make_colorscale(base[1:][::-1] if richting == 1 else base[1:])
     figure = go.Figure(
-        go.Bar(x=known["waarde"], y=names, orientation="h", marker={"color": colours}, customdata=custom,
-               hovertemplate=template)
+        go.Bar(x=known["waarde"], y=names, orientation="h", customdata=custom, hovertemplate=template,
+               marker={"color": known["waarde"], "colorscale": scale, "line": {"width": 0.3, "color": "#555"},
+                       "colorbar": {"title": {"text": eenheid}, "thickness": 10}})
     )
     figure.update_layout(
         height=max(300, 18 * len(known) + 80), yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
         xaxis={"title": {"text": f"{label} ({eenheid})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        separators=",.",
     )
     return figure
 
@@ -370,10 +380,10 @@ def scatter_figure(
             slope=float(slope), intercept=float(intercept),
         )
         xs = np.linspace(data["x"].min(), data["x"].max(), 50)
-        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", name="Lineaire fit",
+        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", name="Regressielijn (kleinste kwadraten)",
                                     line={"color": "black", "dash": "dash"}, hoverinfo="skip"))
     figure.update_layout(
-        height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}},
+        height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}}, separators=",.",
         yaxis={"title": {"text": f"{y_label} ({y_unit})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
         legend={"orientation": "h", "y": -0.15},
     )

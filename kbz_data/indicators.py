@@ -228,16 +228,23 @@ for _ind in [
               "85163NED",
               "Aandeel personen (15-75 jaar) met een laag opleidingsniveau, uit de SES-WOA-tabel. Peiljaar 2019,"
               " gebiedsindeling 2020 (Amsterdam)."),
-    Indicator("bijstandsuitkeringen", "Bijstandsuitkeringen", "aantal", "sociaal-economisch", -1, "cbs_kwb_xlsx",
-              "kwb-xlsx",
+    Indicator("bijstandsuitkeringen", "Bijstandsuitkeringen (aantal)", "aantal", "sociaal-economisch", 0,
+              "cbs_kwb_xlsx", "kwb-xlsx",
               "Aantal personen met een bijstandsuitkering (kolom a_soz_wb, door CBS afgerond op 10), uit het"
-              " CBS-downloadbestand kwb-20xx.xlsx."),
+              " CBS-downloadbestand kwb-20xx.xlsx. Een aantal: grote buurten hebben er vanzelf meer; vergelijk"
+              " gebieden met de indicator per 1.000 inwoners."),
+    Indicator("bijstand_per_1000", "Bijstandsuitkeringen per 1.000 inwoners", "per 1000 inwoners",
+              "sociaal-economisch", -1, "cbs_kwb_xlsx", "kwb-xlsx",
+              "Personen met een bijstandsuitkering (a_soz_wb) per 1.000 inwoners (a_inw), beide uit hetzelfde"
+              " CBS-downloadbestand kwb-20xx.xlsx en hetzelfde jaar; berekend, afgerond op 0,1."),
 ]:
     INDICATORS[_ind.indicator] = _ind
 
 DOMEINEN: tuple[str, ...] = ("bevolking", "sociaal-economisch", "gezondheid", "zorg")
 EENHEDEN_PERCENTAGE: frozenset[str] = frozenset({"%"})
-EENHEDEN_NIET_NEGATIEF: frozenset[str] = frozenset({"aantal", "x 1000 euro", "km", "per km2", "klasse"})
+EENHEDEN_NIET_NEGATIEF: frozenset[str] = frozenset(
+    {"aantal", "x 1000 euro", "km", "per km2", "klasse", "per 1000 inwoners"}
+)
 
 
 def meta_frame() -> pd.DataFrame:

@@ -2,9 +2,10 @@
 
 Files: ``gebieden.parquet`` (GeoParquet, EPSG:4326), ``indicatoren.parquet``, ``indicatoren_meta.parquet``,
 ``bronnen.parquet`` and ``build.json``. A write first puts every file in a temporary folder inside the store
-folder; only when all are written are they moved into place with ``os.replace``, ``build.json`` last. A build
-that fails before that point leaves the previous store untouched; readers treat a store without
-``build.json`` as absent.
+folder; only when all are written does it remove ``build.json`` and move the files into place with
+``os.replace``, ``build.json`` last. A build that fails before that point (a bad source, a validation error, a
+full disk while writing the temporary files) leaves the previous store untouched; a crash during the final
+renames leaves a store without ``build.json``, which readers treat as incomplete, never a mix of two builds.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def write(
         meta.to_parquet(tmp / META, index=False)
         bronnen.to_parquet(tmp / BRONNEN, index=False)
         (tmp / BUILD_INFO).write_text(json.dumps(build_info, indent=2, ensure_ascii=False), encoding="utf-8")
+        # Commit: first mark the store incomplete (no build.json), then move the new files in, build.json last.
+        # A crash between these renames leaves a store that readers report as incomplete (rebuild it), never a
+        # silent mix of two builds.
+        (store_dir / BUILD_INFO).unlink(missing_ok=True)
         for name in FILES:
             os.replace(tmp / name, store_dir / name)
     except OSError as exc:

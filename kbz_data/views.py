@@ -45,7 +45,8 @@ def map_view(
     water = int(table["water"].sum())
     if water:
         notes.append(f"{water} gebied(en) zonder (noemenswaardige) bewoners, zoals water, haven of bedrijventerrein,"
-                     " tellen niet mee en staan lichtgrijs op de kaart.")
+                     " tellen niet mee" + (" en staan lichtgrijs op de kaart." if explore.has_shapes(
+                         data, niveau, indeling, gemeente) else "."))
     unknown = int((~table["water"] & table["waarde"].isna()).sum())
     if unknown:
         notes.append(f"{unknown} gebied(en) zonder waarde (onbekend of geheim) staan in grijs.")
@@ -73,7 +74,7 @@ def map_view(
             geojson, part, label=label, eenheid=eenheid, richting=richting, breaks=breaks, value_range=value_range,
             kbz_codes=kbz_codes, show_kbz=show_kbz, title=GEMEENTEN[city] if four else "",
             width_px=240 if four else 900, height_px=420 if four else 640,
-            fit=(180, 360) if four else (350, 265), show_legend=not four,
+            fit=(140, 300) if four else (350, 265), show_legend=not four,
         )
         panels.append((GEMEENTEN[city], figures.freeze(fig)))
     legend = []

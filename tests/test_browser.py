@@ -101,6 +101,8 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
         canvases = page.locator(".js-plotly-plot canvas").count()
         page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
         body_kaart = page.inner_text("body")
+        page.get_by_text("Download CSV").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
         with page.expect_download() as download_info:
             page.get_by_text("Download CSV").click()
         csv_path = tmp_path / "kaart.csv"

@@ -95,7 +95,7 @@ def test_hover_has_name_value_averages_rank() -> None:
     fig = figures.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
     row = list(fig.data[0].customdata[0])
     assert row[:6] == ["Buurt 0", "BU03440000", "10,0 %", "50,0 %", "40,0 %", "1 van 2"]
-    assert "Rang" in fig.data[0].hovertemplate and "Gemiddelde vier steden" in fig.data[0].hovertemplate
+    assert "Rang" in fig.data[0].hovertemplate and "Ongewogen gemiddelde van de gebieden" in fig.data[0].hovertemplate
 
 
 def test_scatter_statistics() -> None:
@@ -104,7 +104,7 @@ def test_scatter_statistics() -> None:
     fig, stats = figures.scatter_figure(table, x_label="x", x_unit="%", y_label="y", y_unit="%", kbz_codes={"b"})
     assert stats["n"] == 3 and stats["pearson_r"] == pytest.approx(1.0) and stats["slope"] == pytest.approx(2.0)
     names = [t.name for t in fig.data]
-    assert "Utrecht (KBZ-gebied)" in names and "Lineaire fit" in names
+    assert "Utrecht (KBZ-gebied)" in names and "Regressielijn (kleinste kwadraten)" in names
 
 
 def test_views_on_mini_store(mini_data: explore.StoreData) -> None:
@@ -125,6 +125,12 @@ def test_area_values_rank_and_city(mini_data: explore.StoreData) -> None:
     row = table.set_index("code").loc["BU03440101"]
     assert row["waarde"] == pytest.approx(83.1)
     assert row["stadswaarde"] == pytest.approx(81.5)
+    assert table["steden"].max() == 1
+    neutral = explore.area_values(mini_data, "inwoners", 2024, 2024, "buurt")
+    assert neutral["rang"].isna().all()  # no "most unfavourable" for a neutral indicator
+    shown = explore.table_for_display(neutral, "aantal")
+    assert str(shown["Waarde (aantal)"].dtype) == "Int64"
+    assert "Ongewogen gemiddelde van de gebieden (1 stad) (aantal)" in shown.columns
     with pytest.raises(KbzDataError, match="onbekende gemeente 'GM9999'"):
         explore.area_values(mini_data, "roker", 2020, 2020, "buurt", "GM9999")
     with pytest.raises(KbzDataError, match="onbekende indicator 'x'"):

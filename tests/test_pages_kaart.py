@@ -61,11 +61,25 @@ def test_kaart_bad_link_values_are_ignored_with_warning(kaart_env: Path) -> None
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["gemeente"] = "GM9999"
     at.query_params["indicator"] = "bestaat_niet"
-    at.run()
+    at.query_params["periode"] = "abc"
+    at.switch_page("app_pages/kaart.py").run()  # the link is the first thing this session opens
     assert not at.exception
-    assert any("gemeente=GM9999, indicator=bestaat_niet" in w.value for w in at.sidebar.warning)
+    warning = " ".join(w.value for w in at.sidebar.warning)
+    assert "`gemeente=GM9999`, `indicator=bestaat_niet`, `periode=abc`" in warning
     assert at.selectbox(key="gemeente").value == "G4"
     assert at.selectbox(key="indicator").value == "ervaren_gezondheid_goed"
+    assert at.selectbox(key="periode").value == "2020-2020"
+
+
+def test_filters_only_on_pages_that_use_them_and_kept_between_pages(kaart_env: Path) -> None:
+    at = _kaart({"gemeente": "GM0344", "indicator": "roker"})
+    at.switch_page("app_pages/bronnen.py").run()
+    assert not at.exception
+    assert len(at.sidebar.selectbox) == 0  # Bronnen uses no shared filter
+    assert "gemeente" not in at.query_params
+    at.switch_page("app_pages/kaart.py").run()
+    assert at.selectbox(key="gemeente").value == "GM0344"
+    assert at.selectbox(key="indicator").value == "roker"
 
 
 def test_kaart_interactions(kaart_env: Path) -> None:

@@ -97,6 +97,7 @@ def test_kwb_xlsx(tmp_path: Path) -> None:
     assert set(f["indeling"]) == {2023} and set(f["jaar"]) == {2023}
     assert _value(f, "WK034401", "woz_waarde") == 451
     assert _value(f, "GM0344", "bijstandsuitkeringen") == 10410
+    assert _value(f, "GM0344", "bijstand_per_1000") == pytest.approx(round(1000 * 10410 / 367947, 1))
     assert np.isnan(_value(f, "GM0344", "inkomen_per_inwoner"))
 
 

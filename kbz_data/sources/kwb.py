@@ -214,6 +214,11 @@ def xlsx_figures(frame: pd.DataFrame, path: str | Path, year: int) -> SourceResu
     present = {c: i for c, i in XLSX_FIELDS.items() if c in frame.columns}
     frame = frame[frame["gwb_code_10"].fillna("").map(is_g4_code)]
     frame = statline.to_float(frame, list(present), path)
+    if "a_soz_wb" in present:
+        rate = np.round(1000.0 * frame["a_soz_wb"].to_numpy(dtype=float) / frame["a_inw"].to_numpy(dtype=float), 1)
+        rate[~(frame["a_inw"].to_numpy(dtype=float) > 0)] = np.nan
+        frame = frame.assign(bijstand_per_1000=rate)
+        present = {**present, "bijstand_per_1000": "bijstand_per_1000"}
     result = SourceResult(kind=BRON_XLSX)
     figures = melt_indicators(frame, "gwb_code_10", present, year, year, BRON_XLSX)
     result.figures = figures if not figures.empty else empty_figures()
