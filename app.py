@@ -10,6 +10,7 @@ import streamlit as st
 from kbz_data import cached, store
 from kbz_data.config import GEMEENTEN, default_sources_dir, default_store_dir
 from kbz_data.errors import KbzDataError
+from kbz_data.text import escape_markdown
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 
@@ -130,7 +131,7 @@ def _shared_filters(store_dir: str, shown: tuple[str, ...]) -> None:
     if wrong:
         st.sidebar.warning(
             "Deze link bevat onbekende of niet passende filterwaarden, die zijn vervangen: "
-            + ", ".join(f"`{w}`" for w in wrong)
+            + ", ".join(escape_markdown(w[:60]) for w in wrong)
         )
 
 

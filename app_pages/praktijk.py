@@ -2,6 +2,8 @@
 
 The choice of practice is mirrored in the URL (``?praktijk=RTD-BLOEMHOF-1``). Other practices are anonymised and
 their counts under 10 are shown as "<10" (kbz_data.practice.analysis). Demo figures carry a clear warning.
+Every cached call sits in a try/except KbzDataError, so a broken practice store shows a Dutch st.error; text from
+the URL is escaped (escape_markdown) before it reaches Markdown.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from kbz_data import cached
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
+from kbz_data.text import escape_markdown
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -33,7 +36,7 @@ if "praktijk_keuze" not in st.session_state:
         st.session_state["praktijk_keuze"] = wanted.upper()
     else:
         if wanted is not None:
-            st.warning(f"Onbekende praktijk in de link: '{wanted}'. Kies hieronder een praktijk.")
+            st.warning(f"Onbekende praktijk in de link: '{escape_markdown(wanted)}'. Kies hieronder een praktijk.")
         st.session_state["praktijk_keuze"] = CODES[0]
 
 own = st.selectbox(
@@ -48,11 +51,11 @@ try:
     state = cached.praktijk_state(store_dir)
     mine = cached.praktijk_own_figures(store_dir, state, own)
     summary = cached.praktijk_summary(store_dir, state, own)
+    origins = set(cached.praktijk_figures(store_dir, state)["herkomst"])
 except KbzDataError as exc:
-    st.error(f"De praktijkcijfers zijn niet leesbaar: {exc}")
+    st.error(f"De praktijkcijfers zijn niet leesbaar: {escape_markdown(str(exc))}")
     st.stop()
 
-origins = set(cached.praktijk_figures(store_dir, state)["herkomst"])
 all_fictief, any_upload = "demo" in origins, "upload" in origins
 own_fictief = bool((mine["Fictief"] == "ja").any())
 own_upload = bool((mine["Fictief"] == "nee").any())
@@ -94,7 +97,7 @@ with right:
         built = cached.build_info(store_dir)["gebouwd"]
         profile = cached.praktijk_wijkprofiel(store_dir, built, own)
     except KbzDataError as exc:
-        st.error(f"Het wijkprofiel is niet beschikbaar: {exc}")
+        st.error(f"Het wijkprofiel is niet beschikbaar: {escape_markdown(str(exc))}")
         profile = []
     if not profile:
         st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
@@ -111,9 +114,13 @@ for measure_ids in [TRENDS[group]]:
     with st.container():
         columns = st.columns(2)
         for i, measure_id in enumerate(measure_ids):
-            measure = MEASURES[measure_id]
-            frame = cached.praktijk_measure(store_dir, state, own, measure_id)
-            fig = cached.praktijk_trend_figure(store_dir, state, own, measure_id, show_others)
+            try:
+                frame = cached.praktijk_measure(store_dir, state, own, measure_id)
+                fig = cached.praktijk_trend_figure(store_dir, state, own, measure_id, show_others)
+            except KbzDataError as exc:
+                columns[i % 2].error(f"{MEASURES[measure_id].label}: de praktijkcijfers zijn niet leesbaar:"
+                                     f" {escape_markdown(str(exc))}")
+                continue
             with columns[i % 2]:
                 st.plotly_chart(fig, width="stretch", key=f"praktijk_trend_{measure_id}",
                                 config={"displaylogo": False})
@@ -125,8 +132,13 @@ st.subheader("Vergelijking met de andere KBZ-praktijken")
 c1, c2 = st.columns(2)
 measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat",
                           format_func=lambda m: f"{MEASURES[m].label} ({MEASURES[m].eenheid})")
-frame = cached.praktijk_measure(store_dir, state, own, measure_id)
-periods = sorted(set(frame["periode"]), reverse=True)
+try:
+    frame = cached.praktijk_measure(store_dir, state, own, measure_id)
+except KbzDataError as exc:
+    st.error(f"De vergelijking is niet beschikbaar: {escape_markdown(str(exc))}")
+    periods = []
+else:
+    periods = sorted(set(frame["periode"]), reverse=True)
 if periods:
     if st.session_state.get("praktijk_vergelijk_periode") not in periods:
         st.session_state["praktijk_vergelijk_periode"] = periods[0]
@@ -149,29 +161,38 @@ if periods:
                        key="praktijk_download_vergelijking_xlsx")
 
 st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
-years = cached.praktijk_funnel_years(store_dir, state)
+try:
+    years = cached.praktijk_funnel_years(store_dir, state)
+except KbzDataError as exc:
+    st.error(f"De funnelplot is niet beschikbaar: {escape_markdown(str(exc))}")
+    years = []
 if years:
     f1, f2 = st.columns(2)
     kengetal = f1.selectbox("Verwijzingen naar", list(REFERRALS), key="praktijk_funnel_kengetal",
                             format_func=lambda k: KENGETALLEN[k].label.replace("Verwijzingen naar ", ""))
     jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar")
-    points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
-    if len(points):
-        fig = cached.praktijk_funnel_figure(store_dir, state, own, kengetal, int(jaar))
-        st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
-        me = points[points["rol"] == "eigen"]
-        if len(me):
-            st.markdown(f"**{praktijk.naam}**: {me['weergave'].iloc[0]} per 1.000 patiënten per jaar"
-                        f" ({me['positie'].iloc[0]}); gemiddelde van alle KBZ-praktijken"
-                        f" {analysis.rate_text(target)}.")
-        else:
-            st.info(f"{praktijk.naam} heeft niet alle vier kwartalen van {jaar}; de praktijk staat niet in de plot.")
-        fictief = bool(points["fictief"].any())
-        st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
-                   + " Grenzen: 95% en 99,8% rond het gemiddelde (Poisson, normale benadering); alleen praktijken met"
-                   " alle vier kwartalen. " + analysis.SUPPRESSION_TEXT)
+    try:
+        points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
+        fig = cached.praktijk_funnel_figure(store_dir, state, own, kengetal, int(jaar)) if len(points) else None
+    except KbzDataError as exc:
+        st.error(f"De funnelplot is niet beschikbaar: {escape_markdown(str(exc))}")
     else:
-        st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
+        if len(points):
+            st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
+            me = points[points["rol"] == "eigen"]
+            if len(me):
+                st.markdown(f"**{praktijk.naam}**: {me['weergave'].iloc[0]} per 1.000 patiënten per jaar"
+                            f" ({me['positie'].iloc[0]}); gemiddelde van alle KBZ-praktijken"
+                            f" {analysis.rate_text(target)}.")
+            else:
+                st.info(f"{praktijk.naam} heeft niet alle vier kwartalen van {jaar}; de praktijk staat niet in de"
+                        " plot.")
+            fictief = bool(points["fictief"].any())
+            st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
+                       + " Grenzen: 95% en 99,8% rond het gemiddelde (Poisson, normale benadering); alleen praktijken"
+                       " met alle vier kwartalen. " + analysis.SUPPRESSION_TEXT)
+        else:
+            st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 
 st.subheader("Downloads")
 title = f"Praktijkcijfers {praktijk.naam} ({own})"

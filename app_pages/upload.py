@@ -1,5 +1,8 @@
 """Upload page: a practice manager downloads the template, uploads the practice's figures, sees every problem or a
-preview of what changes, confirms, and can undo the last upload (kbz_data.practice.validate / upload_store)."""
+preview of what changes, confirms, and can undo the last upload (kbz_data.practice.validate / upload_store).
+
+Every piece of user text (file name, cell values quoted in messages, names from the journal) goes through
+escape_markdown before it reaches Markdown (st.markdown, st.error, st.warning, st.success, st.caption)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.practice import exports, registry, upload_store
 from kbz_data.practice.errors import KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
+from kbz_data.text import escape_markdown
 from kbz_data.practice.validate import RULES, validate_upload
 
 store_dir = st.session_state["store_dir"]
@@ -59,69 +63,66 @@ uploaded = st.file_uploader("CSV- of Excel-bestand (maximaal 5 MB)", type=["csv"
                             key=f"upload_bestand_{round_}")
 if uploaded is not None:
     data = uploaded.getvalue()
+    name = escape_markdown(uploaded.name)
     try:
-        checked = validate_upload(data, uploaded.name)
         state = cached.praktijk_state(store_dir)
-        change = upload_store.preview(cached.praktijk_figures(store_dir, state), checked)
+        current = cached.praktijk_figures(store_dir, state)
+        checked = validate_upload(data, uploaded.name, stored=current)
+        change = upload_store.preview(current, checked)
     except KbzUploadError as exc:
         if exc.patient_level:
-            head = (f"**{uploaded.name} is geweigerd: het lijkt gegevens over individuele patiënten te bevatten.**"
+            head = (f"**{name} is geweigerd: het lijkt gegevens over individuele patiënten te bevatten.**"
                     " Upload alleen opgetelde cijfers per praktijk, kwartaal en kengetal. Er is niets opgeslagen.")
         else:
-            head = (f"**{uploaded.name} is niet opgeslagen: {len(exc.problems)} probleem/problemen.** Verbeter het"
-                    " bestand en upload het opnieuw; er is niets veranderd.")
-        st.error(head + "\n\n" + "\n".join(f"- {p}" for p in exc.problems[:200]))
+            count = len(exc.problems)
+            head = (f"**{name} is niet opgeslagen: {count} {'probleem' if count == 1 else 'problemen'}.** Verbeter"
+                    " het bestand en upload het opnieuw; er is niets veranderd.")
+        st.error(head + "\n\n" + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
     except KbzDataError as exc:
-        st.error(f"De praktijkopslag is niet leesbaar: {exc}")
+        st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
     else:
         for notice in checked.notices:
-            st.caption(f"Let op: {notice}.")
-        counts = change["status"].value_counts()
+            st.caption(f"Let op: {escape_markdown(notice)}.")
+        counts = upload_store.preview_summary(change)
         m1, m2, m3 = st.columns(3)
-        m1.metric("Nieuw", int(counts.get("nieuw", 0)))
-        m2.metric("Gewijzigd", int(counts.get("gewijzigd", 0)))
-        m3.metric("Ongewijzigd", int(counts.get("ongewijzigd", 0)))
-        order = {"gewijzigd": 0, "nieuw": 1, "ongewijzigd": 2}
-        shown = change.assign(_o=change["status"].map(order)).sort_values(["_o", "praktijk_code", "periode"])
-        st.dataframe(
-            shown[["status", "praktijk_code", "periode", "kengetal", "teller", "noemer", "huidige_teller",
-                   "huidige_noemer", "huidige_herkomst"]].rename(columns={
-                "huidige_teller": "huidige teller", "huidige_noemer": "huidige noemer",
-                "huidige_herkomst": "huidige herkomst"}),
-            hide_index=True, width="stretch", key="upload_voorbeeld",
-        )
-        st.markdown(f"**{uploaded.name}** is goedgekeurd: {len(change)} cijfers. Nog niets is opgeslagen.")
+        m1.metric("Nieuw", counts["nieuw"])
+        m2.metric("Gewijzigd", counts["gewijzigd"])
+        m3.metric("Ongewijzigd", counts["ongewijzigd"])
+        st.dataframe(upload_store.preview_table(change), hide_index=True, width="stretch", key="upload_voorbeeld")
+        st.markdown(f"**{name}** is goedgekeurd: {len(change)} cijfers. Nog niets is opgeslagen.")
         if st.button("Bevestigen en opslaan", type="primary", key="upload_bevestig"):
             try:
                 event = upload_store.commit(store_dir, data, uploaded.name)
+            except KbzUploadError as exc:  # another upload landed in between and conflicts with this file
+                st.error("Opslaan is mislukt; er is niets veranderd.\n\n"
+                         + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
             except KbzDataError as exc:
-                st.error(f"Opslaan is mislukt; er is niets veranderd. {exc}")
+                st.error(f"Opslaan is mislukt; er is niets veranderd. {escape_markdown(str(exc))}")
             else:
                 st.session_state["upload_melding"] = (
                     "ok", f"Opgeslagen als versie {event['versie']}: {event['rijen']} cijfers uit"
-                          f" {event['bestandsnaam']} ({event['periodes']}).")
+                          f" {escape_markdown(event['bestandsnaam'])} ({event['periodes']}).")
                 st.session_state["upload_ronde"] = round_ + 1
                 st.rerun()
 
 st.subheader("3. Eerdere uploads")
 try:
-    history = upload_store.history(store_dir)
+    history = upload_store.history_table(store_dir)
 except KbzDataError as exc:
-    st.error(f"De praktijkopslag is niet leesbaar: {exc}")
+    st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
     st.stop()
 if history.empty:
     st.caption("Nog geen uploads: het dashboard toont alleen de fictieve demodata.")
 else:
-    st.dataframe(history.assign(sha256=history["sha256"].str[:16]), hide_index=True, width="stretch",
-                 key="upload_historie")
-    if (history["status"] == "actief").any():
+    st.dataframe(history, hide_index=True, width="stretch", key="upload_historie")
+    if upload_store.can_undo(history):
         if st.button("Laatste upload ongedaan maken", key="upload_ongedaan"):
             try:
                 undone = upload_store.undo_last(store_dir)
             except KbzDataError as exc:
-                st.error(f"Ongedaan maken is mislukt: {exc}")
+                st.error(f"Ongedaan maken is mislukt: {escape_markdown(str(exc))}")
             else:
                 st.session_state["upload_melding"] = (
-                    "let op", f"Versie {undone['versie']} ({undone['bestandsnaam']}) is ongedaan gemaakt; de cijfers"
-                              " van daarvóór gelden weer.")
+                    "let op", f"Versie {undone['versie']} ({escape_markdown(undone['bestandsnaam'])}) is ongedaan"
+                              " gemaakt; de cijfers van daarvóór gelden weer.")
                 st.rerun()

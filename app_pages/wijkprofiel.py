@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data import cached, export, profile, profile_figures
+from kbz_data.text import escape_markdown
 from kbz_data.errors import KbzDataError
 
 store_dir = st.session_state["store_dir"]
@@ -26,6 +27,8 @@ try:
     choices = cached.area_choices(store_dir, built, gemeente, niveau)
     # A code in the URL (a shared link) selects the area once; afterwards the search box drives the URL.
     url_code = params.get("code")
+    if url_code is not None and not url_code.strip():
+        url_code = None  # "?code=" without a value: as if there were no code
     if url_code is not None and url_code != state.get("_profiel_url_code"):
         state["_profiel_url_code"] = url_code
         wanted = profile.normalise_code(url_code)
@@ -59,7 +62,7 @@ except KbzDataError as exc:
 
 if current is None and "_profiel_onbekend" in state:
     st.error(
-        f"Gebiedscode **{state['_profiel_onbekend']}** uit de link is onbekend: die staat niet in de gegevensopslag"
+        f"Gebiedscode **{escape_markdown(state['_profiel_onbekend'][:40])}** uit de link is onbekend: die staat niet in de gegevensopslag"
         " (alleen wijken en buurten van Amsterdam, Den Haag, Rotterdam en Utrecht). Kies een gebied in de zoekbox"
         " hieronder (kies eerst gemeente en niveau in de zijbalk), of gebruik een CBS-code zoals"
         " `?code=WK034403` (wijk) of `?code=BU03440311` (buurt)."

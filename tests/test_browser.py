@@ -107,6 +107,7 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
             page.get_by_text("Download CSV").click()
         csv_path = tmp_path / "kaart.csv"
         download_info.value.save_as(csv_path)
+        page.wait_for_timeout(1500)
         with page.expect_download() as download_info:
             page.get_by_text("Download Excel").click()
         xlsx_path = tmp_path / "kaart.xlsx"

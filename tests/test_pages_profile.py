@@ -138,3 +138,12 @@ def test_bronnen_page(mini_store: Path) -> None:
     for needed in ("Modelschattingen", "Amsterdam: nieuwe codes sinds 2022", "onbekend", "Secundaire bron",
                    "2019", "afronding"):
         assert needed in text
+
+
+def test_link_text_cannot_inject_markdown(mini_store: Path) -> None:
+    at = _profile("[Klik hier](http://evil.example/login)")
+    assert not at.exception
+    message = at.error[0].value
+    assert "](http" not in message and "\\[Klik hier\\]" in message
+    empty = _profile("")
+    assert not empty.exception and not [e for e in empty.error if "****" in e.value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, snapshot_tree
@@ -49,7 +50,7 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     at.run()
     assert not at.exception
     error = at.error[0].value
-    assert "fout.csv is niet opgeslagen: 2 probleem/problemen" in error
+    assert "fout.csv is niet opgeslagen: 2 problemen." in error
     assert "rij 2, kolom teller: '-5' is negatief; alleen hele getallen van 0 of meer zijn toegestaan" in error
     assert ("rij 3: dubbele regel: praktijk RTD-BLOEMHOF-1, periode 2024Q4, kengetal consulten staat ook in rij 2"
             in error)
@@ -139,3 +140,92 @@ def test_praktijk_page_rejects_unknown_practice_in_url(practice_app_store: Path)
     at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception
     assert any("Onbekende praktijk in de link: 'XXX-NIETS-1'" in w.value for w in at.warning)
+
+
+LINK = "[Klik](http://evil.example)"
+ESCAPED_LINK = "\\[Klik\\]\\(http\u200b\\://evil.example\\)"
+
+
+def test_one_problem_is_singular(practice_app_store: Path) -> None:
+    at = open_upload(AppTest.from_file(APP, default_timeout=120).run())
+    data = b"praktijk_code;periode;kengetal;teller;noemer\nRTD-BLOEMHOF-1;2024Q4;consulten;99999999999999999999;\n"
+    at.file_uploader(key="upload_bestand_0").upload("groot.csv", data, "text/csv")
+    at.run()
+    assert not at.exception, at.exception  # used to be an OverflowError traceback
+    error = at.error[0].value
+    assert "groot.csv is niet opgeslagen: 1 probleem." in error
+    assert ("rij 2, kolom teller: '99999999999999999999' is onwaarschijnlijk groot; maximaal 10.000.000 per kwartaal"
+            in error)
+
+
+def test_user_text_is_escaped_before_markdown(practice_app_store: Path) -> None:
+    at = open_upload(AppTest.from_file(APP, default_timeout=120).run())
+    name = f"{LINK}.csv"
+    bad = f"praktijk_code;periode;kengetal;teller;noemer\nRTD-BLOEMHOF-1;{LINK};consulten;1;\n".encode()
+    at.file_uploader(key="upload_bestand_0").upload(name, bad, "text/csv")
+    at.run()
+    assert not at.exception
+    error = at.error[0].value
+    assert LINK not in error and "](" not in error
+    assert f"**{ESCAPED_LINK}\\.csv is niet opgeslagen: 1 probleem.**" not in error  # "." needs no escape
+    assert f"**{ESCAPED_LINK}.csv is niet opgeslagen: 1 probleem.**" in error
+    assert f"rij 2, kolom periode: '{ESCAPED_LINK}' is geen kwartaal" in error
+
+    good = f"praktijk_code;periode;kengetal;teller;noemer;{LINK}\nRTD-BLOEMHOF-1;2024Q4;consulten;4321;;x\n".encode()
+    at.file_uploader(key="upload_bestand_0").set_value((name, good, "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not any(LINK in t for t in texts)
+    assert any(f"**{ESCAPED_LINK}.csv** is goedgekeurd" in t for t in texts)
+    assert any("Let op: kolom '\\[klik\\]\\(http\u200b\\://evil.example\\)' wordt genegeerd." in t for t in texts)
+
+    at.button(key="upload_bevestig").click().run()
+    assert not at.exception
+    # the journal keeps the name after the last "/" (Path(...).name): "evil.example).csv"
+    success = [s.value for s in at.success]
+    assert any("cijfers uit evil.example\\).csv (2024Q4)" in s for s in success)
+    at.button(key="upload_ongedaan").click().run()
+    warnings = [w.value for w in at.warning]
+    assert any("Versie 1 (evil.example\\).csv) is ongedaan gemaakt" in w for w in warnings)
+
+
+def test_praktijk_link_parameter_is_escaped(practice_app_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["praktijk"] = LINK
+    at.run()
+    at.switch_page("app_pages/praktijk.py").run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(f"Onbekende praktijk in de link: '{ESCAPED_LINK}'" in w for w in warnings)
+    assert not any(LINK in w for w in warnings)
+
+
+def test_praktijk_page_damaged_store_shows_dutch_error(practice_app_store: Path) -> None:
+    from kbz_data.practice import upload_store
+
+    upload_store.commit(practice_app_store, b"praktijk_code;periode;kengetal;teller;noemer\n"
+                                            b"UTR-ONDIEP-1;2024Q4;consulten;1;\n", "a.csv")
+    (practice_app_store / "praktijk" / "versies" / "000001.csv").write_text("kapot", encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/praktijk.py").run()
+    assert not at.exception, at.exception
+    assert any("De praktijkcijfers zijn niet leesbaar" in e.value and "beschadigd" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("broken", ["praktijk_measure", "praktijk_funnel_years", "praktijk_funnel"])
+def test_praktijk_page_later_cached_calls_are_guarded(practice_app_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      broken: str) -> None:
+    from kbz_data import cached
+    from kbz_data.practice.errors import KbzPracticeStoreError
+
+    def fail(*_args, **_kwargs):
+        raise KbzPracticeStoreError("versie 3 van de praktijkopslag ontbreekt")
+
+    monkeypatch.setattr(cached, broken, fail)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/praktijk.py").run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and all("versie 3 van de praktijkopslag ontbreekt" in e for e in errors)
+    assert at.get("download_button")  # the rest of the page is still there

@@ -83,6 +83,62 @@ def test_preview_classifies_new_changed_unchanged(tmp_path: Path) -> None:
     assert change["huidige_herkomst"].tolist()[:2] == ["demo", "demo"]
 
 
+def test_preview_summary_and_table_for_the_page(tmp_path: Path) -> None:
+    from kbz_data.practice.validate import validate_upload
+
+    same = demo_value("UTR-ONDIEP-1", "2024Q4", "consulten")
+    checked = validate_upload(csv("UTR-ONDIEP-1;2025Q1;consulten;5000;", f"UTR-ONDIEP-1;2024Q4;consulten;{same};",
+                                  "UTR-ONDIEP-1;2024Q4;verwijzingen_ggz;1;"), "p.csv", today=TODAY)
+    change = upload_store.preview(upload_store.current_figures(tmp_path), checked)
+    assert upload_store.preview_summary(change) == {"nieuw": 1, "gewijzigd": 1, "ongewijzigd": 1}
+    table = upload_store.preview_table(change)
+    assert table["status"].tolist() == ["gewijzigd", "nieuw", "ongewijzigd"]
+    assert list(table.columns) == ["status", "praktijk_code", "periode", "kengetal", "teller", "noemer",
+                                   "huidige teller", "huidige noemer", "huidige herkomst"]
+    assert "_volgorde" not in change.columns  # the preview itself is not changed
+
+
+def test_history_table_and_can_undo(tmp_path: Path) -> None:
+    assert upload_store.history_table(tmp_path).empty
+    upload_store.commit(tmp_path, csv("UTR-ONDIEP-1;2024Q4;consulten;1;"), "a.csv", today=TODAY)
+    table = upload_store.history_table(tmp_path)
+    assert table["sha256"].str.len().tolist() == [16]
+    assert upload_store.can_undo(table)
+    upload_store.undo_last(tmp_path)
+    assert not upload_store.can_undo(upload_store.history_table(tmp_path))
+
+
+def test_uploaded_figures_hold_only_active_uploads(tmp_path: Path) -> None:
+    assert upload_store.uploaded_figures(tmp_path).empty
+    upload_store.commit(tmp_path, csv("UTR-ONDIEP-1;2024Q4;consulten;1;"), "a.csv", today=TODAY)
+    upload_store.commit(tmp_path, csv("UTR-ONDIEP-1;2024Q4;consulten;2;", "UTR-ONDIEP-1;2024Q4;verwijzingen_ggz;1;"),
+                        "b.csv", today=TODAY)
+    frame = upload_store.uploaded_figures(tmp_path)
+    assert frame[["kengetal", "teller", "versie", "herkomst"]].values.tolist() == [
+        ["consulten", 2, 2, "upload"], ["verwijzingen_ggz", 1, 2, "upload"]]
+
+
+def test_plausibility_is_checked_again_under_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another upload lands between the check and the lock: the file is refused against it, nothing is written."""
+    from kbz_data.practice import validate
+    from kbz_data.practice.errors import KbzUploadError
+
+    def validate_then_other_upload(*args, **kwargs):
+        result = validate.validate_upload(*args, **kwargs)
+        monkeypatch.setattr(upload_store, "validate_upload", validate.validate_upload)
+        upload_store.commit(tmp_path, csv("RTD-CROOSWIJK-1;2024Q4;consulten;100;"), "tussendoor.csv", today=TODAY)
+        return result
+
+    monkeypatch.setattr(upload_store, "validate_upload", validate_then_other_upload)
+    with pytest.raises(KbzUploadError) as info:
+        upload_store.commit(tmp_path, csv("RTD-CROOSWIJK-1;2024Q4;consulten_lang;101;"), "lang.csv", today=TODAY)
+    assert [str(p) for p in info.value.problems] == [
+        "rij 2, kolom teller: consulten_lang 101 is groter dan consulten 100 (al opgeslagen, versie 1), bij praktijk"
+        " RTD-CROOSWIJK-1 in 2024Q4; lange consulten zijn een deel van alle consulten. Controleer beide cijfers"]
+    assert upload_store.history(tmp_path)["bestandsnaam"].tolist() == ["tussendoor.csv"]
+    assert sorted(p.name for p in (tmp_path / "praktijk" / "versies").iterdir()) == ["000001.csv"]
+
+
 def test_damaged_version_is_reported(tmp_path: Path) -> None:
     upload_store.commit(tmp_path, csv("UTR-ONDIEP-1;2024Q4;consulten;1;"), "a.csv", today=TODAY)
     (tmp_path / "praktijk" / "versies" / "000001.csv").write_text("kapot", encoding="utf-8")

@@ -19,8 +19,10 @@ last upload" marks the latest not-undone upload as undone, which restores exactl
 
 Writes (upload and undo):
 
-1. The file is validated first, outside the lock; a rejected file never reaches the store, so the store stays
-   byte-for-byte unchanged (not even the folder is created).
+1. The file is validated first, outside the lock (the plausibility rules also against the uploads already
+   stored); a rejected file never reaches the store, so the store stays byte-for-byte unchanged (not even the
+   folder is created). Under the lock the plausibility rules are checked again when another upload or undo landed
+   in between; a refusal there also leaves the store unchanged.
 2. The writer takes an exclusive ``fcntl.flock`` on ``.lock`` (blocking). Concurrent writers (threads, processes,
    Streamlit sessions) are thus serialized: both uploads land, in the order they got the lock. The kernel drops the
    lock when a process dies, so a killed writer never blocks the next one.
@@ -50,9 +52,9 @@ from typing import Any
 import pandas as pd
 
 from kbz_data.practice import demo
-from kbz_data.practice.errors import KbzPracticeStoreError
+from kbz_data.practice.errors import KbzPracticeStoreError, KbzUploadError
 from kbz_data.practice.schema import COLUMNS
-from kbz_data.practice.validate import ValidatedUpload, validate_upload
+from kbz_data.practice.validate import ValidatedUpload, plausibility_problems, validate_upload
 
 FOLDER = "praktijk"
 JOURNAL = "journal.json"
@@ -173,6 +175,33 @@ def _read_version(store_dir: str | Path, event: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+def _uploads(store_dir: str | Path, events: list[dict[str, Any]]) -> list[pd.DataFrame]:
+    return [_read_version(store_dir, event).assign(herkomst="upload", versie=int(event["versie"]))
+            for event in _active_uploads(events)]
+
+
+def _overlay(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({"praktijk_code": pd.Series(dtype="str"), "periode": pd.Series(dtype="str"),
+                             "kengetal": pd.Series(dtype="str"), "teller": pd.Series(dtype="Int64"),
+                             "noemer": pd.Series(dtype="Int64"), "herkomst": pd.Series(dtype="str"),
+                             "versie": pd.Series(dtype="int64")})
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.drop_duplicates(KEY, keep="last")
+    return frame.sort_values(KEY).reset_index(drop=True)
+
+
+def uploaded_figures(store_dir: str | Path) -> pd.DataFrame:
+    """The figures of the active uploads only (no demo figures), the latest upload winning per key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Like :func:`current_figures`, with herkomst ``upload`` on every row (empty without uploads).
+    """
+    return _overlay(_uploads(store_dir, _read_journal(store_dir)))
+
+
 def current_figures(store_dir: str | Path, demo_dir: str | Path = demo.DEMO_DIR) -> pd.DataFrame:
     """The current figures: demo set overlaid by the active uploads in version order.
 
@@ -183,11 +212,7 @@ def current_figures(store_dir: str | Path, demo_dir: str | Path = demo.DEMO_DIR)
         (0 for demo figures), sorted by praktijk, periode and kengetal.
     """
     parts = [demo.read(demo_dir).assign(herkomst="demo", versie=0)]
-    for event in _active_uploads(_read_journal(store_dir)):
-        parts.append(_read_version(store_dir, event).assign(herkomst="upload", versie=int(event["versie"])))
-    frame = pd.concat(parts, ignore_index=True)
-    frame = frame.drop_duplicates(KEY, keep="last")
-    return frame.sort_values(KEY).reset_index(drop=True)
+    return _overlay(parts + _uploads(store_dir, _read_journal(store_dir)))
 
 
 def preview(current: pd.DataFrame, upload: ValidatedUpload) -> pd.DataFrame:
@@ -212,6 +237,28 @@ def preview(current: pd.DataFrame, upload: ValidatedUpload) -> pd.DataFrame:
     return frame
 
 
+#: Status of a previewed figure -> its place in the preview table (changed first).
+STATUS_ORDER: dict[str, int] = {"gewijzigd": 0, "nieuw": 1, "ongewijzigd": 2}
+
+
+def preview_summary(change: pd.DataFrame) -> dict[str, int]:
+    """How many figures of a :func:`preview` are new, changed and unchanged: ``{"nieuw": n, "gewijzigd": n,
+    "ongewijzigd": n}`` (every key present)."""
+    counts = change["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in ("nieuw", "gewijzigd", "ongewijzigd")}
+
+
+def preview_table(change: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`preview` as shown on the upload page: changed figures first, then new, then unchanged (each by
+    praktijk and periode), with Dutch column headers."""
+    order = change["status"].map(STATUS_ORDER)
+    shown = change.assign(_volgorde=order).sort_values(["_volgorde", "praktijk_code", "periode"], kind="stable")
+    return shown[["status", "praktijk_code", "periode", "kengetal", "teller", "noemer", "huidige_teller",
+                  "huidige_noemer", "huidige_herkomst"]].rename(columns={
+        "huidige_teller": "huidige teller", "huidige_noemer": "huidige noemer",
+        "huidige_herkomst": "huidige herkomst"}).reset_index(drop=True)
+
+
 def commit(store_dir: str | Path, data: bytes, filename: str, today: date | None = None,
            hook: Hook | None = None) -> dict[str, Any]:
     """Validate an uploaded file and, when it passes, store it as a new version.
@@ -231,12 +278,17 @@ def commit(store_dir: str | Path, data: bytes, filename: str, today: date | None
     KbzPracticeStoreError
         When the store cannot be written.
     """
-    upload = validate_upload(data, filename, today=today)
+    checked_events = _read_journal(store_dir)
+    upload = validate_upload(data, filename, today=today, stored=_overlay(_uploads(store_dir, checked_events)))
     try:
         with _locked(store_dir) as base:
             if hook:
                 hook("locked")
             events = _read_journal(store_dir)
+            if events != checked_events:  # another upload or undo landed since the check: check against it
+                problems = plausibility_problems(upload, _overlay(_uploads(store_dir, events)))
+                if problems:
+                    raise KbzUploadError(filename, problems)
             number = max((int(e["versie"]) for e in events), default=0) + 1
             relative = f"{VERSIONS}/{number:06d}.csv"
             content = _figures_csv(upload.figures)
@@ -298,3 +350,14 @@ def history(store_dir: str | Path) -> pd.DataFrame:
     ]
     columns = ["versie", "tijd", "bestandsnaam", "sha256", "rijen", "praktijken", "periodes", "status"]
     return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)
+
+
+def history_table(store_dir: str | Path) -> pd.DataFrame:
+    """:func:`history` as shown on the upload page: the sha256 cut to its first 16 characters."""
+    table = history(store_dir)
+    return table.assign(sha256=table["sha256"].str[:16])
+
+
+def can_undo(table: pd.DataFrame) -> bool:
+    """True when a :func:`history` (or :func:`history_table`) has an active upload to undo."""
+    return bool((table["status"] == "actief").any())

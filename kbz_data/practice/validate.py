@@ -3,27 +3,47 @@
 What is accepted (what Dutch offices produce)
 ---------------------------------------------
 * CSV separated by ``;``, ``,`` or a tab (detected from the header line), quoted or not; UTF-8 with or without
-  BOM, or Windows-1252 (cp1252). Excel's ``.xlsx``: the first sheet, first row = header.
-* Numbers with a decimal comma (``12,0``) or point (``12.0``); dots as thousands separators when the value has
-  the form ``1.234`` or ``1.234.567`` (optionally with a decimal comma). A whole number may be written ``12,0``.
-* Column names in any case, with spaces instead of underscores; empty rows are skipped; periods as ``2024Q1``,
-  ``2024-Q1``, ``2024 q1``. Extra columns are ignored (listed as a notice), unless they look like patient data.
+  BOM, Windows-1252 (cp1252), or UTF-16 with a byte-order mark (Excel's "Unicode-tekst" export, usually
+  tab-separated; UTF-16 without a BOM is recognised by its pattern of zero bytes). Excel's ``.xlsx``: the first
+  sheet, first row = header.
+* Numbers (teller, noemer), exactly these forms, with the ASCII digits 0-9 only and an optional sign:
+  ``1234``; a decimal comma or point (``12,0``, ``12.0``; a whole number may be written so); one Dutch thousands
+  dot ``1.234`` (read as 1234, never as 1,234), optionally with a decimal comma (``1.234,0``). Excel number cells
+  are taken as they are. Everything else is refused with its own message: scientific notation (``1e3``,
+  ``1,23E+19``), other digits than 0-9 (full-width ``１２``), thousands written with spaces, apostrophes, several
+  dots or several commas (``1 234``, ``1.234.567``, ``1,234,567``, ``1,234.5``) because they are ambiguous, and
+  any other text (``inf``, ``1_000``, ``0x10``).
+* Column names in any case, with spaces (one or more) instead of underscores; empty rows are skipped; periods as
+  ``2024Q1``, ``2024-Q1``, ``2024 q1``. Extra columns are ignored (listed as a notice), unless they look like
+  patient data.
 
-Row numbers in messages are the row numbers a spreadsheet shows: the header is row 1.
+Row numbers in messages are the row numbers a spreadsheet shows: the header is row 1. Messages quote at most
+:data:`MAX_SHOWN` characters of a cell. They may repeat text from the file: escape them
+(:func:`kbz_data.text.escape_markdown`) before showing them as Markdown.
 
 The validation rules (in this order; see :data:`RULES` for the list shown on the upload page)
 -----------------------------------------------------------------------------------------------
-File: larger than 5 MB; empty (no bytes, no header, or a header without data rows); not CSV or XLSX (or the
-old ``.xls``); unreadable (broken XLSX, text that is neither UTF-8 nor Windows-1252).
+File: empty (no bytes, no header, or a header without data rows); larger than 5 MB; the old ``.xls``; not CSV,
+TXT or XLSX by name; unreadable (broken XLSX; text that is neither UTF-8, Windows-1252 nor UTF-16 with a BOM;
+a CSV that is not text at all, such as a renamed image, PDF or archive, or bytes with zero bytes in them).
 Patient-level data (the file is refused as a whole and nothing else is checked; no message repeats the value):
 a column named like bsn, burgerservicenummer, naam, voornaam, achternaam, geboortedatum, postcode, adres,
 telefoonnummer, e-mail or patiëntnummer; a cell holding a Dutch six-position postcode (``1234 AB``); a cell
 holding a nine-digit number that passes the BSN eleven-test.
-Columns: a required column missing (praktijk_code, periode, kengetal, teller, noemer); a column twice.
-Rows: unknown or missing praktijk_code; missing or malformed periode; periode before 2015Q1; periode in the
-future (after the current quarter); unknown or missing kengetal; teller missing, not a number, negative or not a
-whole number; noemer filled for a count; noemer missing for a survey kengetal; noemer not a number, negative, not
-whole, or 0; teller larger than noemer; the same praktijk, periode and kengetal twice in the file.
+Columns: all required columns missing (one message naming the columns found, the sheets of an Excel file, and
+the separator of a CSV file); a required column missing (praktijk_code, periode, kengetal, teller, noemer);
+a column twice.
+Rows: unknown or missing praktijk_code; missing periode; a date in periode (Excel turned the quarter into a
+date); malformed periode; periode before 2015Q1; periode in the future (after the current quarter); unknown or
+missing kengetal; teller missing; teller or noemer not a number (including the refused notations above),
+negative, above 10.000.000 (:data:`MAX_COUNT`, per quarter) or not a whole number; noemer filled for a count;
+noemer missing for a survey kengetal; noemer 0; teller larger than noemer; the same praktijk, periode and
+kengetal twice in the file.
+Plausibility (within one praktijk and periode; the other figure may also be an upload already in the store,
+never a demo figure): consulten more than 50 x ingeschreven_patienten; consulten_lang or consulten_4d more than
+consulten; verwijzingen_ziekenhuis, verwijzingen_ggz or verwijzingen_sociaal_domein more than
+ingeschreven_patienten (:data:`PLAUSIBILITY`). Reported at the row of the figure in the file (the first one
+named when both are), column teller.
 """
 
 from __future__ import annotations
@@ -31,10 +51,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -48,6 +70,10 @@ from kbz_data.practice.schema import (
 )
 
 MAX_BYTES = 5 * 1024 * 1024
+#: The largest teller or noemer accepted, per practice, quarter and kengetal.
+MAX_COUNT = 10_000_000
+#: Cell values quoted in messages are cut to this many characters.
+MAX_SHOWN = 60
 
 #: Normalised column names (lower case, without spaces, dashes, underscores and dots) that identify patients.
 PATIENT_COLUMNS: frozenset[str] = frozenset({
@@ -57,12 +83,50 @@ PATIENT_COLUMNS: frozenset[str] = frozenset({
 })
 _POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 _NINE_DIGITS = re.compile(r"^[0-9]{9}$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+# Number notations (after stripping the cell); see the module docstring.
+_PLAIN = re.compile(r"^[+-]?[0-9]+$")
+_DUTCH_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}\.[0-9]{3}(,[0-9]+)?$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]+[.,][0-9]+$")
+_SCIENTIFIC = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)[eE][+-]?[0-9]+$")
+_AMBIGUOUS_GROUPS = re.compile(
+    r"^[+-]?[0-9]{1,3}("
+    r"([ \u00a0\u202f\u2009'][0-9]{3})+([.,][0-9]+)?"  # 1 234, 1 234,5, 1'234
+    r"|(\.[0-9]{3}){2,}(,[0-9]+)?"  # 1.234.567
+    r"|(,[0-9]{3}){2,}(\.[0-9]+)?"  # 1,234,567
+    r"|(,[0-9]{3})+\.[0-9]+"  # 1,234.5
+    r")$")
+# A date as text (how a CSV saved by Excel shows a cell Excel turned into a date).
+_DATE_TEXT = re.compile(
+    r"^(\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+    r"|^(\d{1,2}[- ])?(jan|feb|mrt|maa|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?[- ]\d{2,4}$",
+    re.IGNORECASE)
+#: Magic bytes of common non-text files that get renamed to .csv.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "een PNG-afbeelding"), (b"\xff\xd8\xff", "een JPEG-afbeelding"), (b"GIF8", "een GIF-afbeelding"),
+    (b"%PDF", "een PDF-bestand"), (b"\x1f\x8b", "een gzip-archief"), (b"Rar!", "een RAR-archief"),
+    (b"7z\xbc\xaf", "een 7z-archief"), (b"II*\x00", "een TIFF-afbeelding"), (b"MM\x00*", "een TIFF-afbeelding"),
+    (b"RIFF", "een RIFF-bestand (zoals een WebP-afbeelding)"), (b"\x7fELF", "een programma"),
+)
+
+#: Plausibility of two figures of one praktijk and periode: (part, whole, factor, reason); part > factor x whole
+#: is refused.
+PLAUSIBILITY: tuple[tuple[str, str, int, str], ...] = (
+    ("consulten", "ingeschreven_patienten", 50,
+     "meer dan 50 consulten per ingeschreven patiënt in één kwartaal is onwaarschijnlijk"),
+    ("consulten_lang", "consulten", 1, "lange consulten zijn een deel van alle consulten"),
+    ("consulten_4d", "consulten", 1, "4D-consulten zijn een deel van alle consulten"),
+    ("verwijzingen_ziekenhuis", "ingeschreven_patienten", 1,
+     "meer verwijzingen dan ingeschreven patiënten in één kwartaal is onwaarschijnlijk"),
+    ("verwijzingen_ggz", "ingeschreven_patienten", 1,
+     "meer verwijzingen dan ingeschreven patiënten in één kwartaal is onwaarschijnlijk"),
+    ("verwijzingen_sociaal_domein", "ingeschreven_patienten", 1,
+     "meer verwijzingen dan ingeschreven patiënten in één kwartaal is onwaarschijnlijk"),
+)
 
 #: The rules as shown to practice managers (upload page and README).
 RULES: tuple[str, ...] = (
-    "Het bestand is een CSV (scheidingsteken ; of , of tab; UTF-8 met of zonder BOM, of Windows-1252) of een"
-    " Excel-bestand (.xlsx; alleen het eerste tabblad telt).",
+    "Het bestand is een CSV (scheidingsteken ; of , of tab; UTF-8 met of zonder BOM, Windows-1252, of"
+    " Unicode-tekst (UTF-16) uit Excel) of een Excel-bestand (.xlsx; alleen het eerste tabblad telt).",
     "Het bestand is niet groter dan 5 MB en bevat een kopregel en minstens één regel met cijfers.",
     "Geen gegevens over individuele patiënten: geen kolommen zoals bsn, naam, geboortedatum, postcode, adres,"
     " telefoonnummer, e-mail of patiëntnummer; geen zescijferige postcodes (1234 AB) en geen negencijferige"
@@ -70,12 +134,17 @@ RULES: tuple[str, ...] = (
     "De kolommen praktijk_code, periode, kengetal, teller en noemer zijn aanwezig (elk één keer); andere kolommen"
     " worden genegeerd.",
     "praktijk_code is een bekende praktijk.",
-    "periode is een kwartaal (2024Q1), niet eerder dan 2015Q1 en niet in de toekomst.",
+    "periode is een kwartaal (2024Q1), niet eerder dan 2015Q1 en niet in de toekomst; geen datum (zet de kolom in"
+    " Excel op Tekst).",
     "kengetal is een van de bekende kengetallen.",
-    "teller is een heel getal van 0 of meer (decimale komma mag: 12,0).",
+    "teller is een heel getal van 0 tot en met 10.000.000, alleen met de cijfers 0-9 (decimale komma mag: 12,0;"
+    " één punt voor duizendtallen mag: 1.234 is 1234). Niet toegestaan: 1e3, 1 234, 1.234.567.",
     "noemer is leeg bij een telling en bij een enquête-kengetal het aantal respondenten: een heel getal van"
-    " minstens 1, niet kleiner dan de teller.",
+    " minstens 1 en hoogstens 10.000.000, niet kleiner dan de teller.",
     "Elke combinatie van praktijk, periode en kengetal komt één keer voor in het bestand.",
+    "De cijfers van één praktijk en kwartaal passen bij elkaar (ook met cijfers die al zijn opgeslagen):"
+    " hoogstens 50 consulten per ingeschreven patiënt; lange consulten en 4D-consulten niet meer dan alle"
+    " consulten; per soort verwijzing niet meer verwijzingen dan ingeschreven patiënten.",
 )
 
 
@@ -88,11 +157,14 @@ class ValidatedUpload:
     size: int
     figures: pd.DataFrame
     notices: list[str] = field(default_factory=list)
+    #: The spreadsheet row number of each row of ``figures`` (the header is row 1).
+    rows: list[int] = field(default_factory=list)
 
 
 def _norm_header(value: Any) -> str:
+    """Lower case, stripped, every run of whitespace one underscore: ``'Praktijk  code'`` -> ``praktijk_code``."""
     text = "" if value is None else str(value)
-    return text.replace("\ufeff", "").strip().lower().replace(" ", "_")
+    return re.sub(r"\s+", "_", text.replace("\ufeff", "").strip().lower())
 
 
 def _squash(name: str) -> str:
@@ -100,31 +172,74 @@ def _squash(name: str) -> str:
 
 
 def _cell_text(value: Any) -> str:
-    """A cell as the user sees it (Excel numbers without a trailing .0)."""
+    """A cell as the user sees it (Excel numbers without a trailing .0, Excel dates as 1-1-2024)."""
     if value is None:
         return ""
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
-        return str(int(value)) if value.is_integer() else str(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (date, datetime)):
+        return f"{value.day}-{value.month}-{value.year}"
     return str(value).strip()
 
 
-def _decode(data: bytes) -> str:
+def _shown(value: Any) -> str:
+    """A cell for quoting in a message: its text, cut to :data:`MAX_SHOWN` characters."""
+    text = _cell_text(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+
+
+def _unreadable(filename: str, reason: str) -> KbzUploadError:
+    return KbzUploadError(filename, [Problem(None, None, reason)])
+
+
+_NOT_TEXT = "; upload de cijfers als CSV-bestand (.csv) of als Excel-bestand (.xlsx)"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the zero bytes fall on every other position (ASCII text in UTF-16)."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) >= 2 and odd.count(0) >= len(odd) // 2 and even.count(0) == 0:
+        return "utf-16-le"
+    if len(even) >= 2 and even.count(0) >= len(even) // 2 and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, filename: str) -> str:
+    """The text of a CSV upload: UTF-8 (BOM or not), UTF-16 (BOM, or recognised by its zero bytes), cp1252.
+
+    Raises KbzUploadError for a file that is not text (known magic bytes of images, PDF, archives; zero bytes).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        encoding, body = "utf-8", data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, body = "utf-16", data  # the BOM picks the byte order and is dropped
+    else:
+        for magic, kind in _MAGIC:
+            if data.startswith(magic):
+                raise _unreadable(filename, f"het bestand is geen tekstbestand maar {kind}{_NOT_TEXT}")
+        head = data[:8192]
+        encoding, body = (_utf16_without_bom(head) or "binary", data) if b"\x00" in head else ("utf-8", data)
+        if encoding == "binary":
+            raise _unreadable(filename, "het bestand is geen tekstbestand: het bevat binaire gegevens (nul-bytes),"
+                                        f" zoals een afbeelding, archief of programma{_NOT_TEXT}")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise _unreadable(filename, "het bestand is Unicode-tekst (UTF-16) maar is onvolledig of beschadigd;"
+                                        " sla het opnieuw op, liefst als CSV (UTF-8) of .xlsx") from exc
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _unreadable(filename, "het bestand bevat tekens die geen UTF-8, UTF-16 of Windows-1252 zijn; sla het"
+                                    " op als CSV (UTF-8) of .xlsx") from exc
 
 
 def _read_csv(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as exc:
-        raise KbzUploadError(filename, [Problem(None, None,
-            "het bestand bevat tekens die geen UTF-8 of Windows-1252 zijn; sla het op als CSV (UTF-8) of .xlsx")]) from exc
+    text = _decode(data, filename)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
@@ -136,12 +251,14 @@ def _read_csv(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
         raise KbzUploadError(filename, [Problem(None, None, f"het CSV-bestand is onleesbaar: {exc}")]) from exc
 
 
-def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
+def _read_xlsx(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]], list[str]]:
+    """The rows of the first sheet, and the names of all sheets."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
+            sheets = list(book.sheetnames)
             sheet = book.worksheets[0]
             rows = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
         finally:
@@ -149,7 +266,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
         raise KbzUploadError(filename, [Problem(None, None,
             "het Excel-bestand is onleesbaar of beschadigd; sla het opnieuw op als .xlsx of als CSV")]) from exc
-    return rows
+    return rows, sheets
 
 
 def _is_empty(row: list[Any]) -> bool:
@@ -195,35 +312,66 @@ def _patient_level(header: list[str], rows: list[tuple[int, list[Any]]]) -> list
     return problems
 
 
-def _parse_number(value: Any) -> tuple[float | None, bool]:
-    """(number, ok): (None, True) for empty; (None, False) when it is not a number."""
-    if value is None or isinstance(value, bool):
-        return (None, value is None)
-    if isinstance(value, (int, float)):
-        return (None, True) if value != value else (float(value), True)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+def _parse_number(value: Any) -> tuple[Decimal | None, str | None]:
+    """``(number, None)``; ``(None, None)`` for an empty cell; ``(None, reason)`` when the notation is refused.
+
+    ``reason`` is one of ``geen-getal``, ``cijfers``, ``wetenschappelijk``, ``duizendtallen`` (see the module
+    docstring for the accepted notations). Numbers are exact (Decimal), so no size can overflow here.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return None, "geen-getal"
+    if isinstance(value, int):
+        return Decimal(value), None
+    if isinstance(value, float):
+        if value != value:
+            return None, None
+        return (Decimal(value), None) if math.isfinite(value) else (None, "geen-getal")
+    if isinstance(value, (date, datetime)):
+        return None, "geen-getal"
+    text = str(value).strip()
     if text == "":
-        return None, True
-    if _THOUSANDS.match(text):
-        text = text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        if "." in text or text.count(",") > 1:
-            return None, False
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None, False
-    if number != number or number in (float("inf"), float("-inf")):
-        return None, False
-    return number, True
+        return None, None
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return None, "cijfers"
+    if _PLAIN.match(text):
+        return Decimal(text), None
+    if _DUTCH_THOUSANDS.match(text):
+        return Decimal(text.replace(".", "").replace(",", ".")), None
+    if _DECIMAL.match(text):
+        return Decimal(text.replace(",", ".")), None
+    if _SCIENTIFIC.match(text):
+        return None, "wetenschappelijk"
+    if _AMBIGUOUS_GROUPS.match(text):
+        return None, "duizendtallen"
+    return None, "geen-getal"
+
+
+def _is_blank(value: Any) -> bool:
+    return _parse_number(value) == (None, None)
 
 
 def _check_whole(value: Any, column: str, row: int, problems: list[Problem], minimum: int) -> int | None:
-    """Parse a teller/noemer cell; add a problem and return None when it is not a whole number >= minimum."""
-    shown = _cell_text(value)
-    number, ok = _parse_number(value)
-    if not ok:
+    """Parse a teller/noemer cell; add a problem and return None when it is not a whole number in
+    ``minimum`` .. :data:`MAX_COUNT`."""
+    shown = _shown(value)
+    number, refused = _parse_number(value)
+    if refused == "cijfers":
+        problems.append(Problem(row, column, f"'{shown}' bevat andere tekens dan de gewone cijfers 0-9 (zoals"
+                                             " cijfers van volle breedte); typ het getal met de cijfers 0-9"))
+        return None
+    if refused == "wetenschappelijk":
+        problems.append(Problem(row, column, f"'{shown}' is een getal in wetenschappelijke notatie (met E); schrijf"
+                                             " het hele getal uit met alleen cijfers, bijvoorbeeld 1000 in plaats van"
+                                             " 1E3 (zet de kolom in Excel op Getal zonder decimalen)"))
+        return None
+    if refused == "duizendtallen":
+        problems.append(Problem(row, column, f"'{shown}' heeft een onduidelijke schrijfwijze voor duizendtallen;"
+                                             " schrijf het getal zonder spaties, punten of komma's tussen de"
+                                             " cijfers, bijvoorbeeld 1234567 in plaats van 1.234.567 of 1 234 567"))
+        return None
+    if refused is not None:
         problems.append(Problem(row, column, f"'{shown}' is geen getal; vul een heel getal in (0, 1, 2, ...)"))
         return None
     if number is None:
@@ -232,7 +380,11 @@ def _check_whole(value: Any, column: str, row: int, problems: list[Problem], min
         problems.append(Problem(row, column, f"'{shown}' is negatief; alleen hele getallen van 0 of meer zijn"
                                              " toegestaan"))
         return None
-    if not number.is_integer():
+    if number > MAX_COUNT:
+        problems.append(Problem(row, column, f"'{shown}' is onwaarschijnlijk groot; maximaal 10.000.000 per"
+                                             " kwartaal"))
+        return None
+    if number != number.to_integral_value():
         problems.append(Problem(row, column, f"'{shown}' is geen heel getal; aantallen zijn hele getallen"
                                              " (0, 1, 2, ...)"))
         return None
@@ -243,14 +395,8 @@ def _check_whole(value: Any, column: str, row: int, problems: list[Problem], min
     return int(number)
 
 
-def read_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
-    """The raw cells of an upload: (row number, cells) for every row, header included.
-
-    Raises
-    ------
-    KbzUploadError
-        For an empty, oversized, unreadable or unsupported file.
-    """
+def _read(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]], list[str] | None]:
+    """The rows of an upload and, for an Excel file, the names of its sheets (None for CSV)."""
     size_mb = len(data) / (1024 * 1024)
     if len(data) == 0:
         raise KbzUploadError(filename, [Problem(None, None, "het bestand is leeg")])
@@ -265,12 +411,96 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     if suffix == ".xlsx" or data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, filename)
     if suffix in (".csv", ".txt", ""):
-        return _read_csv(data, filename)
+        return _read_csv(data, filename), None
     raise KbzUploadError(filename, [Problem(None, None,
         f"bestandstype '{suffix}' wordt niet ondersteund; upload een CSV-bestand (.csv) of Excel-bestand (.xlsx)")])
 
 
-def validate_upload(data: bytes, filename: str, today: date | None = None) -> ValidatedUpload:
+def read_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
+    """The raw cells of an upload: (row number, cells) for every row, header included.
+
+    Raises
+    ------
+    KbzUploadError
+        For an empty, oversized, unreadable or unsupported file.
+    """
+    return _read(data, filename)[0]
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _no_required_columns(header: list[str], sheets: list[str] | None) -> str:
+    """The one message for a header without any required column: what was found and what to check."""
+    found = [h if len(h) <= 40 else h[:40] + "…" for h in header if h]
+    found_text = (", ".join(found[:20]) + (f" (en nog {len(found) - 20})" if len(found) > 20 else "")) or "geen"
+    text = (f"geen van de verplichte kolommen ({', '.join(COLUMNS)}) gevonden in de kopregel; gevonden kolommen:"
+            f" {found_text}.")
+    if sheets is not None:
+        listed = (f"; dit bestand heeft de tabbladen {_quoted(sheets)}" if len(sheets) > 1 else "")
+        return (text + f" Van een Excel-bestand wordt alleen het eerste tabblad gelezen (hier {_quoted(sheets[:1])}"
+                f"{listed}); zet de cijfers op het eerste tabblad, met de kolomnamen in de eerste regel")
+    return (text + " Controleer het scheidingsteken: de kolommen moeten gescheiden zijn door ; of , (of een tab),"
+            " en de kolomnamen moeten in de eerste regel staan")
+
+
+def _plausibility(records: list[tuple[int, str, str, str, int]], stored: pd.DataFrame | None) -> list[Problem]:
+    """Problems with implausible combinations of figures of one praktijk and periode.
+
+    ``records``: (row, praktijk_code, periode, kengetal, teller) of the valid figures in the file. ``stored``:
+    figures already in the store (praktijk_code, periode, kengetal, teller, optional versie and herkomst; rows
+    with herkomst ``demo`` are ignored). A figure in the file replaces the stored one with the same key.
+    """
+    values: dict[tuple[str, str, str], tuple[int, str | None, int | None]] = {}  # -> (teller, versie, row)
+    if stored is not None and len(stored):
+        frame = stored
+        if "herkomst" in frame.columns:
+            frame = frame[frame["herkomst"] != "demo"]
+        wanted = {(c, p) for _r, c, p, _k, _t in records}
+        kengetallen = {k for rule in PLAUSIBILITY for k in rule[:2]}
+        for row in frame.itertuples(index=False):
+            if (row.praktijk_code, row.periode) in wanted and row.kengetal in kengetallen and row.teller == row.teller:
+                versie = getattr(row, "versie", None)
+                values[(row.praktijk_code, row.periode, row.kengetal)] = (
+                    int(row.teller), None if versie is None else str(versie), None)
+    for row_number, code, periode, kengetal, teller in records:
+        values[(code, periode, kengetal)] = (teller, None, row_number)
+    problems: list[Problem] = []
+    for code, periode in sorted({(c, p) for _r, c, p, _k, _t in records}):
+        for part, whole, factor, reason in PLAUSIBILITY:
+            a, b = values.get((code, periode, part)), values.get((code, periode, whole))
+            if a is None or b is None or a[0] <= factor * b[0] or (a[2] is None and b[2] is None):
+                continue
+            here, other, other_name = (a, b, whole) if a[2] is not None else (b, a, part)
+            if other[2] is not None:
+                where = f" in rij {other[2]}"
+            elif other[1] is not None:
+                where = f" (al opgeslagen, versie {other[1]})"
+            else:
+                where = " (al opgeslagen)"
+            part_text = f"{part} {a[0]}" + (where if other_name == part else "")
+            whole_text = f"{whole} {b[0]}" + (where if other_name == whole else "")
+            relation = "is groter dan" if factor == 1 else f"is meer dan {factor} keer"
+            problems.append(Problem(here[2], "teller",
+                f"{part_text} {relation} {whole_text}, bij praktijk {code} in {periode}; {reason}. Controleer beide"
+                " cijfers"))
+    return sorted(problems, key=lambda p: p.row if isinstance(p.row, int) else 0)
+
+
+def plausibility_problems(upload: ValidatedUpload, stored: pd.DataFrame | None) -> list[Problem]:
+    """The plausibility rules (:data:`PLAUSIBILITY`) for a validated upload against (newer) stored figures.
+
+    The store calls this again under its lock, in case another upload landed after :func:`validate_upload`.
+    """
+    figures = upload.figures
+    records = [(int(r), str(c), str(p), str(k), int(t)) for r, c, p, k, t in zip(
+        upload.rows, figures["praktijk_code"], figures["periode"], figures["kengetal"], figures["teller"])]
+    return _plausibility(records, stored)
+
+
+def validate_upload(data: bytes, filename: str, today: date | None = None,
+                    stored: pd.DataFrame | None = None) -> ValidatedUpload:
     """Check an uploaded file against every rule and return its figures, or raise with every problem.
 
     Parameters
@@ -281,12 +511,16 @@ def validate_upload(data: bytes, filename: str, today: date | None = None) -> Va
         The file name as uploaded (its extension picks CSV or XLSX; XLSX is also recognised by content).
     today
         The date that decides which periods lie in the future (default: today).
+    stored
+        The figures already in the practice store (e.g. :func:`kbz_data.practice.upload_store.current_figures`:
+        praktijk_code, periode, kengetal, teller, and optionally versie and herkomst), for the plausibility rules;
+        figures with herkomst ``demo`` are ignored. None: only the figures in the file are compared.
 
     Returns
     -------
     ValidatedUpload
         ``figures``: praktijk_code, periode (normalised ``2024Q1``), kengetal, teller (Int64), noemer (Int64;
-        missing for counts), in file order.
+        missing for counts), in file order; ``rows``: their spreadsheet row numbers.
 
     Raises
     ------
@@ -294,7 +528,8 @@ def validate_upload(data: bytes, filename: str, today: date | None = None) -> Va
         Listing every problem (row, column, reason); ``patient_level`` set when the file looks like patient data.
     """
     today = today or date.today()
-    rows = [(i, row) for i, row in read_rows(data, filename) if not _is_empty(row)]
+    all_rows, sheets = _read(data, filename)
+    rows = [(i, row) for i, row in all_rows if not _is_empty(row)]
     if not rows:
         raise KbzUploadError(filename, [Problem(None, None, "het bestand is leeg")])
     header_row, header_cells = rows[0]
@@ -304,6 +539,8 @@ def validate_upload(data: bytes, filename: str, today: date | None = None) -> Va
     if patient:
         raise KbzUploadError(filename, patient, patient_level=True)
     problems: list[Problem] = []
+    if not any(name in header for name in COLUMNS):
+        raise KbzUploadError(filename, [Problem(header_row, None, _no_required_columns(header, sheets))])
     for name in COLUMNS:
         if name not in header:
             found = ", ".join(h for h in header if h) or "geen"
@@ -324,43 +561,51 @@ def validate_upload(data: bytes, filename: str, today: date | None = None) -> Va
     known_codes = registry.codes()
     seen: dict[tuple[str, str, str], int] = {}
     records: list[tuple[str, str, str, int | None, int | None]] = []
+    valid: list[tuple[int, str, str, str, int]] = []  # (row, code, periode, kengetal, teller) for plausibility
     for i, cells in body:
         def cell(name: str) -> Any:
             j = index[name]
             return cells[j] if j < len(cells) else None
 
+        before = len(problems)
         code = _cell_text(cell("praktijk_code")).upper()
         if not code:
             problems.append(Problem(i, "praktijk_code", "praktijk_code ontbreekt"))
         elif code not in registry.PRAKTIJKEN:
-            problems.append(Problem(i, "praktijk_code", f"onbekende praktijk '{code}'; bekende praktijkcodes:"
-                                                        f" {', '.join(known_codes)}"))
-        periode_text = _cell_text(cell("periode"))
-        parsed = parse_period(periode_text)
+            problems.append(Problem(i, "praktijk_code", f"onbekende praktijk '{_shown(code)}'; bekende"
+                                                        f" praktijkcodes: {', '.join(known_codes)}"))
+        periode_raw = cell("periode")
+        periode_text = _cell_text(periode_raw)
+        periode_shown = _shown(periode_raw)
+        parsed = parse_period(periode_text) if not isinstance(periode_raw, (date, datetime)) else None
         periode = period_label(*parsed) if parsed else ""
         if not periode_text:
             problems.append(Problem(i, "periode", "periode ontbreekt; gebruik jjjjQk, bijvoorbeeld 2024Q1"))
+        elif isinstance(periode_raw, (date, datetime)) or _DATE_TEXT.match(periode_text):
+            problems.append(Problem(i, "periode", f"'{periode_shown}' is een datum: Excel heeft de periode"
+                                                  " waarschijnlijk in een datum veranderd. Schrijf de periode als"
+                                                  " kwartaal, bijvoorbeeld 2024Q1 (zet de kolom in Excel op Tekst)"))
         elif parsed is None:
-            problems.append(Problem(i, "periode", f"'{periode_text}' is geen kwartaal; gebruik jjjjQk, bijvoorbeeld"
+            problems.append(Problem(i, "periode", f"'{periode_shown}' is geen kwartaal; gebruik jjjjQk, bijvoorbeeld"
                                                   " 2024Q1"))
         elif parsed[0] < FIRST_YEAR:
-            problems.append(Problem(i, "periode", f"'{periode_text}' ligt vóór {FIRST_YEAR}Q1; cijfers zijn"
+            problems.append(Problem(i, "periode", f"'{periode_shown}' ligt vóór {FIRST_YEAR}Q1; cijfers zijn"
                                                   f" welkom vanaf {FIRST_YEAR}Q1"))
         elif parsed > (last_year, last_quarter):
-            problems.append(Problem(i, "periode", f"'{periode_text}' ligt in de toekomst; de laatste toegestane"
+            problems.append(Problem(i, "periode", f"'{periode_shown}' ligt in de toekomst; de laatste toegestane"
                                                   f" periode is {last} (het huidige kwartaal)"))
         kengetal = _cell_text(cell("kengetal")).lower()
         if not kengetal:
             problems.append(Problem(i, "kengetal", "kengetal ontbreekt"))
         elif kengetal not in KENGETALLEN:
-            problems.append(Problem(i, "kengetal", f"onbekend kengetal '{kengetal}'; toegestaan:"
+            problems.append(Problem(i, "kengetal", f"onbekend kengetal '{_shown(kengetal)}'; toegestaan:"
                                                    f" {', '.join(KENGETALLEN)}"))
         teller_raw, noemer_raw = cell("teller"), cell("noemer")
         teller = _check_whole(teller_raw, "teller", i, problems, 0)
-        if teller is None and _parse_number(teller_raw) == (None, True):
+        if teller is None and _is_blank(teller_raw):
             problems.append(Problem(i, "teller", "teller ontbreekt; vul een heel getal van 0 of meer in"))
         noemer: int | None = None
-        noemer_empty = _parse_number(noemer_raw) == (None, True)
+        noemer_empty = _is_blank(noemer_raw)
         if kengetal in SURVEYS:
             if noemer_empty:
                 problems.append(Problem(i, "noemer", f"noemer (het aantal respondenten) ontbreekt; die is verplicht"
@@ -372,21 +617,27 @@ def validate_upload(data: bytes, filename: str, today: date | None = None) -> Va
                                                          " is een deel van de respondenten"))
         elif kengetal in KENGETALLEN and not noemer_empty:
             problems.append(Problem(i, "noemer", f"noemer moet leeg zijn bij kengetal '{kengetal}' (een telling);"
-                                                 f" gevonden '{_cell_text(noemer_raw)}'"))
+                                                 f" gevonden '{_shown(noemer_raw)}'"))
         elif kengetal not in KENGETALLEN and not noemer_empty:
             _check_whole(noemer_raw, "noemer", i, problems, 0)
+        duplicate = False
         if code and periode and kengetal:
             key = (code, periode, kengetal)
             if key in seen:
+                duplicate = True
                 problems.append(Problem(i, None, f"dubbele regel: praktijk {code}, periode {periode}, kengetal"
                                                  f" {kengetal} staat ook in rij {seen[key]}"))
             else:
                 seen[key] = i
+        if len(problems) == before and not duplicate and teller is not None:
+            valid.append((i, code, periode, kengetal, teller))
         records.append((code, periode, kengetal, teller, noemer))
+    problems.extend(_plausibility(valid, stored))
+    problems.sort(key=lambda p: p.row if isinstance(p.row, int) else 0)  # stable: keeps the order within a row
     if problems:
         raise KbzUploadError(filename, problems)
     figures = pd.DataFrame(records, columns=list(COLUMNS))
     figures["teller"] = figures["teller"].astype("Int64")
     figures["noemer"] = figures["noemer"].astype("Int64")
     return ValidatedUpload(filename=filename, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                           figures=figures, notices=notices)
+                           figures=figures, notices=notices, rows=[i for i, _cells in body])

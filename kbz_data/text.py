@@ -1,0 +1,63 @@
+"""Safe display of user-provided text (file names, cell values, URL parameters) in Streamlit Markdown.
+
+``st.markdown``, ``st.error``, ``st.warning``, ``st.info``, ``st.success`` and ``st.caption`` render their text
+as Markdown (GitHub-flavoured, plus Streamlit's own ``:red[...]`` directives, ``$...$`` math and emoji
+shortcodes). Text from an uploaded file or a link must go through :func:`escape_markdown` before it is put into
+such a string, so that ``[Klik](http://evil.example)`` is shown as those characters and never becomes a link,
+a heading, a table or a coloured text.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Characters that start or end Markdown syntax: backslash-escaped (CommonMark allows a backslash before any
+#: ASCII punctuation, and the character is then shown as itself).
+_SPECIAL = re.compile(r"([\\`*_\[\]()#>|~$<&]|:(?=[A-Za-z/]))")
+#: Line breaks of any kind, with the spaces around them.
+_NEWLINES = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t\r\n\v\f\x85\u2028\u2029]*")
+#: Bare URLs and e-mail addresses that GitHub-flavoured Markdown turns into links without any syntax
+#: ("autolink literals", detected in the text after escapes are resolved, so a backslash does not stop them);
+#: likewise emoji shortcodes (``:smile:``).
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=\\:/)|(?<=www)(?=\.)|(?=@)|(?<=\\:)(?=[a-z])")
+#: A list marker or rule at the very start ("- ", "+ ", "---", "1. ") would turn the text into a list or a line.
+_LIST_START = re.compile(r"^([-+=])|^(\d{1,9})(\.)(?=\s|$)")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def escape_markdown(text: str) -> str:
+    """Return ``text`` so that Streamlit's Markdown shows it literally, on one line.
+
+    * Every Markdown/link character (``\\ ` * _ [ ] ( ) # > | ~ $ < &``, and ``:`` before a letter or ``/``)
+      gets a backslash, so it is shown as itself and cannot open a link, image, emphasis, code span, heading,
+      quote, table, strike-through, math, HTML tag, entity, emoji shortcode or Streamlit directive
+      (``:red[...]``, ``:material/...:``).
+    * Line breaks (with the spaces around them) become one space and the text is stripped: no new paragraph,
+      heading, list or code block can start.
+    * A list marker or rule at the start (``-``, ``+``, ``=``, ``1.``) is escaped.
+    * Bare URLs (``http://``, ``www.``) and e-mail addresses get an invisible zero-width space
+      (after ``http``, after ``www``, before ``@`` and after an escaped ``:``), which GitHub-flavoured Markdown
+      would otherwise link automatically (or Streamlit turn into an emoji).
+
+    Parameters
+    ----------
+    text
+        Any user-provided text (a file name, a cell value, a query parameter, an exception message that
+        repeats one). Non-strings are converted with ``str``.
+
+    Returns
+    -------
+    str
+        The text to put into a Markdown string; it reads the same on screen.
+
+    Examples
+    --------
+    >>> escape_markdown("[Klik](http://evil.example)")
+    '\\\\[Klik\\\\]\\\\(http\\u200b\\\\://evil.example\\\\)'
+    >>> escape_markdown("regel 1\\n\\n# kop")
+    'regel 1 \\\\# kop'
+    """
+    value = _NEWLINES.sub(" ", str(text)).strip()
+    value = _SPECIAL.sub(r"\\\1", value)
+    value = _LIST_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", value)
+    return _AUTOLINK.sub(_ZERO_WIDTH_SPACE, value)
