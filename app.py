@@ -144,6 +144,8 @@ pages = [
     st.Page("app_pages/overzicht.py", title="Overzicht", icon="🏠", default=True, url_path="overzicht"),
     st.Page("app_pages/kaart.py", title="Kaart", icon="🗺️", url_path="kaart"),
     st.Page("app_pages/wijkprofiel.py", title="Wijkprofiel", icon="📊", url_path="wijkprofiel"),
+    st.Page("app_pages/vergelijken.py", title="Vergelijken", icon="⚖️", url_path="vergelijken"),
+    st.Page("app_pages/budget.py", title="Budgetverdeling", icon="💶", url_path="budget"),
     st.Page("app_pages/bronnen.py", title="Bronnen en methode", icon="📚", url_path="bronnen"),
     st.Page("app_pages/praktijk.py", title="Praktijk", icon="🩺", url_path="praktijk"),
     st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon="📤", url_path="upload"),

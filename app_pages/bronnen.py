@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached
+from kbz_data import cached, insurer
 from kbz_data.errors import KbzDataError
 
 store_dir = st.session_state["store_dir"]
@@ -46,6 +46,24 @@ st.markdown(
     " op de kaart en in het wijkprofiel; neutrale indicatoren krijgen geen oordeel."
 )
 st.dataframe(tables["indicatoren"], hide_index=True, width="stretch", key="bronnen_indicatoren")
+
+st.subheader("Behoefte-index, vergelijkbare wijken en budgetverdeling")
+method = cached.insurer_method(store_dir, built)
+st.markdown(
+    f"{insurer.NEED_METHOD} Standaardinvoer en -gewichten per gebiedsindeling staan hieronder; op de pagina's"
+    " **Vergelijken** en **Budgetverdeling** kun je de gewichten veranderen."
+)
+st.dataframe(method["behoefte"], hide_index=True, width="stretch", key="bronnen_behoefte")
+st.markdown(f"{insurer.SIMILAR_METHOD} Vergelijkingsindicatoren per gebiedsindeling:")
+st.dataframe(method["vergelijkbaar"], hide_index=True, width="stretch", key="bronnen_vergelijkbaar")
+st.markdown(
+    "Budgetverdeling: een vast jaarbudget (standaard"
+    f" {insurer.euro(insurer.DEFAULT_BUDGET_EUR)}) wordt in hele centen verdeeld (grootste-restmethode), zodat elke"
+    " verdeling precies optelt tot het budget: per inwoner, per inwoner maal het gewicht van het behoeftedeciel"
+    f" (standaardgewichten hieronder) en per inwoner met gewicht {insurer.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
+    f" Inwoners en behoefte-index komen uit gebiedsindeling {insurer.BUDGET_INDELING}."
+)
+st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
 
 st.subheader("Bronbestanden en controlegetallen")
 st.markdown("De bestanden waaruit de opslag is gebouwd, met hun grootte en SHA-256-controlegetal (uit `build.json`).")

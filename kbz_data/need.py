@@ -4,7 +4,8 @@ Need index
     A weighted mean of standardised indicators per area of one division and level. Each input is turned into a
     z-score over all residential areas of the four cities (mean 0, standard deviation 1) and signed so that a
     higher z means more need (``-richting`` from the registry: low income means more need, a high share with
-    "moeite met rondkomen" means more need). Weights are normalised to sum to 1. An area that misses any input is
+    "moeite met rondkomen" means more need; for neutral indicators :data:`NEED_SIGNS`, e.g. a high share of
+    owner-occupied homes means less need). Weights are normalised to sum to 1. An area that misses any input is
     flagged in ``ontbrekend`` and gets no index, rank or decile: it is never scored as average.
 Similar areas
     Euclidean distance between standardised socio-economic and age indicators (:data:`SIMILARITY_INPUTS`); the
@@ -40,6 +41,9 @@ NEED_INPUTS: dict[int, dict[str, tuple[int, float]]] = {
         "pct_koopwoningen": (2024, 0.5),
     },
 }
+#: Sign of an input whose registry direction is neutral (``richting`` 0): +1 = a higher value means more need,
+#: -1 = less. A high share of owner-occupied homes goes with less deprivation. Other neutral inputs count +1.
+NEED_SIGNS: dict[str, int] = {"pct_koopwoningen": -1}
 #: Indicators for "vergelijkbare wijken" per division (socio-economic and age), each standardised.
 SIMILARITY_INPUTS: dict[int, dict[str, int]] = {
     2024: {"pct_0_15": 2024, "pct_65plus": 2024, "inkomen_per_inwoner": 2024, "woz_waarde": 2024,
@@ -68,6 +72,15 @@ def standardise(values: pd.Series) -> pd.Series:
     if not np.isfinite(sd) or sd == 0:
         return values.where(values.isna(), 0.0)
     return (values - mean) / sd
+
+
+def need_sign(data: StoreData, indicator: str) -> float:
+    """+1 when a higher value of ``indicator`` means more need, -1 when it means less: the opposite of the
+    registry's direction (``richting``), or :data:`NEED_SIGNS` for neutral indicators."""
+    richting = int(data.meta.loc[indicator, "richting"])
+    if richting == 0:
+        return float(NEED_SIGNS.get(indicator, 1))
+    return -1.0 if richting == 1 else 1.0
 
 
 def need_index(
@@ -116,9 +129,7 @@ def need_index(
     total = sum(used.values())
     index = np.zeros(len(frame))
     for indicator, weight in used.items():
-        richting = int(data.meta.loc[indicator, "richting"])
-        sign = -1.0 if richting == 1 else 1.0
-        z = sign * standardise(frame[indicator])
+        z = need_sign(data, indicator) * standardise(frame[indicator])
         frame[f"z_{indicator}"] = z
         index = index + (weight / total) * z.to_numpy(dtype=float)
     missing = frame[list(used)].isna()
@@ -255,4 +266,4 @@ def concentration(frame: pd.DataFrame, amount: str) -> dict[str, float]:
     return {"aandeel_armste_20pct": share20, "concentratie_index": ci}
 
 
-__all__ = ["need_index", "similar_areas", "allocate", "split_cents", "concentration", "standardise", "kbz"]
+__all__ = ["need_index", "need_sign", "similar_areas", "allocate", "split_cents", "concentration", "standardise", "kbz"]

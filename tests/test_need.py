@@ -152,3 +152,13 @@ def test_raising_top_decile_weight_never_lowers_its_amount(low: float, extra: fl
     after = _allocation(500_000.0, weights)
     top = before["deciel"] == 10
     assert after.loc[top, "naar_behoefte"].sum() >= before.loc[top, "naar_behoefte"].sum() - 1e-9
+
+
+def test_owner_occupied_share_counts_as_less_need() -> None:
+    # pct_koopwoningen is neutral in the registry; in the need index a higher share means less need
+    data = _store()
+    assert need.need_sign(data, "pct_koopwoningen") == -1.0
+    assert need.need_sign(data, "inkomen_per_inwoner") == -1.0
+    result = need.need_index(data, 2024, "wijk", {"pct_koopwoningen": 1.0}).set_index("code")
+    share = data.figures[data.figures["indicator"] == "pct_koopwoningen"].set_index("code")["waarde"]
+    assert result.loc[share.idxmax(), "rang"] == len(result) and result.loc[share.idxmin(), "rang"] == 1

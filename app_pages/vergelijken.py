@@ -1,0 +1,237 @@
+"""Vergelijken: wijken or buurten of the four cities side by side on one scale, the need index (with weights the
+user sets, a map to pick areas from) and "vergelijkbare wijken" in the other cities. Links: ?gebieden=A,B&indeling=N.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbz_data import cached, insurer, need
+from kbz_data.config import GEMEENTEN
+from kbz_data.errors import KbzDataError
+
+store_dir = st.session_state["store_dir"]
+niveau = st.session_state.get("niveau", "wijk")
+gemeente = st.session_state.get("gemeente", "G4")
+state = st.session_state
+params = st.query_params
+WEIGHTS = "_behoefte_gewichten"  # {indeling: {indicator: weight}}, kept across pages (widget state is not)
+
+st.title("Vergelijken")
+st.markdown(
+    "Zet wijken of buurten uit de vier grote steden naast elkaar op één schaal: elke indicator van één"
+    " gebiedsindeling, het gemiddelde van de vier steden en de rang van elk gebied onder alle gebieden van de vier"
+    " steden. Het niveau (wijk of buurt) volgt de zijbalk."
+)
+
+try:
+    built = cached.build_info(store_dir)["gebouwd"]
+    data = cached.store_data(store_dir, built)
+    divisions = cached.insurer_division_choices(store_dir, built, niveau)
+except KbzDataError as exc:
+    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.stop()
+if not divisions:
+    st.info(f"Er zijn geen cijfers op {niveau}niveau in deze opslag.")
+    st.stop()
+
+if "vergelijk_indeling" not in state:
+    wanted = params.get("indeling")
+    sidebar = int(str(state.get("periode", "0-0")).split("-")[1])
+    state["vergelijk_indeling"] = next(
+        (d for d in (int(wanted) if wanted and wanted.isdigit() else None, sidebar) if d in divisions), divisions[0])
+if state["vergelijk_indeling"] not in divisions:
+    state["vergelijk_indeling"] = divisions[0]
+indeling = st.selectbox(
+    "Gebiedsindeling", divisions, key="vergelijk_indeling", format_func=lambda d: f"Indeling {d}",
+    help="Cijfers worden alleen binnen één CBS-gebiedsindeling vergeleken. Indeling 2020: Gezondheidsmonitor 2020 en"
+         " SES-WOA; indeling 2024: Kerncijfers wijken en buurten 2024 (inwoners, inkomen, WOZ).",
+)
+
+try:
+    options = cached.insurer_area_options(store_dir, built, indeling, niveau)
+except KbzDataError as exc:
+    st.error(f"De gebieden konden niet worden gelezen: {exc}")
+    st.stop()
+codes = options["code"].tolist()
+labels = dict(zip(options["code"], options["keuze"]))
+
+# Choice of areas: from the link once, else one KBZ area per city; cleaned when the division or level changes.
+context = (indeling, niveau)
+if "vergelijk_codes" not in state or state.get("_vergelijk_context") != context:
+    previous = state.get("_vergelijk_keep", [])
+    if "_vergelijk_context" not in state and params.get("gebieden"):
+        previous = [c.strip().upper() for c in params["gebieden"].split(",")]
+    kept = [c for c in previous if c in labels]
+    state["vergelijk_codes"] = kept or cached.insurer_default_selection(store_dir, built, indeling, niveau)
+    state["_vergelijk_context"] = context
+# A click on the need-index map adds that area (each click once).
+clicked = state.setdefault("_vergelijk_klik", {})
+for city in [*GEMEENTEN.values(), "stad"]:
+    event = state.get(f"behoefte_kaart_{city}")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    location = points[0].get("location") if points else None
+    if location and clicked.get(city) != location:
+        clicked[city] = location
+        if location in labels and location not in state["vergelijk_codes"]:
+            state["vergelijk_codes"] = [*state["vergelijk_codes"], location]
+            st.toast(f"{labels[location].split(' · ')[0]} toegevoegd aan de vergelijking")
+state["vergelijk_codes"] = [c for c in state["vergelijk_codes"] if c in labels]
+
+
+def add_codes(new: list[str]) -> None:
+    """Button callback: add areas to the comparison (runs before the widgets are drawn)."""
+    state["vergelijk_codes"] = [*state["vergelijk_codes"], *[c for c in new if c not in state["vergelijk_codes"]]]
+
+
+def need_weight_inputs(div: int) -> dict[str, float]:
+    """Sliders for the need-index weights of a division, kept in session state across pages."""
+    defaults = insurer.need_defaults(div)
+    saved = state.setdefault(WEIGHTS, {}).setdefault(div, dict(defaults))
+
+    def reset() -> None:
+        for name, weight in defaults.items():
+            state[f"behoefte_w_{div}_{name}"] = weight
+
+    columns = st.columns(len(defaults))
+    for column, name in zip(columns, defaults):
+        key = f"behoefte_w_{div}_{name}"
+        if key not in state:
+            state[key] = float(saved.get(name, defaults[name]))
+        column.slider(
+            f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
+            help=f"{insurer.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
+        )
+        saved[name] = float(state[key])
+    st.button("Standaardgewichten herstellen", key=f"behoefte_reset_{div}", on_click=reset)
+    return dict(saved)
+
+
+def legend_html(title: str, items: list[tuple[str, str]]) -> str:
+    swatches = " ".join(
+        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
+        for colour, text in items
+    )
+    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
+
+
+naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
+    ["⚖️ Gebieden naast elkaar", "🎯 Behoefte-index", "🔎 Vergelijkbare wijken"])
+
+with naast_tab:
+    st.multiselect(
+        "Gebieden (zoek op naam of code)", codes, key="vergelijk_codes", format_func=lambda c: labels.get(c, c),
+        placeholder="Kies wijken of buurten",
+        help="Typ een deel van de naam of de CBS-code. Je kunt ook op de kaart in het tabblad Behoefte-index klikken,"
+             " of vergelijkbare wijken toevoegen.",
+    )
+    chosen = list(state["vergelijk_codes"])
+    state["_vergelijk_keep"] = chosen
+    if params.get("gebieden") != ",".join(chosen):
+        params["gebieden"] = ",".join(chosen)
+    if params.get("indeling") != str(indeling):
+        params["indeling"] = str(indeling)
+    result = None
+    if not chosen:
+        st.info("Kies hierboven één of meer gebieden om ze te vergelijken.")
+    else:
+        try:
+            result = cached.insurer_comparison(store_dir, built, indeling, niveau, tuple(chosen))
+        except KbzDataError as exc:
+            st.error(f"De vergelijking kan niet worden gemaakt: {exc}")
+            result = None
+    if result is not None:
+        st.subheader("Positie onder alle gebieden van de vier steden")
+        st.plotly_chart(cached.insurer_comparison_figure(store_dir, built, indeling, niveau, tuple(chosen)),
+                        key="vergelijk_figuur", config={"displaylogo": False})
+        st.caption(" ".join(result["regels"][1:]))
+        st.subheader("Alle indicatoren")
+        st.dataframe(result["tabel"], hide_index=True, width="stretch", key="vergelijk_tabel")
+        sheets = [("Vergelijking", result["tabel"])]
+        lines = list(result["regels"])
+        try:
+            similar = cached.insurer_similar(store_dir, built, chosen[0], indeling, niveau)
+            sheets.append(("Vergelijkbare wijken", similar))
+            lines += insurer.similar_lines(data, indeling)
+        except KbzDataError:
+            pass  # the first area lacks a similarity input, or the division has none: no second sheet
+        st.download_button(
+            "Download Excel", lambda sheets=sheets, lines=lines: insurer.workbook(sheets, lines), key="vergelijk_xlsx",
+            file_name=f"kbz_vergelijking_{niveau}_indeling{indeling}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+with behoefte_tab:
+    table = None
+    if indeling not in need.NEED_INPUTS:
+        st.info(f"Voor indeling {indeling} is er geen behoefte-index: die bestaat voor indeling"
+                f" {' en '.join(str(d) for d in need.NEED_INPUTS)}. Kies een andere gebiedsindeling.")
+    else:
+        st.markdown(insurer.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
+        weights = need_weight_inputs(indeling)
+        key_weights = tuple(sorted(weights.items()))
+        try:
+            table = cached.insurer_need(store_dir, built, indeling, niveau, key_weights)
+            view = cached.insurer_need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
+        except KbzDataError as exc:
+            st.error(f"De behoefte-index kan niet worden berekend: {exc}")
+            table = None
+    if table is not None:
+        lines = insurer.need_lines(data, indeling, niveau, weights)
+        scored = int(table["index"].notna().sum())
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Gebieden met een index", f"{scored}")
+        m2.metric("Gemarkeerd (invoer ontbreekt)", f"{len(table) - scored}")
+        m3.metric("Niveau en indeling", f"{niveau}, {indeling}")
+        for note in view.notes:
+            st.info(note)
+        st.caption("Donkerder = hogere behoefte; grijs = onbekend (invoer ontbreekt); zwarte rand = KBZ-gebied. Klik"
+                   " op een gebied om het aan de vergelijking toe te voegen.")
+        maps = [(n, f) for n, f in view.panels if n != "staaf"]
+        columns = st.columns(len(maps)) if len(maps) > 1 else [st.container()]
+        for column, (name, figure) in zip(columns, maps):
+            column.plotly_chart(figure, key=f"behoefte_kaart_{name or 'stad'}", on_select="rerun",
+                                selection_mode="points", config={"displaylogo": False, "scrollZoom": True})
+        if view.legend:
+            st.markdown(legend_html(f"{insurer.NEED_LABEL} (kwintielen)", view.legend), unsafe_allow_html=True)
+        for name, figure in view.panels:
+            if name == "staaf":
+                st.plotly_chart(figure, key="behoefte_staaf", config={"displaylogo": False})
+        st.caption(lines[3])
+        st.subheader("Hoogste behoefte per stad")
+        st.dataframe(insurer.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
+        st.subheader("Alle gebieden")
+        display = insurer.need_display(data, table)
+        st.dataframe(display, hide_index=True, width="stretch", key="behoefte_tabel")
+        missing = insurer.flagged(table)
+        if not missing.empty:
+            with st.expander(f"{len(missing)} gebied(en) zonder index: een invoercijfer ontbreekt"):
+                st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
+        st.download_button(
+            "Download Excel", lambda d=display, m=missing, x=lines: insurer.workbook([("Behoefte-index", d), ("Gemarkeerd", m)], x),
+            key="behoefte_xlsx", file_name=f"kbz_behoefte_index_{niveau}_indeling{indeling}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+with vergelijkbaar_tab:
+    inputs = need.SIMILARITY_INPUTS.get(indeling)
+    if not inputs:
+        st.info(f"Voor indeling {indeling} zijn er geen vergelijkingsindicatoren; die bestaan voor indeling"
+                f" {' en '.join(str(d) for d in need.SIMILARITY_INPUTS)}.")
+    else:
+        st.markdown(insurer.SIMILAR_METHOD + " Indicatoren: "
+                    + ", ".join(f"{data.meta.loc[i, 'label']} ({j})" for i, j in inputs.items()) + ".")
+        if state.get("vergelijk_referentie") not in labels:
+            state["vergelijk_referentie"] = (state["vergelijk_codes"] or codes)[0]
+        reference = st.selectbox("Gebied", codes, key="vergelijk_referentie", format_func=lambda c: labels.get(c, c))
+        try:
+            similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
+        except KbzDataError as exc:
+            st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {exc}")
+        else:
+            st.dataframe(similar, hide_index=True, width="stretch", key="vergelijkbaar_tabel")
+            st.caption(" ".join(insurer.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
+            st.button("Zet deze gebieden in de vergelijking", key="vergelijkbaar_toevoegen", on_click=add_codes,
+                      args=(similar["Code"].tolist(),))

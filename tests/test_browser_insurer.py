@@ -1,0 +1,88 @@
+"""Browser test of the Vergelijken and Budgetverdeling pages in Debian's Chromium (Playwright).
+
+Uses the server fixture of ``tests/test_browser.py`` (a streamlit server on 127.0.0.1 on a store built from the mini
+sources, stopped by PID). A deep link is the first request of the fresh server. Fails on error text, on a Python
+exception shown in the page and on any request that leaves the machine. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, CHROMIUM, server  # noqa: F401  (server is a fixture)
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+
+def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    bodies: dict[str, str] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+
+        def check(request) -> None:
+            if request.url.startswith(("data:", "blob:", "about:")):
+                return
+            if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
+                outside.append(request.url)
+
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        page.on("request", check)
+        page.goto(f"{server}/vergelijken?gebieden=WK034401,WK034402&indeling=2020", wait_until="domcontentloaded")
+        page.get_by_text("Alle indicatoren").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "vergelijken.png"), full_page=True)
+        bodies["vergelijken"] = page.inner_text("body")
+        page.get_by_role("tab", name="Behoefte-index").click()
+        page.get_by_text("Hoogste behoefte per stad").wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)
+        coloured = page.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || [])
+                 .filter(t => t.type === 'choroplethmap' && t.locations && t.locations.length).length)"""
+        )
+        page.screenshot(path=str(ARTIFACTS / "vergelijken_behoefte.png"), full_page=True)
+        bodies["behoefte"] = page.inner_text("body")
+        page.close()
+
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        page.on("request", check)
+        page.goto(f"{server}/budget?budget=2500000", wait_until="domcontentloaded")
+        page.get_by_text("Per gebied").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "budget.png"), full_page=True)
+        bodies["budget"] = page.inner_text("body")
+        button = page.get_by_role("button", name="Download Excel").first
+        button.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        with page.expect_download(timeout=90_000) as download_info:  # the file is generated on click
+            button.click()
+        download_info.value.save_as(tmp_path / "budget.xlsx")
+        page.get_by_role("tab", name="Verwijzingen").click()
+        page.get_by_text("Geen oorzakelijke claim").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "budget_scenario.png"), full_page=True)
+        bodies["scenario"] = page.inner_text("body")
+        browser.close()
+    for name, text in bodies.items():
+        assert "Traceback" not in text and "Error" not in text and "KeyError" not in text, name
+    assert "WK034402" in bodies["vergelijken"] and "Bron: RIVM/GGD'en/CBS" in bodies["vergelijken"]
+    assert any(coloured), f"behoefte-index zonder gekleurde gebieden: {coloured}"
+    assert "€ 2.500.000 per jaar" in bodies["budget"]
+    assert "Fictieve demodata" in bodies["scenario"]
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "budget.xlsx")
+    assert book.sheetnames == ["Verdeling per gebied", "Samenvatting"]
+    first = [row[0] for row in book["Verdeling per gebied"].iter_rows(max_col=1, values_only=True)]
+    assert any("hele centen" in str(v) for v in first) and any("2.500.000" in str(v) for v in first)
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

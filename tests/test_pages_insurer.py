@@ -1,0 +1,142 @@
+"""AppTest of the Vergelijken and Budgetverdeling pages from the entry point, on a store built from the mini sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kbz_data import insurer
+from kbz_data.build import build
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def insurer_env(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store_dir = tmp_path / "store"
+    build(mini_sources, store_dir)
+    monkeypatch.setenv("KBZ_STORE", str(store_dir))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
+    return store_dir
+
+
+def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _table(at: AppTest, column: str):
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"geen tabel met kolom {column!r}")
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in getattr(at, kind))
+
+
+def _param(at: AppTest, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_vergelijken_smoke_and_sources(insurer_env: Path) -> None:
+    at = _open("app_pages/vergelijken.py")
+    assert at.title[0].value == "Vergelijken"
+    assert not at.error
+    # default: the division of the sidebar's period (2020 for the default indicator), one KBZ area per city
+    assert at.selectbox(key="vergelijk_indeling").value == 2020
+    table = _table(at, "Ongewogen gemiddelde van de gebieden")
+    assert any("WK034401" in c for c in table.columns) or any("WK034402" in c for c in table.columns)
+    assert "Bron: RIVM/GGD'en/CBS" in _texts(at)
+    assert len(at.get("plotly_chart")) >= 1
+    assert _param(at, "indeling") == "2020"
+
+
+def test_vergelijken_link_and_choice(insurer_env: Path) -> None:
+    at = _open("app_pages/vergelijken.py", {"gebieden": "WK034401,WK999999", "indeling": "2020"})
+    assert at.multiselect(key="vergelijk_codes").value == ["WK034401"]
+    at.multiselect(key="vergelijk_codes").set_value(["WK034401", "WK034402"]).run()
+    assert not at.exception
+    table = _table(at, "Ongewogen gemiddelde van de gebieden")
+    assert {"Rang WK034401", "Rang WK034402"} <= set(table.columns)
+    assert _param(at, "gebieden") == "WK034401,WK034402"
+
+
+def test_vergelijken_need_weights_change_and_reset(insurer_env: Path) -> None:
+    at = _open("app_pages/vergelijken.py")
+    at.selectbox(key="vergelijk_indeling").set_value(2024).run()
+    assert not at.exception
+    ranks = _table(at, "Rang (1 = hoogste behoefte)")
+    assert "Behoefte-index" in ranks.columns and "WK034401" in set(ranks["Code"])
+    at.slider(key="behoefte_w_2024_woz_waarde").set_value(0.0).run()
+    assert not at.exception
+    assert not any(c.startswith("z WOZ") for c in _table(at, "Rang (1 = hoogste behoefte)").columns)
+    for key in ("behoefte_w_2024_inkomen_per_inwoner", "behoefte_w_2024_pct_koopwoningen"):
+        at.slider(key=key).set_value(0.0).run()
+    assert any("alle gewichten zijn 0" in e.value for e in at.error)
+    at.button(key="behoefte_reset_2024").click().run()
+    assert not at.error
+    assert at.slider(key="behoefte_w_2024_woz_waarde").value == insurer.need_defaults(2024)["woz_waarde"]
+
+
+def test_vergelijken_buurt_with_flagged_areas(insurer_env: Path) -> None:
+    at = _open("app_pages/vergelijken.py", {"niveau": "buurt"})
+    assert not at.exception
+    flagged = _table(at, "Ontbrekende invoer")
+    assert "BU03440102" in set(flagged["Code"])
+
+
+def test_budget_smoke_and_rules_sum(insurer_env: Path) -> None:
+    at = _open("app_pages/budget.py")
+    assert at.title[0].value == "Budgetverdeling"
+    assert not at.error
+    summary = _table(at, "Concentratie-index")
+    assert summary["Totaal"].tolist() == ["€ 10.000.000,00"] * 3
+    practices = _table(at, "Ingeschreven patiënten")
+    assert abs(practices["Vlak (euro)"].sum() - insurer.DEFAULT_BUDGET_EUR) < 0.01
+    assert abs(practices["Naar behoefte (euro)"].sum() - insurer.DEFAULT_BUDGET_EUR) < 0.01
+    assert any("Fictieve demodata" in w.value for w in at.warning)
+    scenario = _table(at, "Vermeden verwijzingen per jaar")
+    assert (scenario["Fictief"] == "ja").all()
+    assert _param(at, "budget") == str(insurer.DEFAULT_BUDGET_EUR)
+
+
+def test_budget_change_amount_and_weights(insurer_env: Path) -> None:
+    at = _open("app_pages/budget.py", {"budget": "2500000"})
+    assert at.number_input(key="budget_bedrag").value == 2_500_000
+    at.number_input(key="budget_bedrag").set_value(1_234_567).run()
+    assert not at.exception
+    assert _table(at, "Concentratie-index")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
+    at.number_input(key="budget_deciel_10").set_value(4.0).run()
+    at.number_input(key="budget_kbz").set_value(3.0).run()
+    at.slider(key="behoefte_w_2024_woz_waarde").set_value(2.0).run()
+    assert not at.exception and not at.error
+    at.number_input(key="scenario_kosten_ziekenhuis").set_value(2000).run()
+    scenario = _table(at, "Vermeden verwijzingen per jaar")
+    zh = scenario[scenario["Verwijzing"] == "Ziekenhuis"]
+    assert (zh["Kosten per verwijzing (euro)"] == 2000).all()
+    known = zh["Vermeden verwijzingen per jaar"].notna()
+    assert ((zh.loc[known, "Besparing per jaar (euro)"] - 2000 * zh.loc[known, "Vermeden verwijzingen per jaar"]).abs()
+            < 2000 * 0.051).all()  # both rounded for display
+    at.radio(key="budget_niveau").set_value("buurt").run()
+    assert not at.exception
+
+
+def test_budget_page_states_assumptions_and_downloads(insurer_env: Path) -> None:
+    at = _open("app_pages/budget.py")
+    assert len(at.get("download_button")) == 3
+    text = _texts(at)
+    assert "Geen oorzakelijke claim" in text
+    assert "hele centen" in text
+    assert "Fictieve demodata" in text
