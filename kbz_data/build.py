@@ -36,7 +36,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError, KbzSourceError
 from kbz_data.sources import geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
 from kbz_data.validate import check_figures, check_gebieden
-from kbz_data.errors import KbzValidationError, Problem
+from kbz_data.errors import KbzValidationError
 
 Progress = Callable[[float, str], None]
 

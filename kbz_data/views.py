@@ -74,7 +74,7 @@ def map_view(
             geojson, part, label=label, eenheid=eenheid, richting=richting, breaks=breaks, value_range=value_range,
             kbz_codes=kbz_codes, show_kbz=show_kbz, title=GEMEENTEN[city] if four else "",
             width_px=240 if four else 900, height_px=420 if four else 640,
-            fit=(140, 300) if four else (350, 265), show_legend=not four,
+            fit=(120, 280) if four else (350, 265), show_legend=not four,
         )
         panels.append((GEMEENTEN[city], figures.freeze(fig)))
     legend = []

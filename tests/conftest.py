@@ -117,10 +117,13 @@ def real_sources() -> Path:
     return path
 
 
-# --- Practice figures (issue 4) -------------------------------------------------------------------------------
+# --- The app on the mini store (AppTest) ----------------------------------------------------------------------
+
+APP = str(REPO / "app.py")
+
 
 @pytest.fixture
-def practice_app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store built from the mini sources, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest)."""
     from kbz_data.build import build
 
@@ -131,8 +134,108 @@ def practice_app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.M
     return store_dir
 
 
+practice_app_store = app_store  # the practice tests' name for the same fixture
+
+
+def open_page(page: str, params: dict[str, str] | None = None, timeout: int = 90):
+    """Run the entry point, then switch to ``page``, as a visitor following a link would."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(page).run()
+    return at
+
+
 def snapshot_tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (relative path -> bytes); empty when ``root`` does not exist."""
     if not root.exists():
         return {}
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --- A real server and Chromium (browser tests) ----------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served_store(mini_sources: Path, tmp_path: Path):
+    """(url, store folder) of a streamlit server on 127.0.0.1 serving the app on a store built from the mini
+    sources; started by the test and stopped by PID."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from kbz_data.build import build
+
+    store_dir = tmp_path / "store"
+    build(mini_sources, store_dir)
+    port = _free_port()
+    env = {**os.environ, "KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_sources)}
+    log_path = tmp_path / "server.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit-server startte niet binnen 60 s: " + log_path.read_text())
+        yield url, store_dir
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def server(served_store) -> str:
+    """URL of the server of :func:`served_store`."""
+    return served_store[0]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with the background services that would call out switched off."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def watch_requests(page, outside: list[str]) -> None:
+    """Record in ``outside`` every request of ``page`` that would leave the machine."""
+    from urllib.parse import urlparse
+
+    def check(request) -> None:
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", check)

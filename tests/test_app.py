@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.build import build
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")
 
 
-@pytest.fixture
-def mini_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    monkeypatch.setenv("KBZ_STORE", str(store_dir))
-    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
-    return store_dir
 
 
-def test_start_page_shows_store_contents(mini_store: Path) -> None:
+def test_start_page_shows_store_contents(app_store: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "KBZ wijkdashboard"

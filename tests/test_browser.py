@@ -6,65 +6,13 @@ Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from kbz_data.build import build
-from tests.conftest import REPO
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "artifacts"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def server(mini_sources: Path, tmp_path: Path) -> Iterator[str]:
-    """A streamlit server on 127.0.0.1 serving the app on a store built from the mini sources."""
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    port = _free_port()
-    env = {**os.environ, "KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_sources)}
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit-server startte niet binnen 60 s: " + (tmp_path / "server.log").read_text())
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
@@ -73,21 +21,10 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     outside: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
-        def check(request) -> None:
-            host = urlparse(request.url).hostname
-            if request.url.startswith(("data:", "blob:", "about:")):
-                return
-            if host not in ("127.0.0.1", "localhost"):
-                outside.append(request.url)
-
-        page.on("request", check)
+        watch_requests(page, outside)
         # A shared link is the very first request of this fresh server: it must work on its own.
         page.goto(f"{server}/kaart?gemeente=GM0344&niveau=buurt&indicator=roker&periode=2020-2020",
                   wait_until="domcontentloaded")

@@ -7,36 +7,25 @@ exception shown in the page and on any request that leaves the machine. Screensh
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, server  # noqa: F401  (server is a fixture)
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
 
-def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:  # noqa: F811
+def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     outside: list[str] = []
     bodies: dict[str, str] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = launch_chromium(pw)
 
-        def check(request) -> None:
-            if request.url.startswith(("data:", "blob:", "about:")):
-                return
-            if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
-                outside.append(request.url)
 
         page = browser.new_page(viewport={"width": 1400, "height": 2600})
-        page.on("request", check)
+        watch_requests(page, outside)
         page.goto(f"{server}/vergelijken?gebieden=WK034401,WK034402&indeling=2020", wait_until="domcontentloaded")
         page.get_by_text("Alle indicatoren").wait_for(timeout=60_000)
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
@@ -55,7 +44,7 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:  # noqa: F811
         page.close()
 
         page = browser.new_page(viewport={"width": 1400, "height": 2600})
-        page.on("request", check)
+        watch_requests(page, outside)
         page.goto(f"{server}/budget?budget=2500000", wait_until="domcontentloaded")
         page.get_by_text("Per gebied").wait_for(timeout=60_000)
         page.wait_for_timeout(1500)

@@ -7,11 +7,9 @@ that leaves the machine. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, server  # noqa: F401  (server is a fixture)
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -24,29 +22,20 @@ VIEWS = [
 ]
 
 
-def test_profile_and_sources_pages_in_chromium(server: str) -> None:  # noqa: F811
+def test_profile_and_sources_pages_in_chromium(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     outside: list[str] = []
     bodies: dict[str, str] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = launch_chromium(pw)
 
-        def check(request) -> None:
-            if request.url.startswith(("data:", "blob:", "about:")):
-                return
-            if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
-                outside.append(request.url)
 
         # The deep links are the first requests this fresh server gets: a shared link must work on its own.
         for path, expected, shot in VIEWS:
             page = browser.new_page(viewport={"width": 1400, "height": 2600})
-            page.on("request", check)
+            watch_requests(page, outside)
             page.goto(server + path, wait_until="domcontentloaded")
             page.get_by_text(expected).first.wait_for(timeout=60_000)
             if path.startswith("/wijkprofiel") and "WK999999" not in path:

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from kbz_data import insurer
-from kbz_data.build import build
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
 
 
-@pytest.fixture
-def insurer_env(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    monkeypatch.setenv("KBZ_STORE", str(store_dir))
-    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
-    return store_dir
 
 
-def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _table(at: AppTest, column: str):
@@ -50,8 +32,8 @@ def _param(at: AppTest, key: str) -> str:
     return value[0] if isinstance(value, list) else value
 
 
-def test_vergelijken_smoke_and_sources(insurer_env: Path) -> None:
-    at = _open("app_pages/vergelijken.py")
+def test_vergelijken_smoke_and_sources(app_store: Path) -> None:
+    at = open_page("app_pages/vergelijken.py")
     assert at.title[0].value == "Vergelijken"
     assert not at.error
     # default: the division of the sidebar's period (2020 for the default indicator), one KBZ area per city
@@ -63,8 +45,8 @@ def test_vergelijken_smoke_and_sources(insurer_env: Path) -> None:
     assert _param(at, "indeling") == "2020"
 
 
-def test_vergelijken_link_and_choice(insurer_env: Path) -> None:
-    at = _open("app_pages/vergelijken.py", {"gebieden": "WK034401,WK999999", "indeling": "2020"})
+def test_vergelijken_link_and_choice(app_store: Path) -> None:
+    at = open_page("app_pages/vergelijken.py", {"gebieden": "WK034401,WK999999", "indeling": "2020"})
     assert at.multiselect(key="vergelijk_codes").value == ["WK034401"]
     at.multiselect(key="vergelijk_codes").set_value(["WK034401", "WK034402"]).run()
     assert not at.exception
@@ -73,8 +55,8 @@ def test_vergelijken_link_and_choice(insurer_env: Path) -> None:
     assert _param(at, "gebieden") == "WK034401,WK034402"
 
 
-def test_vergelijken_need_weights_change_and_reset(insurer_env: Path) -> None:
-    at = _open("app_pages/vergelijken.py")
+def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
+    at = open_page("app_pages/vergelijken.py")
     at.selectbox(key="vergelijk_indeling").set_value(2024).run()
     assert not at.exception
     ranks = _table(at, "Rang (1 = hoogste behoefte)")
@@ -90,15 +72,15 @@ def test_vergelijken_need_weights_change_and_reset(insurer_env: Path) -> None:
     assert at.slider(key="behoefte_w_2024_woz_waarde").value == insurer.need_defaults(2024)["woz_waarde"]
 
 
-def test_vergelijken_buurt_with_flagged_areas(insurer_env: Path) -> None:
-    at = _open("app_pages/vergelijken.py", {"niveau": "buurt"})
+def test_vergelijken_buurt_with_flagged_areas(app_store: Path) -> None:
+    at = open_page("app_pages/vergelijken.py", {"niveau": "buurt"})
     assert not at.exception
     flagged = _table(at, "Ontbrekende invoer")
     assert "BU03440102" in set(flagged["Code"])
 
 
-def test_budget_smoke_and_rules_sum(insurer_env: Path) -> None:
-    at = _open("app_pages/budget.py")
+def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
+    at = open_page("app_pages/budget.py")
     assert at.title[0].value == "Budgetverdeling"
     assert not at.error
     summary = _table(at, "Concentratie-index")
@@ -112,8 +94,8 @@ def test_budget_smoke_and_rules_sum(insurer_env: Path) -> None:
     assert _param(at, "budget") == str(insurer.DEFAULT_BUDGET_EUR)
 
 
-def test_budget_change_amount_and_weights(insurer_env: Path) -> None:
-    at = _open("app_pages/budget.py", {"budget": "2500000"})
+def test_budget_change_amount_and_weights(app_store: Path) -> None:
+    at = open_page("app_pages/budget.py", {"budget": "2500000"})
     assert at.number_input(key="budget_bedrag").value == 2_500_000
     at.number_input(key="budget_bedrag").set_value(1_234_567).run()
     assert not at.exception
@@ -133,8 +115,8 @@ def test_budget_change_amount_and_weights(insurer_env: Path) -> None:
     assert not at.exception
 
 
-def test_budget_page_states_assumptions_and_downloads(insurer_env: Path) -> None:
-    at = _open("app_pages/budget.py")
+def test_budget_page_states_assumptions_and_downloads(app_store: Path) -> None:
+    at = open_page("app_pages/budget.py")
     assert len(at.get("download_button")) == 3
     text = _texts(at)
     assert "Geen oorzakelijke claim" in text

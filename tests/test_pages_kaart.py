@@ -4,30 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.build import build
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
 
 
-@pytest.fixture
-def kaart_env(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    monkeypatch.setenv("KBZ_STORE", str(store_dir))
-    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
-    return store_dir
 
 
 def _kaart(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/kaart.py").run()
+    at = open_page("app_pages/kaart.py", params)
     assert not at.exception, at.exception
     return at
 
@@ -36,7 +23,7 @@ def _plotly_count(at: AppTest) -> int:
     return len(at.get("plotly_chart"))
 
 
-def test_kaart_smoke_and_table(kaart_env: Path) -> None:
+def test_kaart_smoke_and_table(app_store: Path) -> None:
     at = _kaart()
     assert at.title[0].value == "Ervaren gezondheid (zeer) goed"
     assert _plotly_count(at) >= 1
@@ -47,7 +34,7 @@ def test_kaart_smoke_and_table(kaart_env: Path) -> None:
     assert len(at.get("download_button")) == 2
 
 
-def test_kaart_query_link_opens_same_view(kaart_env: Path) -> None:
+def test_kaart_query_link_opens_same_view(app_store: Path) -> None:
     at = _kaart({"gemeente": "GM0344", "niveau": "buurt", "indicator": "roker", "periode": "2020-2020"})
     assert at.selectbox(key="gemeente").value == "GM0344"
     assert at.radio(key="niveau").value == "buurt"
@@ -57,7 +44,7 @@ def test_kaart_query_link_opens_same_view(kaart_env: Path) -> None:
     assert at.query_params["indicator"] == ["roker"] or at.query_params["indicator"] == "roker"
 
 
-def test_kaart_bad_link_values_are_ignored_with_warning(kaart_env: Path) -> None:
+def test_kaart_bad_link_values_are_ignored_with_warning(app_store: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["gemeente"] = "GM9999"
     at.query_params["indicator"] = "bestaat_niet"
@@ -71,7 +58,7 @@ def test_kaart_bad_link_values_are_ignored_with_warning(kaart_env: Path) -> None
     assert at.selectbox(key="periode").value == "2020-2020"
 
 
-def test_filters_only_on_pages_that_use_them_and_kept_between_pages(kaart_env: Path) -> None:
+def test_filters_only_on_pages_that_use_them_and_kept_between_pages(app_store: Path) -> None:
     at = _kaart({"gemeente": "GM0344", "indicator": "roker"})
     at.switch_page("app_pages/bronnen.py").run()
     assert not at.exception
@@ -82,7 +69,7 @@ def test_filters_only_on_pages_that_use_them_and_kept_between_pages(kaart_env: P
     assert at.selectbox(key="indicator").value == "roker"
 
 
-def test_kaart_interactions(kaart_env: Path) -> None:
+def test_kaart_interactions(app_store: Path) -> None:
     at = _kaart()
     at.radio(key="kaart_schaal").set_value("fisher_jenks").run()
     assert not at.exception
@@ -98,7 +85,7 @@ def test_kaart_interactions(kaart_env: Path) -> None:
     assert any("geen kaartvormen op buurtniveau" in i.value for i in at.info)
 
 
-def test_scatter_tab(kaart_env: Path) -> None:
+def test_scatter_tab(app_store: Path) -> None:
     at = _kaart()
     metrics = {m.label: m.value for m in at.metric}
     assert "Correlatie (Pearson r)" in metrics

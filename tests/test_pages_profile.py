@@ -5,40 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.build import build
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
 
 
-@pytest.fixture
-def mini_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    monkeypatch.setenv("KBZ_STORE", str(store_dir))
-    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
-    return store_dir
 
 
-def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
-    """Run the entry point, then switch to the page, as a visitor following a link would."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page(page).run()
-    return at
 
 
 def _profile(code: str | None = None, indeling: str | None = None) -> AppTest:
     params = {"code": code} if code is not None else {}
     if indeling is not None:
         params["indeling"] = indeling
-    return _open("app_pages/wijkprofiel.py", params)
+    return open_page("app_pages/wijkprofiel.py", params)
 
 
 def _table(at: AppTest, column: str):
@@ -53,7 +35,7 @@ def _texts(at: AppTest) -> str:
     return " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in getattr(at, kind))
 
 
-def test_link_with_code_opens_the_profile(mini_store: Path) -> None:
+def test_link_with_code_opens_the_profile(app_store: Path) -> None:
     at = _profile("WK034401")
     assert not at.exception
     assert not at.error
@@ -72,7 +54,7 @@ def test_link_with_code_opens_the_profile(mini_store: Path) -> None:
     assert (row["Dit gebied"], row["Utrecht"], row["Vergelijking"]) == ("82,0 %", "81,5 %", "beter dan de stad")
 
 
-def test_link_with_division(mini_store: Path) -> None:
+def test_link_with_division(app_store: Path) -> None:
     at = _profile("WK034401", "2024")
     assert not at.exception and not at.error
     assert at.radio(key="profiel_indeling").value == 2024
@@ -83,7 +65,7 @@ def test_link_with_division(mini_store: Path) -> None:
     assert "Ervaren gezondheid (zeer) goed" not in set(table["Indicator"])  # health figures belong to 2020
 
 
-def test_select_another_area_and_division(mini_store: Path) -> None:
+def test_select_another_area_and_division(app_store: Path) -> None:
     at = _profile("WK034401")
     at.radio(key="niveau").set_value("buurt").run()
     assert not at.exception
@@ -101,7 +83,7 @@ def test_select_another_area_and_division(mini_store: Path) -> None:
     assert "Inwoners" in set(_table(at, "Vergelijking")["Indicator"])
 
 
-def test_unknown_code_in_link_shows_dutch_error(mini_store: Path) -> None:
+def test_unknown_code_in_link_shows_dutch_error(app_store: Path) -> None:
     at = _profile("WK999999")
     assert not at.exception
     assert len(at.error) == 1
@@ -113,18 +95,18 @@ def test_unknown_code_in_link_shows_dutch_error(mini_store: Path) -> None:
     assert at.subheader[0].value == "Wijk 01 West (WK034401)"
 
 
-def test_unknown_division_in_link_warns(mini_store: Path) -> None:
+def test_unknown_division_in_link_warns(app_store: Path) -> None:
     at = _profile("wk034401", "1999")
     assert not at.exception and not at.error
     assert any("1999" in w.value for w in at.warning)
     assert at.radio(key="profiel_indeling").value == 2020
 
 
-def test_bronnen_page(mini_store: Path) -> None:
-    at = _open("app_pages/bronnen.py")
+def test_bronnen_page(app_store: Path) -> None:
+    at = open_page("app_pages/bronnen.py")
     assert not at.exception and not at.error
     assert at.title[0].value == "Bronnen en methode"
-    info = json.loads((mini_store / "build.json").read_text(encoding="utf-8"))
+    info = json.loads((app_store / "build.json").read_text(encoding="utf-8"))
     assert info["gebouwd"] in " ".join(c.value for c in at.caption)
     sources = _table(at, "Bronvermelding").set_index("Bron")
     assert sources.loc["rivm_50090NED", "Tabel"] == "50090NED"
@@ -140,7 +122,7 @@ def test_bronnen_page(mini_store: Path) -> None:
         assert needed in text
 
 
-def test_link_text_cannot_inject_markdown(mini_store: Path) -> None:
+def test_link_text_cannot_inject_markdown(app_store: Path) -> None:
     at = _profile("[Klik hier](http://evil.example/login)")
     assert not at.exception
     message = at.error[0].value

@@ -12,7 +12,6 @@ import math
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from kbz_data import store

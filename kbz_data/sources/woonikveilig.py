@@ -62,7 +62,7 @@ def figures(path: str | Path) -> SourceResult:
                 raise KbzSourceError(path, f"element in '{group}' zonder 'code'")
             areas.append((str(item["code"]).strip(), str(item.get("name", "")).strip(), item.get("demografie") or {}))
     areas = [a for a in areas if is_g4_code(a[0])]
-    codes, names, indicators, values = [], [], [], []
+    codes, indicators, values = [], [], []
     for code, _name, demografie in areas:
         for key, indicator in FIELDS.items():
             codes.append(code)
