@@ -26,6 +26,7 @@ FILTERS_PER_PAGE: dict[str, tuple[str, ...]] = {
     "wijkprofiel": ("gemeente", "niveau"),
     "vergelijken": ("gemeente", "niveau"),
     "budget": ("gemeente",),
+    "leeg": FILTER_KEYS,  # the benchmark's empty page (KBZ_BENCH_EMPTY_PAGE) draws every shared filter
 }
 
 

@@ -36,6 +36,8 @@ PAGES = {
     "overzicht": f"{PAGE_DIR}/overzicht.py",
     "kaart": f"{PAGE_DIR}/kaart.py",
     "wijkprofiel": f"{PAGE_DIR}/wijkprofiel.py",
+    "vergelijken": f"{PAGE_DIR}/vergelijken.py",
+    "budget": f"{PAGE_DIR}/budget.py",
     "bronnen": f"{PAGE_DIR}/bronnen.py",
     "praktijk": f"{PAGE_DIR}/praktijk.py",
     "upload": f"{PAGE_DIR}/upload.py",
@@ -57,8 +59,9 @@ def bench_apptest(repeat: int) -> None:
     bare = AppTest.from_string("import streamlit as st\nst.write('leeg')", default_timeout=60)
     bare.run()
     print(f"AppTest, bare one-line script rerun: {_median_time(bare.run, repeat) * 1000:.0f} ms (median of {repeat})")
-    print("Each page: first run after switching to it, and a rerun after a filter change (gemeente), against the")
-    print("same for an empty page inside the dashboard (same app.py, sidebar filters and navigation).")
+    print("Each page: first run after switching to it, and a rerun after a change (the gemeente filter; on Praktijk")
+    print("the chosen practice; a plain rerun on pages without a choice), against the same for an empty page")
+    print("inside the dashboard (same app.py, sidebar filters and navigation).")
     print(f"{'page':<12} {'first run':>10} {'rerun after filter change':>26} {'x empty':>8}")
     base = None
     for name, path in {"leeg": "benchmarks/empty_page.py", **PAGES}.items():
@@ -69,12 +72,21 @@ def bench_apptest(repeat: int) -> None:
         started = time.perf_counter()
         at.switch_page(path).run()
         first = time.perf_counter() - started
-        values = ["GM0363", "GM0599"]
+        # The change a user makes on this page: a shared filter where the page has one, else its own main choice.
+        if name == "praktijk":
+            key, values = "praktijk_keuze", ["RTD-BLOEMHOF-1", "UTR-ONDIEP-1"]
+        elif name in ("overzicht", "bronnen", "upload"):
+            key, values = None, []
+        else:
+            key, values = "gemeente", ["GM0363", "GM0599"]
         state = {"i": 0}
 
         def change() -> None:
             state["i"] += 1
-            at.selectbox(key="gemeente").set_value(values[state["i"] % 2]).run()
+            if key is None:
+                at.run()
+            else:
+                at.selectbox(key=key).set_value(values[state["i"] % 2]).run()
 
         change()  # warm the cache for both values
         change()
