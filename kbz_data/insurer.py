@@ -305,7 +305,7 @@ def comparison_lines(data: StoreData, rows: pd.DataFrame, indeling: int, niveau:
         line + "." if line else "",
         "Ongewogen gemiddelde van de gebieden = gemiddelde over alle woongebieden van dit niveau in de vier steden"
         " die een waarde hebben. Neutrale indicatoren krijgen geen rang."
-        " Rang 1 = meest ongunstig (neutrale indicatoren: 1 = hoogste) onder alle gebieden van de vier steden.",
+        " Rang 1 = meest ongunstig onder alle gebieden van de vier steden.",
     ]
     if (rows["bron"] == "rivm_50090NED").any():
         out.append("Gezondheidscijfers per wijk en buurt zijn modelschattingen (small area estimation), geen tellingen.")
