@@ -136,9 +136,6 @@ def _shared_filters(store_dir: str, shown: tuple[str, ...]) -> None:
         )
 
 
-if not store.exists(STORE_DIR):
-    _first_run_build(STORE_DIR, SOURCES_DIR)
-
 st.session_state["store_dir"] = str(STORE_DIR)
 
 pages = [
@@ -154,6 +151,8 @@ pages = [
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
 navigation = st.navigation(pages)
+if not store.exists(STORE_DIR):  # after st.navigation, so the rerun after the build opens the page of the link
+    _first_run_build(STORE_DIR, SOURCES_DIR)
 try:
     _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))
 except KbzDataError as exc:
