@@ -19,7 +19,6 @@ Budgetverdeling
 
 from __future__ import annotations
 
-import io
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kbz_data import explore, figures, kbz, need
+from kbz_data import explore, export, figures, kbz, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.explore import ALLE, DIRECTION_TEXT, StoreData
@@ -934,29 +933,4 @@ def scenario_figure(scenario: pd.DataFrame, kengetal: str) -> go.Figure:
 def workbook(sheets: Sequence[tuple[str, pd.DataFrame]], lines: Sequence[str]) -> bytes:
     """Excel workbook: every sheet starts with the lines (title, assumptions, sources; bold first line, red
     "FICTIEVE DEMODATA" lines), an empty row, then its table."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, table in sheets:
-        sheet = book.create_sheet(name[:31])
-        for i, line in enumerate(lines):
-            sheet.append([line])
-            if i == 0 or line.startswith("FICTIEVE"):
-                sheet.cell(row=i + 1, column=1).font = Font(bold=True, color="B00020" if i else "000000")
-        sheet.append([])
-        sheet.append([str(c) for c in table.columns])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in table.itertuples(index=False):
-            sheet.append([_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value: object) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+    return export.lines_then_tables_xlsx(sheets, lines)

@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.styles import Font
 
+from kbz_data import export
 from kbz_data.practice.schema import COLUMNS, KENGETALLEN
 
 
@@ -75,32 +76,9 @@ def export_csv(table: pd.DataFrame, title: str, fictief: bool, lines: list[str])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def _cell(value: object) -> object:
-    """A pandas/numpy scalar as a value openpyxl accepts (missing -> empty cell)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def export_xlsx(table: pd.DataFrame, title: str, fictief: bool, lines: list[str]) -> bytes:
     """A table as Excel: the context lines above the table on the first sheet, and a ``fictief`` column."""
     out = table.copy()
     if "Fictief" not in out.columns and "fictief" not in out.columns:
         out["fictief"] = "ja" if fictief else "nee"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "cijfers"
-    head = _header_lines(title, fictief, lines)
-    for i, line in enumerate(head):
-        sheet.append([line])
-        if i == 0 or line.startswith("FICTIEVE"):
-            sheet.cell(row=i + 1, column=1).font = Font(bold=True, color="B00020" if i else "000000")
-    sheet.append([])
-    sheet.append([str(c) for c in out.columns])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in out.itertuples(index=False):
-        sheet.append([_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return export.lines_then_tables_xlsx([("cijfers", out)], _header_lines(title, fictief, lines))
