@@ -7,10 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from kbz_data import cached, store
 from kbz_data.config import GEMEENTEN, default_sources_dir, default_store_dir
 from kbz_data.errors import KbzDataError
+from kbz_data.store import storage
 from kbz_data.text import escape_markdown
+from kbz_data.ui import cached
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 
@@ -32,7 +33,7 @@ FILTERS_PER_PAGE: dict[str, tuple[str, ...]] = {
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
     """Build the store with a progress bar when it is missing (first start on a new machine)."""
-    from kbz_data.build import build
+    from kbz_data.store.build import build
 
     st.title("KBZ wijkdashboard")
     st.info(
@@ -151,7 +152,7 @@ pages = [
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
 navigation = st.navigation(pages)
-if not store.exists(STORE_DIR):  # after st.navigation, so the rerun after the build opens the page of the link
+if not storage.exists(STORE_DIR):  # after st.navigation, so the rerun after the build opens the page of the link
     _first_run_build(STORE_DIR, SOURCES_DIR)
 try:
     _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))

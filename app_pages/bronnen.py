@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached, insurer
+from kbz_data.analysis import insurer
 from kbz_data.errors import KbzDataError
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 

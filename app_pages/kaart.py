@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached, export
+from kbz_data import export
+from kbz_data.analysis.area_data import table_for_display
+from kbz_data.charts.maps import SCHEMES, fmt_value
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.figures import SCHEMES, fmt_value
-from kbz_data.explore import table_for_display
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 built = cached.build_info(store_dir)["gebouwd"]

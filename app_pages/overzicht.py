@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached, kbz
+from kbz_data.analysis import kbz_areas
+from kbz_data.charts.maps import fmt_value
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.figures import fmt_value
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 
@@ -39,7 +40,7 @@ st.caption("Bron: Nivel, evaluatie Krachtige Basiszorg (juni 2021). Gepubliceerd
            " geen cijfers uit de gegevensopslag van dit dashboard.")
 
 st.subheader("Waar KBZ loopt")
-table = kbz.gebieden()
+table = kbz_areas.gebieden()
 for code, name in GEMEENTEN.items():
     names = sorted(set(table.loc[(table["gemeentecode"] == code) & (table["deel"] == "geheel"), "kbz_gebied"]))
     st.markdown(f"- **{name}**: {', '.join(names)}")

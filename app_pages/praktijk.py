@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
 from kbz_data.text import escape_markdown
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()

@@ -1,5 +1,5 @@
 """Upload page: a practice manager downloads the template, uploads the practice's figures, sees every problem or a
-preview of what changes, confirms, and can undo the last upload (kbz_data.practice.validate / upload_store).
+preview of what changes, confirms, and can undo the last upload (kbz_data.practice.upload_checks / upload_store).
 
 Every piece of user text (file name, cell values quoted in messages, names from the journal) goes through
 escape_markdown before it reaches Markdown (st.markdown, st.error, st.warning, st.success, st.caption)."""
@@ -10,13 +10,13 @@ from datetime import date
 
 import streamlit as st
 
-from kbz_data import cached
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import exports, registry, upload_store
 from kbz_data.practice.errors import KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
+from kbz_data.practice.upload_checks import RULES, validate_upload
 from kbz_data.text import escape_markdown
-from kbz_data.practice.validate import RULES, validate_upload
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached, insurer, need
+from kbz_data.analysis import insurer, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 niveau = st.session_state.get("niveau", "wijk")

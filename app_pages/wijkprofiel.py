@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import cached, export, profile, profile_figures
-from kbz_data.text import escape_markdown
+from kbz_data import export
+from kbz_data.analysis import profile
+from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
+from kbz_data.text import escape_markdown
+from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
 gemeente = st.session_state.get("gemeente", "G4")
@@ -145,7 +148,7 @@ else:
     st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
-        notes.append(profile_figures.MODEL_NOTE)
+        notes.append(profile_charts.MODEL_NOTE)
     st.caption(
         " ".join(notes)
         + " Elke rij is geschaald op de spreiding over alle gebieden van hetzelfde niveau en dezelfde indeling in de"
@@ -186,7 +189,7 @@ if trend is not None:
     else:
         st.plotly_chart(cached.profile_trend_figure(store_dir, built, code, indeling), key="profiel_trend",
                         config={"displaylogo": False})
-        st.caption(" ".join(trend_sources) + " " + profile_figures.MODEL_NOTE
+        st.caption(" ".join(trend_sources) + " " + profile_charts.MODEL_NOTE
                    + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de trend.")
 
 st.subheader("KBZ-gebieden en -praktijken in of bij dit gebied")

@@ -17,9 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbz_data import geo, store  # noqa: E402
-from kbz_data.build import build  # noqa: E402
 from kbz_data.config import GEMEENTEN, default_sources_dir  # noqa: E402
+from kbz_data.store import (
+    shapes,  # noqa: E402
+    storage,  # noqa: E402
+)
+from kbz_data.store.build import build  # noqa: E402
 
 
 def main() -> None:
@@ -35,16 +38,16 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         store_dir = Path(tmp) / "store0"
         print(f"build: min {min(times):.2f} s, median {statistics.median(times):.2f} s over {args.repeat} runs")
-        for name in store.FILES:
+        for name in storage.FILES:
             print(f"  {name:<26} {(store_dir / name).stat().st_size / 1024:8.1f} KB")
-        gebieden = store.read_gebieden(store_dir)
+        gebieden = storage.read_gebieden(store_dir)
         print("map GeoJSON (compact JSON) per indeling / niveau / gemeente:")
         for (indeling, niveau), part in gebieden[gebieden.geometry.notna()].groupby(["indeling", "niveau"]):
             sizes = []
             for code, name in [*GEMEENTEN.items(), (None, "alle vier")]:
                 if code is not None and not (part["gemeentecode"] == code).any():
                     continue
-                data = geo.geojson_for(gebieden, code, niveau, int(indeling))
+                data = shapes.geojson_for(gebieden, code, niveau, int(indeling))
                 sizes.append(f"{name} {len(json.dumps(data, separators=(',', ':'))) / 1024:.0f} KB")
             print(f"  {indeling} {niveau:<8} " + ", ".join(sizes))
 

@@ -27,9 +27,10 @@ sys.path.insert(0, str(REPO))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from kbz_data import explore, views  # noqa: E402
-from kbz_data.build import build  # noqa: E402
+from kbz_data.charts import map_views  # noqa: E402
 from kbz_data.config import GEMEENTEN, default_sources_dir  # noqa: E402
+from kbz_data.store import storage  # noqa: E402
+from kbz_data.store.build import build  # noqa: E402
 
 PAGE_DIR = "app_pages"
 PAGES = {
@@ -97,13 +98,13 @@ def bench_apptest(repeat: int) -> None:
 
 
 def bench_sizes(store_dir: Path) -> None:
-    data = explore.load(store_dir)
+    data = storage.load(store_dir)
     print("map figure JSON (plotly Figure.to_json), KB:")
     for niveau, indicator, indeling in (("wijk", "ervaren_gezondheid_goed", 2020), ("buurt", "ervaren_gezondheid_goed", 2020),
                                         ("wijk", "inwoners", 2024), ("buurt", "inwoners", 2024)):
         sizes = []
         for code, name in [*GEMEENTEN.items(), ("G4", "alle vier")]:
-            view = views.map_view(data, indicator, indeling, indeling, niveau, code, "kwantielen", 5, True)
+            view = map_views.map_view(data, indicator, indeling, indeling, niveau, code, "kwantielen", 5, True)
             if view.kind != "kaart":
                 sizes.append(f"{name}: staafgrafiek")
                 continue

@@ -15,7 +15,7 @@ def _progress_printer(fraction: float, message: str) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from kbz_data.build import build
+    from kbz_data.store.build import build
 
     report = build(args.sources, args.store, progress=_progress_printer)
     print("\n".join(report.lines()))
@@ -34,19 +34,19 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kbz_data import store
-    from kbz_data.validate import validate_figures, validate_gebieden
+    from kbz_data.store import storage
+    from kbz_data.store.checks import validate_figures, validate_gebieden
 
-    validate_gebieden(store.read_gebieden(args.store))
-    validate_figures(store.read_indicatoren(args.store))
+    validate_gebieden(storage.read_gebieden(args.store))
+    validate_figures(storage.read_indicatoren(args.store))
     print(f"Opslag {args.store} is geldig.")
     return 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from kbz_data import store
+    from kbz_data.store import storage
 
-    info = store.read_build_info(args.store)
+    info = storage.read_build_info(args.store)
     print(f"Gebouwd: {info['gebouwd']} uit {info['bronmap']}")
     for item in info["bestanden"]:
         print(f"  {item['path']} ({item['kind']}, sha256 {item['sha256'][:16]})")
@@ -58,7 +58,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from kbz_data.practice import demo
-    from kbz_data.practice.validate import validate_upload
+    from kbz_data.practice.upload_checks import validate_upload
 
     paths = demo.write(args.out)
     figures = paths[0]

@@ -125,7 +125,7 @@ APP = str(REPO / "app.py")
 @pytest.fixture
 def app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store built from the mini sources, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest)."""
-    from kbz_data.build import build
+    from kbz_data.store.build import build
 
     store_dir = tmp_path / "store"
     build(mini_sources, store_dir)
@@ -182,7 +182,7 @@ def served_store(mini_sources: Path, tmp_path: Path):
     import time
     import urllib.request
 
-    from kbz_data.build import build
+    from kbz_data.store.build import build
 
     store_dir = tmp_path / "store"
     build(mini_sources, store_dir)

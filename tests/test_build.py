@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kbz_data import store
 from kbz_data.__main__ import main
-from kbz_data.build import build, discover
 from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
-from kbz_data.validate import check_figures, check_gebieden
+from kbz_data.store import storage
+from kbz_data.store.build import build, discover
+from kbz_data.store.checks import check_figures, check_gebieden
 from tests.conftest import FIXTURES
 
 
@@ -40,10 +40,10 @@ def test_build_mini_store(mini_sources: Path, tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     messages: list[tuple[float, str]] = []
     report = build(mini_sources, store_dir, progress=lambda f, m: messages.append((f, m)))
-    assert store.exists(store_dir)
+    assert storage.exists(store_dir)
     assert messages[-1] == (1.0, "Klaar")
-    gebieden = store.read_gebieden(store_dir)
-    figures = store.read_indicatoren(store_dir)
+    gebieden = storage.read_gebieden(store_dir)
+    figures = storage.read_indicatoren(store_dir)
     assert check_gebieden(gebieden) == [] and check_figures(figures) == []
     assert gebieden.crs.to_epsg() == 4326
     g2020 = gebieden[gebieden["indeling"] == 2020].set_index("code")
@@ -65,12 +65,12 @@ def test_build_mini_store(mini_sources: Path, tmp_path: Path) -> None:
     assert np.isnan(f.loc[("BU03440102", 2020, 2020, "ervaren_gezondheid_goed"), "waarde"])
     assert f.loc[("BU03440101", 2020, 2012, "ervaren_gezondheid_goed"), "waarde"] == pytest.approx(80.2)
     assert not f.index.duplicated().any()
-    info = store.read_build_info(store_dir)
+    info = storage.read_build_info(store_dir)
     assert {Path(u["path"]).name for u in info["bestanden"]} >= {"buurten.json", "gezondheid_2020_18+.xlsx"}
     assert all(len(u["sha256"]) == 64 for u in info["bestanden"])
     assert any("meer dan één bron" in n for n in info["opmerkingen"])
     assert "Klaar in" in report.lines()[-1]
-    meta = store.read_meta(store_dir)
+    meta = storage.read_meta(store_dir)
     assert set(figures["indicator"]) <= set(meta["indicator"])
 
 
@@ -101,15 +101,15 @@ def _truncate(mini: Path, name: str) -> None:
         (lambda m: _truncate(m, "gezondheid_2020_18+.xlsx"), KbzSourceError,
          "gezondheid_2020_18+.xlsx: geen leesbaar XLSX-bestand"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
-                            '"Perioden";"Wijken en buurten";"SES-WOA/Totaalscore/Gemiddelde score (Getal)"\n'
-                            '"2019";"Utrecht";"0.1"\n'.encode()), KbzSourceError,
+                            b'"Perioden";"Wijken en buurten";"SES-WOA/Totaalscore/Gemiddelde score (Getal)"\n'
+                            b'"2019";"Utrecht";"0.1"\n'), KbzSourceError,
          "onverwachte kolommen: ontbrekend 'Regiocode (gemeente, wijk, buurt) (code)'"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
                             (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes().replace(b'"  -0.120"', b'"laag"')),
          KbzSourceError, "kolom 'SES-WOA/Totaalscore/Gemiddelde score (Getal)' bevat 1 waarde(n) die geen getal zijn"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
                             (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes()
-                            + '"2019";"Wijk 01 West";"WK034401  ";"1";"1";"1";"1";"0.3";"1"\r\n'.encode()),
+                            + b'"2019";"Wijk 01 West";"WK034401  ";"1";"1";"1";"1";"0.3";"1"\r\n'),
          KbzValidationError, "dubbel: WK034401 / 2020 / 2019 / ses_woa_score komt vaker voor"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
                             (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes().replace(b'"    12.4"', b'"   112.4"')),
@@ -167,9 +167,9 @@ def test_validation_reports_every_problem() -> None:
 
 def test_store_read_missing(tmp_path: Path) -> None:
     with pytest.raises(KbzDataError, match="geen \\(volledige\\) opslag"):
-        store.read_gebieden(tmp_path)
+        storage.read_gebieden(tmp_path)
     (tmp_path / "build.json").write_text(json.dumps({}), encoding="utf-8")
-    assert not store.exists(tmp_path)
+    assert not storage.exists(tmp_path)
     shutil.rmtree(tmp_path)
 
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from kbz_data.errors import KbzDownloadError
+from kbz_data.fileio import atomic_write_json
 from kbz_data.sources import download, odata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "odata"
@@ -332,10 +333,10 @@ def test_build_url_encodes_spaces_as_percent_20() -> None:
     assert url == "http://h/odata/T/UntypedDataSet?$format=json&$filter=Marges%20eq%20'MW00000'"
 
 
-def test_write_json_atomic_keeps_old_file_when_serialising_fails(tmp_path: Path) -> None:
+def test_atomic_write_json_keeps_old_file_when_serialising_fails(tmp_path: Path) -> None:
     target = tmp_path / "x.json"
     target.write_text('{"old": true}', encoding="utf-8")
     with pytest.raises(TypeError):
-        download.write_json_atomic(target, {"bad": object()})
+        atomic_write_json(target, {"bad": object()})
     assert target.read_text(encoding="utf-8") == '{"old": true}'
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]

@@ -10,15 +10,18 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kbz_data import explore, export, figures, views
-from kbz_data.build import build
+from kbz_data import export
+from kbz_data.analysis import area_data
+from kbz_data.charts import map_views, maps
 from kbz_data.errors import KbzDataError
+from kbz_data.store import storage
+from kbz_data.store.build import build
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> explore.StoreData:
+def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
     build(mini_sources, tmp_path / "store")
-    return explore.load(tmp_path / "store")
+    return storage.load(tmp_path / "store")
 
 
 def _square(code: str, x: float, y: float) -> dict:
@@ -39,60 +42,60 @@ def _table(values: list[float], water: list[bool] | None = None) -> pd.DataFrame
 
 
 def test_fmt_value_dutch() -> None:
-    assert figures.fmt_value(1234.56, "%") == "1.234,6 %"
-    assert figures.fmt_value(931298.0, "aantal") == "931.298"
-    assert figures.fmt_value(-0.1, "score") == "-0,100"
-    assert figures.fmt_value(float("nan"), "%") == "onbekend"
-    assert figures.fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
+    assert maps.fmt_value(1234.56, "%") == "1.234,6 %"
+    assert maps.fmt_value(931298.0, "aantal") == "931.298"
+    assert maps.fmt_value(-0.1, "score") == "-0,100"
+    assert maps.fmt_value(float("nan"), "%") == "onbekend"
+    assert maps.fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
 
 
 def test_class_breaks() -> None:
     values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan]
-    breaks = figures.class_breaks(values, "kwantielen", 3)
+    breaks = maps.class_breaks(values, "kwantielen", 3)
     assert len(breaks) == 3 and breaks[-1] == 6.0
-    assert figures.class_breaks([2.0, 2.0, np.nan], "kwantielen", 5) == [2.0]  # fewer distinct values than k
-    assert figures.class_breaks([np.nan], "fisher_jenks", 5) == []
+    assert maps.class_breaks([2.0, 2.0, np.nan], "kwantielen", 5) == [2.0]  # fewer distinct values than k
+    assert maps.class_breaks([np.nan], "fisher_jenks", 5) == []
     with pytest.raises(KbzDataError, match="onbekende klassenindeling 'gelijk'"):
-        figures.class_breaks(values, "gelijk", 3)
-    assert figures.assign([1.0, np.nan, 6.0, 3.5], breaks).tolist() == [0, -1, 2, 1]
+        maps.class_breaks(values, "gelijk", 3)
+    assert maps.assign([1.0, np.nan, 6.0, 3.5], breaks).tolist() == [0, -1, 2, 1]
 
 
 @pytest.mark.parametrize("richting", [1, -1, 0])
 def test_darkest_colour_means_worse(richting: int) -> None:
     table = _table([10.0, 20.0, 30.0, 40.0, np.nan])
-    breaks = figures.class_breaks(table["waarde"], "kwantielen", 2)
-    fig = figures.map_figure(GEOJSON, table, label="x", eenheid="%", richting=richting, breaks=breaks)
+    breaks = maps.class_breaks(table["waarde"], "kwantielen", 2)
+    fig = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=richting, breaks=breaks)
     colour_of = {t.name: t.colorscale[0][1] for t in fig.data}
-    labels = figures.class_labels(breaks, 10.0, "%")
-    darkest = figures.palette(2, richting)[-1]
+    labels = maps.class_labels(breaks, 10.0, "%")
+    darkest = maps.palette(2, richting)[-1]
     worst = labels[0] if richting == 1 else labels[-1]
     assert colour_of[worst] == darkest
-    assert colour_of["onbekend"] == figures.UNKNOWN_COLOR
+    assert colour_of["onbekend"] == maps.UNKNOWN_COLOR
     assert list(fig.data[[t.name for t in fig.data].index("onbekend")].locations) == ["BU03440004"]
 
 
 def test_every_shape_drawn_once_and_water_grey() -> None:
     table = _table([10.0, 20.0, np.nan, 40.0, 50.0], water=[False, False, False, False, True])
-    fig = figures.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1,
-                             breaks=figures.class_breaks(table["waarde"][:4], "kwantielen", 2),
+    fig = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1,
+                             breaks=maps.class_breaks(table["waarde"][:4], "kwantielen", 2),
                              kbz_codes={"BU03440001"}, show_kbz=True)
     drawn = [c for t in fig.data if t.name != "KBZ-gebied" for c in t.locations]
     assert sorted(drawn) == sorted(table["code"])
-    water = next(t for t in fig.data if t.name == figures.NON_RESIDENTIAL_LABEL)
+    water = next(t for t in fig.data if t.name == maps.NON_RESIDENTIAL_LABEL)
     assert list(water.locations) == ["BU03440004"]
     kbz = next(t for t in fig.data if t.name == "KBZ-gebied")
     assert list(kbz.locations) == ["BU03440001"]
     for trace in fig.data:  # each trace carries only its own shapes
         assert {f["id"] for f in trace.geojson["features"]} == set(trace.locations)
     assert fig.layout.map.style == "white-bg"
-    no_kbz = figures.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1, breaks=None, show_kbz=False,
+    no_kbz = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1, breaks=None, show_kbz=False,
                                 kbz_codes={"BU03440001"})
     assert "KBZ-gebied" not in [t.name for t in no_kbz.data]
     assert no_kbz.data[0].zmin == 10.0 and no_kbz.data[0].zmax == 40.0
 
 
 def test_hover_has_name_value_averages_rank() -> None:
-    fig = figures.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
+    fig = maps.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
     row = list(fig.data[0].customdata[0])
     assert row[:6] == ["Buurt 0", "BU03440000", "10,0 %", "50,0 %", "40,0 %", "1 van 2"]
     assert "Rang" in fig.data[0].hovertemplate and "Ongewogen gemiddelde van de gebieden" in fig.data[0].hovertemplate
@@ -101,44 +104,44 @@ def test_hover_has_name_value_averages_rank() -> None:
 def test_scatter_statistics() -> None:
     table = pd.DataFrame({"code": ["a", "b", "c", "d"], "naam": list("abcd"), "gemeente": ["Utrecht"] * 4,
                           "x": [1.0, 2.0, 3.0, np.nan], "y": [2.0, 4.0, 6.0, 1.0]})
-    fig, stats = figures.scatter_figure(table, x_label="x", x_unit="%", y_label="y", y_unit="%", kbz_codes={"b"})
+    fig, stats = maps.scatter_figure(table, x_label="x", x_unit="%", y_label="y", y_unit="%", kbz_codes={"b"})
     assert stats["n"] == 3 and stats["pearson_r"] == pytest.approx(1.0) and stats["slope"] == pytest.approx(2.0)
     names = [t.name for t in fig.data]
     assert "Utrecht (KBZ-gebied)" in names and "Regressielijn (kleinste kwadraten)" in names
 
 
-def test_views_on_mini_store(mini_data: explore.StoreData) -> None:
-    view = views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3, True)
+def test_views_on_mini_store(mini_data: storage.StoreData) -> None:
+    view = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3, True)
     assert view.kind == "kaart" and len(view.panels) == 1
     assert "50090NED" in view.source_line and "Peiljaar 2020" in view.source_line
-    bars = views.map_view(mini_data, "inwoners", 2024, 2024, "buurt", "GM0344", "kwantielen", 3, True)
+    bars = map_views.map_view(mini_data, "inwoners", 2024, 2024, "buurt", "GM0344", "kwantielen", 3, True)
     assert bars.kind == "staaf"
     assert "geen kaartvormen op buurtniveau" in bars.notes[0]
-    four = views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "wijk", "G4", "kwantielen", 3, True)
+    four = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "wijk", "G4", "kwantielen", 3, True)
     assert [name for name, _ in four.panels] == ["Utrecht"]
-    assert four.legend[-2:] == [(figures.UNKNOWN_COLOR, "onbekend"),
-                                (figures.NON_RESIDENTIAL_COLOR, figures.NON_RESIDENTIAL_LABEL)]
+    assert four.legend[-2:] == [(maps.UNKNOWN_COLOR, "onbekend"),
+                                (maps.NON_RESIDENTIAL_COLOR, maps.NON_RESIDENTIAL_LABEL)]
 
 
-def test_area_values_rank_and_city(mini_data: explore.StoreData) -> None:
-    table = explore.area_values(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt")
+def test_area_values_rank_and_city(mini_data: storage.StoreData) -> None:
+    table = area_data.area_values(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt")
     row = table.set_index("code").loc["BU03440101"]
     assert row["waarde"] == pytest.approx(83.1)
     assert row["stadswaarde"] == pytest.approx(81.5)
     assert table["steden"].max() == 1
-    neutral = explore.area_values(mini_data, "inwoners", 2024, 2024, "buurt")
+    neutral = area_data.area_values(mini_data, "inwoners", 2024, 2024, "buurt")
     assert neutral["rang"].isna().all()  # no "most unfavourable" for a neutral indicator
-    shown = explore.table_for_display(neutral, "aantal")
+    shown = area_data.table_for_display(neutral, "aantal")
     assert str(shown["Waarde (aantal)"].dtype) == "Int64"
     assert "Ongewogen gemiddelde van de gebieden (1 stad) (aantal)" in shown.columns
     with pytest.raises(KbzDataError, match="onbekende gemeente 'GM9999'"):
-        explore.area_values(mini_data, "roker", 2020, 2020, "buurt", "GM9999")
+        area_data.area_values(mini_data, "roker", 2020, 2020, "buurt", "GM9999")
     with pytest.raises(KbzDataError, match="onbekende indicator 'x'"):
-        explore.area_values(mini_data, "x", 2020, 2020, "buurt")
+        area_data.area_values(mini_data, "x", 2020, 2020, "buurt")
 
 
-def test_scatter_pairs_only_within_one_division(mini_data: explore.StoreData) -> None:
-    pairs = explore.pair_values(mini_data, ("inwoners", 2024), ("ervaren_gezondheid_goed", 2020), 2020, "buurt")
+def test_scatter_pairs_only_within_one_division(mini_data: storage.StoreData) -> None:
+    pairs = area_data.pair_values(mini_data, ("inwoners", 2024), ("ervaren_gezondheid_goed", 2020), 2020, "buurt")
     assert pairs["x"].isna().all()  # 2024 figures are never paired with 2020-division areas
 
 
@@ -156,11 +159,11 @@ def test_exports_carry_source_lines() -> None:
 
 
 def test_frozen_figure_hands_out_one_dict() -> None:
-    fig = figures.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
-    frozen = figures.freeze(fig)
+    fig = maps.map_figure(GEOJSON, _table([10.0, 20.0]), label="x", eenheid="%", richting=-1, breaks=None)
+    frozen = maps.freeze(fig)
     assert frozen.to_dict() is frozen.to_dict()
-    import plotly.io as pio
-
     import json
+
+    import plotly.io as pio
 
     assert json.loads(pio.to_json(frozen, validate=False)) == json.loads(pio.to_json(fig, validate=False))

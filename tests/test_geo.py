@@ -1,4 +1,4 @@
-"""Tests for kbz_data.geo: dissolve, coverage-preserving simplification, GeoJSON for maps."""
+"""Tests for kbz_data.store.shapes: dissolve, coverage-preserving simplification, GeoJSON for maps."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbz_data.errors import KbzDataError, KbzStoreError
-from kbz_data.geo import DISPLAY_DECIMALS, DISPLAY_TOLERANCE_M, dissolve, geojson_for, simplify_for_display
 from kbz_data.sources.geometry import read_topojson_buurten
+from kbz_data.store.shapes import DISPLAY_DECIMALS, DISPLAY_TOLERANCE_M, dissolve, geojson_for, simplify_for_display
 
 FIXTURES = Path(__file__).parent / "fixtures" / "geo"
 RD = "EPSG:28992"

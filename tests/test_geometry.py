@@ -370,7 +370,7 @@ class TestRealSources:
         assert time.perf_counter() - start < 10
 
     def test_dissolved_2020_wijken(self, buurten_2020) -> None:
-        from kbz_data.geo import dissolve
+        from kbz_data.store.shapes import dissolve
 
         wijken = dissolve(buurten_2020, "wijkcode")
         assert len(wijken) == 175
@@ -399,7 +399,7 @@ class TestRealSources:
         assert gdf.is_valid.all()
 
     def test_display_geojson_fits(self, sources: Path, buurten_2020) -> None:
-        from kbz_data.geo import DISPLAY_TOLERANCE_M, geojson_for, simplify_for_display
+        from kbz_data.store.shapes import DISPLAY_TOLERANCE_M, geojson_for, simplify_for_display
 
         amsterdam = read_amsterdam_buurten(sources / "amsterdam-gebieden-buurten-2022div" / "buurten.geojson")
         for frame, indeling in ((buurten_2020, 2020), (amsterdam, 2024)):

@@ -1,4 +1,4 @@
-"""Insurer views (kbz_data.insurer) on a small synthetic store: comparison, similar areas, need tables, budget splits
+"""Insurer views (kbz_data.analysis.insurer) on a small synthetic store: comparison, similar areas, need tables, budget splits
 over areas and practices, the referral scenario and the Excel export."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kbz_data import explore, indicators, insurer
+from kbz_data import indicators
+from kbz_data.analysis import area_data, insurer
 from kbz_data.errors import KbzDataError
-from kbz_data.explore import StoreData
 from kbz_data.practice import registry
+from kbz_data.store.storage import StoreData
 
 #: The practices' main wijken (2024) plus fillers, so every city has areas.
 MAIN_WIJKEN = sorted({p.gebieden[2024][1][0] for p in registry.PRAKTIJKEN.values()})
@@ -73,7 +74,7 @@ def test_division_values_rank_like_area_values() -> None:
     values = insurer.division_values(data, 2024, "wijk")
     for indicator in ("inkomen_per_inwoner", "woz_waarde"):  # directed indicators: the same rule as area_values
         own = values[values["indicator"] == indicator].set_index("code")
-        expected = explore.area_values(data, indicator, 2024, 2024, "wijk").set_index("code")
+        expected = area_data.area_values(data, indicator, 2024, 2024, "wijk").set_index("code")
         assert own.loc[expected.index, "rang"].fillna(-1).tolist() == expected["rang"].fillna(-1).tolist()
         assert own["gemiddelde_g4"].iloc[0] == pytest.approx(expected["waarde"].mean())
     # neutral indicators (pct_65plus): no rank (as on the Kaart page), but a position by value for the dot chart
@@ -219,7 +220,7 @@ def test_workbook_writes_lines_on_every_sheet() -> None:
 
 
 def test_method_tables_take_their_numbers_from_need() -> None:
-    from kbz_data import need
+    from kbz_data.analysis import need
 
     tables = insurer.method_tables(_store())
     behoefte = tables["behoefte"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kbz_data import kbz
+from kbz_data.analysis import kbz_areas
 
 EXPECTED = {
     "GM0363": {"Amsterdam Zuidoost", "Banne Buiksloot"},
@@ -15,7 +15,7 @@ EXPECTED = {
 
 
 def test_table_shape() -> None:
-    table = kbz.gebieden()
+    table = kbz_areas.gebieden()
     assert list(table.columns) == ["kbz_gebied", "gemeentecode", "indeling", "niveau", "code", "naam", "deel"]
     assert table.groupby("gemeentecode")["kbz_gebied"].agg(set).to_dict() == EXPECTED
     assert not table.duplicated(["kbz_gebied", "indeling", "code"]).any()
@@ -26,14 +26,15 @@ def test_table_shape() -> None:
 
 
 def test_names_match_the_store(real_sources) -> None:
-    from kbz_data import store
-    from kbz_data.build import build
     import tempfile
+
+    from kbz_data.store import storage
+    from kbz_data.store.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         build(real_sources, tmp)
-        g = pd.DataFrame(store.read_gebieden(tmp).drop(columns="geometry"))
-    table = kbz.gebieden().merge(g[["code", "indeling", "naam", "niveau"]], on=["code", "indeling"], how="left",
+        g = pd.DataFrame(storage.read_gebieden(tmp).drop(columns="geometry"))
+    table = kbz_areas.gebieden().merge(g[["code", "indeling", "naam", "niveau"]], on=["code", "indeling"], how="left",
                                  suffixes=("", "_store"))
     missing = table[table["naam_store"].isna()]
     assert missing.empty, missing
@@ -42,7 +43,7 @@ def test_names_match_the_store(real_sources) -> None:
 
 
 def test_codes_helpers() -> None:
-    assert "BU05183823" in kbz.codes(2020, "buurt")
-    assert "WK051838" not in kbz.codes(2020, "wijk")
-    assert "WK051838" in kbz.codes(2020, "wijk", deel=None)
-    assert kbz.names_by_code(2024)["BU05991081"] == "Bloemhof"
+    assert "BU05183823" in kbz_areas.codes(2020, "buurt")
+    assert "WK051838" not in kbz_areas.codes(2020, "wijk")
+    assert "WK051838" in kbz_areas.codes(2020, "wijk", deel=None)
+    assert kbz_areas.names_by_code(2024)["BU05991081"] == "Bloemhof"

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbz_data import indicators, need
+from kbz_data import indicators
+from kbz_data.analysis import need
 from kbz_data.errors import KbzDataError
-from kbz_data.explore import StoreData
+from kbz_data.store.storage import StoreData
 
 CITIES = ["0363", "0518", "0599", "0344"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kbz_data import store
-from kbz_data.build import build
 from kbz_data.sources import kwb, odata
+from kbz_data.store import storage
+from kbz_data.store.build import build
 from tests.conftest import FIXTURES
 
 PROPS_85984 = [
@@ -83,8 +83,8 @@ def test_build_from_downloaded_files(kwb_json: Path, tmp_path: Path) -> None:
     report = build(sources, tmp_path / "store")
     kinds = {u["kind"] for u in report.used}
     assert "odata_85984NED" in kinds
-    figures = store.read_indicatoren(tmp_path / "store")
+    figures = storage.read_indicatoren(tmp_path / "store")
     row = figures[(figures["code"] == "BU03440101") & (figures["indicator"] == "inwoners")]
     assert row["waarde"].tolist() == [200.0] and row["bron"].tolist() == ["cbs_85984NED"]
-    gebieden = store.read_gebieden(tmp_path / "store").set_index(["code", "indeling"])
+    gebieden = storage.read_gebieden(tmp_path / "store").set_index(["code", "indeling"])
     assert gebieden.loc[("BU03440101", 2024), "naam"] == "Welgelegen, Den Hommel"

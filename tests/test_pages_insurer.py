@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from kbz_data import insurer
+from kbz_data.analysis import insurer
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")

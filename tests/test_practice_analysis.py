@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kbz_data.practice import analysis, exports, figures, registry
+from kbz_data.charts import practice_charts
+from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import MEASURES
 
 
@@ -92,13 +93,13 @@ def test_funnel_limits_and_positions() -> None:
     others = points[points["rol"] == "ander"].set_index("verwijzingen_tekst")
     assert others.loc["600", "positie"] == "buiten de 99,8%-grenzen"
     assert others.loc["20", "weergave"] == "20,0"  # 20 referrals a year: not suppressed
-    fig = figures.funnel_figure(points, limits, target, "test")
+    fig = practice_charts.funnel_figure(points, limits, target, "test")
     assert isinstance(fig, go.Figure) and len(fig.data) >= 5
 
 
 def test_trend_figure_marks_kbz_start_and_hides_suppressed_values() -> None:
     frame = analysis.measure_frame(SMALL, "RTD-BLOEMHOF-1", "gezinnen_miniteam")
-    fig = figures.trend_figure(frame, "Gezinnen", "aantal", registry.get("RTD-BLOEMHOF-1").kbz_start)
+    fig = practice_charts.trend_figure(frame, "Gezinnen", "aantal", registry.get("RTD-BLOEMHOF-1").kbz_start)
     assert any(a.text == "Start KBZ" for a in fig.layout.annotations)
     hidden = [t for t in fig.data if t.name == "<10 (onderdrukt)"]
     assert hidden and all(list(t.y) == [0] for t in hidden)
@@ -127,7 +128,7 @@ def test_templates_round_trip_through_the_validator_once_filled() -> None:
     from datetime import date
 
     from kbz_data.practice.errors import KbzUploadError
-    from kbz_data.practice.validate import validate_upload
+    from kbz_data.practice.upload_checks import validate_upload
 
     with pytest.raises(KbzUploadError) as info:  # an unfilled template says what is missing
         validate_upload(exports.template_csv("UTR-ONDIEP-1", "2024Q4"), "sjabloon.csv", today=date(2025, 1, 1))

@@ -10,7 +10,7 @@ import pandas as pd
 from kbz_data.__main__ import main
 from kbz_data.practice import demo, registry
 from kbz_data.practice.schema import KENGETALLEN, SURVEYS
-from kbz_data.practice.validate import validate_upload
+from kbz_data.practice.upload_checks import validate_upload
 
 FILES = (demo.FIGURES_FILE, demo.REGISTRY_FILE, demo.AREAS_FILE, demo.README_FILE)
 

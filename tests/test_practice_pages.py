@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO, snapshot_tree
 
 APP = str(REPO / "app.py")
-GOOD = ("praktijk_code;periode;kengetal;teller;noemer\n"
-        "RTD-BLOEMHOF-1;2024Q4;consulten;4.321;\n"
-        "RTD-BLOEMHOF-1;2024Q4;patienten_weet_wat_te_doen;33;44\n").encode("utf-8")
-BAD = ("praktijk_code;periode;kengetal;teller;noemer\n"
-       "RTD-BLOEMHOF-1;2024Q4;consulten;-5;\n"
-       "RTD-BLOEMHOF-1;2024Q4;consulten;12;\n").encode("utf-8")
+GOOD = (b"praktijk_code;periode;kengetal;teller;noemer\n"
+        b"RTD-BLOEMHOF-1;2024Q4;consulten;4.321;\n"
+        b"RTD-BLOEMHOF-1;2024Q4;patienten_weet_wat_te_doen;33;44\n")
+BAD = (b"praktijk_code;periode;kengetal;teller;noemer\n"
+       b"RTD-BLOEMHOF-1;2024Q4;consulten;-5;\n"
+       b"RTD-BLOEMHOF-1;2024Q4;consulten;12;\n")
 
 
 def frame_with(at: AppTest, column: str):
@@ -216,8 +216,8 @@ def test_praktijk_page_damaged_store_shows_dutch_error(practice_app_store: Path)
 @pytest.mark.parametrize("broken", ["praktijk_measure", "praktijk_funnel_years", "praktijk_funnel"])
 def test_praktijk_page_later_cached_calls_are_guarded(practice_app_store: Path, monkeypatch: pytest.MonkeyPatch,
                                                       broken: str) -> None:
-    from kbz_data import cached
     from kbz_data.practice.errors import KbzPracticeStoreError
+    from kbz_data.ui import cached
 
     def fail(*_args, **_kwargs):
         raise KbzPracticeStoreError("versie 3 van de praktijkopslag ontbreekt")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from shapely.geometry import Point
 
-from kbz_data import kbz
+from kbz_data.analysis import kbz_areas
 from kbz_data.practice import registry
 
 EXPECTED_AREAS = {"Amsterdam Zuidoost": 3, "Banne Buiksloot": 1, "Spoorwijk": 1, "Laakkwartier": 1,
@@ -28,7 +28,7 @@ def test_twelve_fictitious_practices_at_the_kbz_locations() -> None:
 
 
 def test_areas_come_from_the_kbz_table() -> None:
-    table = kbz.gebieden()
+    table = kbz_areas.gebieden()
     for p in registry.PRAKTIJKEN.values():
         for indeling, (buurten, wijken) in p.gebieden.items():
             rows = table[(table["indeling"] == indeling) & (table["kbz_gebied"].str.contains(p.kbz_gebied))]
@@ -40,12 +40,12 @@ def test_areas_come_from_the_kbz_table() -> None:
 
 
 def test_locations_lie_inside_their_main_buurt(real_sources: Path) -> None:
-    from kbz_data import store
-    from kbz_data.build import build
+    from kbz_data.store import storage
+    from kbz_data.store.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         build(real_sources, tmp)
-        g = store.read_gebieden(tmp)
+        g = storage.read_gebieden(tmp)
     buurten = g[(g["indeling"] == 2020) & (g["niveau"] == "buurt")].set_index("code")
     for p in registry.PRAKTIJKEN.values():
         assert buurten.loc[p.hoofdbuurt, "geometry"].contains(Point(p.lon, p.lat)), p.code

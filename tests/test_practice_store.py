@@ -64,7 +64,7 @@ def test_versions_overlay_and_undo(tmp_path: Path) -> None:
     upload_store.undo_last(store_dir)
     assert value(store_dir, "RTD-BLOEMHOF-1", "2024Q4", "consulten") == (original, "demo")
     figures = upload_store.current_figures(store_dir)
-    assert not ((figures["periode"] == "2025Q1")).any()
+    assert not (figures["periode"] == "2025Q1").any()
     with pytest.raises(KbzPracticeStoreError, match="geen upload om ongedaan te maken"):
         upload_store.undo_last(store_dir)
     history = upload_store.history(store_dir)
@@ -73,7 +73,7 @@ def test_versions_overlay_and_undo(tmp_path: Path) -> None:
 
 
 def test_preview_classifies_new_changed_unchanged(tmp_path: Path) -> None:
-    from kbz_data.practice.validate import validate_upload
+    from kbz_data.practice.upload_checks import validate_upload
 
     same = demo_value("UTR-ONDIEP-1", "2024Q4", "consulten")
     checked = validate_upload(csv(f"UTR-ONDIEP-1;2024Q4;consulten;{same};", "UTR-ONDIEP-1;2024Q4;verwijzingen_ggz;1;",
@@ -84,7 +84,7 @@ def test_preview_classifies_new_changed_unchanged(tmp_path: Path) -> None:
 
 
 def test_preview_summary_and_table_for_the_page(tmp_path: Path) -> None:
-    from kbz_data.practice.validate import validate_upload
+    from kbz_data.practice.upload_checks import validate_upload
 
     same = demo_value("UTR-ONDIEP-1", "2024Q4", "consulten")
     checked = validate_upload(csv("UTR-ONDIEP-1;2025Q1;consulten;5000;", f"UTR-ONDIEP-1;2024Q4;consulten;{same};",
@@ -120,12 +120,12 @@ def test_uploaded_figures_hold_only_active_uploads(tmp_path: Path) -> None:
 
 def test_plausibility_is_checked_again_under_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another upload lands between the check and the lock: the file is refused against it, nothing is written."""
-    from kbz_data.practice import validate
+    from kbz_data.practice import upload_checks
     from kbz_data.practice.errors import KbzUploadError
 
     def validate_then_other_upload(*args, **kwargs):
-        result = validate.validate_upload(*args, **kwargs)
-        monkeypatch.setattr(upload_store, "validate_upload", validate.validate_upload)
+        result = upload_checks.validate_upload(*args, **kwargs)
+        monkeypatch.setattr(upload_store, "validate_upload", upload_checks.validate_upload)
         upload_store.commit(tmp_path, csv("RTD-CROOSWIJK-1;2024Q4;consulten;100;"), "tussendoor.csv", today=TODAY)
         return result
 

@@ -13,8 +13,8 @@ import pytest
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import upload_store
 from kbz_data.practice.errors import KbzUploadError
+from kbz_data.practice.upload_checks import MAX_BYTES, RULES, validate_upload
 from kbz_data.text import escape_markdown
-from kbz_data.practice.validate import MAX_BYTES, RULES, validate_upload
 from tests.conftest import FIXTURES, snapshot_tree
 
 PRACTICE = FIXTURES / "practice"
@@ -92,8 +92,8 @@ def test_utf16_unicode_text_from_excel_is_decoded() -> None:
 
 
 def test_header_whitespace_is_collapsed_and_rows_are_numbered() -> None:
-    data = ("Praktijk  Code; periode ;Kengetal;teller;NOEMER\n"
-            "RTD-BLOEMHOF-1;2024Q4;consulten;10;\n\nRTD-BLOEMHOF-1;2024Q4;consulten_lang;4;\n").encode()
+    data = (b"Praktijk  Code; periode ;Kengetal;teller;NOEMER\n"
+            b"RTD-BLOEMHOF-1;2024Q4;consulten;10;\n\nRTD-BLOEMHOF-1;2024Q4;consulten_lang;4;\n")
     checked = validate_upload(data, "c.csv", today=TODAY)
     assert checked.figures["kengetal"].tolist() == ["consulten", "consulten_lang"]
     assert checked.rows == [2, 4]

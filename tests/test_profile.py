@@ -1,4 +1,4 @@
-"""The area profile and the sources-and-method tables (kbz_data.profile, kbz_data.profile_figures) on a store
+"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts) on a store
 built from the mini sources."""
 
 from __future__ import annotations
@@ -13,26 +13,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kbz_data import explore, profile, profile_figures
-from kbz_data.build import build
+from kbz_data.analysis import profile
+from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
+from kbz_data.store import storage
+from kbz_data.store.build import build
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> explore.StoreData:
+def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
     store_dir = tmp_path / "store"
     build(mini_sources, store_dir)
-    return explore.load(store_dir)
+    return storage.load(store_dir)
 
 
-def _figure(data: explore.StoreData, code: str, indeling: int, indicator: str, jaar: int) -> float:
+def _figure(data: storage.StoreData, code: str, indeling: int, indicator: str, jaar: int) -> float:
     f = data.figures
     rows = f[(f["code"] == code) & (f["indeling"] == indeling) & (f["indicator"] == indicator) & (f["jaar"] == jaar)]
     assert len(rows) <= 1
     return float(rows["waarde"].iloc[0]) if len(rows) else math.nan
 
 
-def _with_figures(data: explore.StoreData, rows: list[tuple[str, int, int, str, float]]) -> explore.StoreData:
+def _with_figures(data: storage.StoreData, rows: list[tuple[str, int, int, str, float]]) -> storage.StoreData:
     """A copy of the store with figures (code, indeling, jaar, indicator, waarde) replaced or added."""
     f = data.figures
     extra = pd.DataFrame(rows, columns=["code", "indeling", "jaar", "indicator", "waarde"]).astype(
@@ -45,7 +47,7 @@ def _with_figures(data: explore.StoreData, rows: list[tuple[str, int, int, str, 
     return dataclasses.replace(data, figures=figures)
 
 
-def test_profile_values_equal_the_store(mini_data: explore.StoreData) -> None:
+def test_profile_values_equal_the_store(mini_data: storage.StoreData) -> None:
     table = profile.profile_table(mini_data, "WK034401", 2020)
     assert list(table.columns) == list(profile.PROFILE_COLUMNS)
     assert len(table) > 10
@@ -59,7 +61,7 @@ def test_profile_values_equal_the_store(mini_data: explore.StoreData) -> None:
     assert health["eenheid"] == "%" and health["richting"] == 1 and health["bron"] == "rivm_50090NED"
 
 
-def test_profile_rows_grouped_by_domain_in_registry_order(mini_data: explore.StoreData) -> None:
+def test_profile_rows_grouped_by_domain_in_registry_order(mini_data: storage.StoreData) -> None:
     table = profile.profile_table(mini_data, "BU03440101", 2024)
     order = [profile.DOMEIN_ORDER.index(d) for d in table["domein"]]
     assert order == sorted(order)
@@ -69,7 +71,7 @@ def test_profile_rows_grouped_by_domain_in_registry_order(mini_data: explore.Sto
         assert positions == sorted(positions)
 
 
-def test_spread_over_all_areas_of_level_and_division_without_water(mini_data: explore.StoreData) -> None:
+def test_spread_over_all_areas_of_level_and_division_without_water(mini_data: storage.StoreData) -> None:
     data = _with_figures(mini_data, [
         ("BU03440201", 2020, 2020, "ervaren_gezondheid_goed", 70.0),
         ("BU03440202", 2020, 2020, "ervaren_gezondheid_goed", 75.0),
@@ -87,7 +89,7 @@ def test_spread_over_all_areas_of_level_and_division_without_water(mini_data: ex
     assert row["p75"] == pytest.approx(84.825)
 
 
-def test_unknown_values_stay_unknown(mini_data: explore.StoreData) -> None:
+def test_unknown_values_stay_unknown(mini_data: storage.StoreData) -> None:
     row = profile.profile_table(mini_data, "BU03440102", 2020).set_index("indicator").loc["ervaren_gezondheid_goed"]
     assert math.isnan(row["waarde"])
     assert row["vergelijking"] == profile.ONBEKEND
@@ -114,37 +116,37 @@ def test_compare_to_city_by_direction(waarde: float, stad: float, richting: int,
     assert profile.compare_to_city(waarde, stad, richting, eenheid) == expected
 
 
-def test_direction_colours_the_area_marker(mini_data: explore.StoreData) -> None:
+def test_direction_colours_the_area_marker(mini_data: storage.StoreData) -> None:
     table = profile.profile_table(mini_data, "WK034401", 2020)
     by_id = table.set_index("indicator")
     assert by_id.loc["ervaren_gezondheid_goed", "vergelijking"] == profile.BETER  # 82.0 > 81.5, higher is better
     assert by_id.loc["overgewicht", "vergelijking"] == profile.SLECHTER  # 73.5 > 73.0, higher is worse
     assert by_id.loc["mantelzorger", "vergelijking"] == profile.HOGER  # neutral
-    fig = profile_figures.spine_chart(table, area_name="Wijk 01 West", city_name="Utrecht", niveau="wijk",
+    fig = profile_charts.spine_chart(table, area_name="Wijk 01 West", city_name="Utrecht", niveau="wijk",
                                       indeling=2020, sources=profile.source_lines(mini_data, table))
     assert isinstance(fig, go.Figure)
     colours = {}
     for trace in fig.data:
-        if trace.type == "scatter" and trace.name in {name for name, _, _ in profile_figures.MARKER_GROUPS}:
+        if trace.type == "scatter" and trace.name in {name for name, _, _ in profile_charts.MARKER_GROUPS}:
             for label in trace.y:
                 colours[label] = trace.marker.color
-    assert colours["Ervaren gezondheid (zeer) goed (%)"] == profile_figures.BETTER_COLOR
-    assert colours["Overgewicht (%)"] == profile_figures.WORSE_COLOR
-    assert colours["Mantelzorger (%)"] == profile_figures.NEUTRAL_COLOR
+    assert colours["Ervaren gezondheid (zeer) goed (%)"] == profile_charts.BETTER_COLOR
+    assert colours["Overgewicht (%)"] == profile_charts.WORSE_COLOR
+    assert colours["Mantelzorger (%)"] == profile_charts.NEUTRAL_COLOR
     notes = " ".join(a.text for a in fig.layout.annotations)
     assert "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor" in notes and "Peiljaar 2020" in notes
     assert "modelschattingen" in notes
 
 
 def test_scaled_rows_put_the_favourable_end_right() -> None:
-    assert profile_figures.scaled(10.0, 0.0, 20.0, 1) == 0.5
-    assert profile_figures.scaled(20.0, 0.0, 20.0, 1) == 1.0
-    assert profile_figures.scaled(20.0, 0.0, 20.0, -1) == 0.0  # highest value of a "higher is worse" indicator
-    assert profile_figures.scaled(5.0, 5.0, 5.0, -1) == 0.5
-    assert math.isnan(profile_figures.scaled(math.nan, 0.0, 1.0, 1))
+    assert profile_charts.scaled(10.0, 0.0, 20.0, 1) == 0.5
+    assert profile_charts.scaled(20.0, 0.0, 20.0, 1) == 1.0
+    assert profile_charts.scaled(20.0, 0.0, 20.0, -1) == 0.0  # highest value of a "higher is worse" indicator
+    assert profile_charts.scaled(5.0, 5.0, 5.0, -1) == 0.5
+    assert math.isnan(profile_charts.scaled(math.nan, 0.0, 1.0, 1))
 
 
-def test_divisions_are_never_mixed(mini_data: explore.StoreData) -> None:
+def test_divisions_are_never_mixed(mini_data: storage.StoreData) -> None:
     data = _with_figures(mini_data, [("WK034401", 2024, 2024, "ervaren_gezondheid_goed", 10.0)])
     profile_2020 = profile.profile_table(data, "WK034401", 2020).set_index("indicator")
     profile_2024 = profile.profile_table(data, "WK034401", 2024).set_index("indicator")
@@ -160,7 +162,7 @@ def test_divisions_are_never_mixed(mini_data: explore.StoreData) -> None:
     assert profile.default_division(data, "WK034401") == 2020  # most known figures
 
 
-def test_unknown_code_and_missing_division_raise(mini_data: explore.StoreData) -> None:
+def test_unknown_code_and_missing_division_raise(mini_data: storage.StoreData) -> None:
     with pytest.raises(KbzDataError, match="onbekende gebiedscode 'WK999999'.*zoekbox"):
         profile.profile_table(mini_data, "WK999999", 2020)
     with pytest.raises(KbzDataError, match="WK034402 bestaat niet in gebiedsindeling 2024; wel in indeling 2020"):
@@ -168,7 +170,7 @@ def test_unknown_code_and_missing_division_raise(mini_data: explore.StoreData) -
     assert profile.area_info(mini_data, " wk034401 ", 2020)["code"] == "WK034401"
 
 
-def test_water_area_has_no_rates_but_keeps_counts(mini_data: explore.StoreData) -> None:
+def test_water_area_has_no_rates_but_keeps_counts(mini_data: storage.StoreData) -> None:
     table = profile.profile_table(mini_data, "BU03440103", 2024).set_index("indicator")
     rates = table[table["eenheid"] != "aantal"]
     assert rates["waarde"].isna().all()
@@ -177,7 +179,7 @@ def test_water_area_has_no_rates_but_keeps_counts(mini_data: explore.StoreData) 
     assert profile.trend_table(mini_data, "BU03440103").empty
 
 
-def test_trend_of_area_and_city(mini_data: explore.StoreData) -> None:
+def test_trend_of_area_and_city(mini_data: storage.StoreData) -> None:
     trend = profile.trend_table(mini_data, "BU03440101")
     part = trend[trend["indicator"] == "ervaren_gezondheid_goed"]
     area = part[part["reeks"] == "gebied"].set_index("jaar")["waarde"]
@@ -187,11 +189,11 @@ def test_trend_of_area_and_city(mini_data: explore.StoreData) -> None:
     assert set(trend["bron"]) == {"rivm_50090NED"}
     assert "inwoners" not in set(trend["indicator"])
     assert profile.trend_table(mini_data, "WK034401").empty  # only 2020 figures: no trend
-    fig = profile_figures.trend_chart(trend, title="t", sources=profile.source_lines(mini_data, trend))
+    fig = profile_charts.trend_chart(trend, title="t", sources=profile.source_lines(mini_data, trend))
     assert "Peiljaren 2012, 2016, 2020" in " ".join(a.text for a in fig.layout.annotations)
 
 
-def test_area_choices(mini_data: explore.StoreData) -> None:
+def test_area_choices(mini_data: storage.StoreData) -> None:
     choices = profile.area_choices(mini_data, "GM0344", "wijk")
     assert sorted(choices["code"]) == ["WK034401", "WK034402"]
     assert list(choices["naam"]) == sorted(choices["naam"])  # sorted by name within the gemeente
@@ -221,7 +223,7 @@ def test_kbz_membership_and_practices() -> None:
     assert registry["fictief"].all()
 
 
-def test_sources_files_skipped_indicators_and_caveats(mini_data: explore.StoreData) -> None:
+def test_sources_files_skipped_indicators_and_caveats(mini_data: storage.StoreData) -> None:
     sources = profile.sources_table(mini_data).set_index("Bron")
     rivm = sources.loc["rivm_50090NED"]
     assert rivm["Tabel"] == "50090NED" and rivm["Jaren"] == "2012, 2016, 2020" and rivm["Indeling"] == "2020"
@@ -250,7 +252,7 @@ def test_real_store_profiles_keep_divisions_apart(real_sources: Path, tmp_path: 
     """On the real files: Amsterdam's wijk of division 2020 and its recoded successor of 2024 are separate profiles."""
     store_dir = tmp_path / "store"
     build(real_sources, store_dir)
-    data = explore.load(store_dir)
+    data = storage.load(store_dir)
     assert profile.area_divisions(data, "WK036393") == [2020]
     assert profile.area_divisions(data, "WK0363TA") == [2024]
     old = profile.profile_table(data, "WK036393", 2020)

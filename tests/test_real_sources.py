@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kbz_data import store
-from kbz_data.build import build
 from kbz_data.sources import kwb, rivm, ses_woa, woonikveilig
-from kbz_data.validate import check_figures, check_gebieden
+from kbz_data.store import storage
+from kbz_data.store.build import build
+from kbz_data.store.checks import check_figures, check_gebieden
 
 G4 = {"0363", "0518", "0599", "0344"}
 
@@ -44,11 +44,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     assert sources.is_dir(), f"KBZ_SOURCES={value} bestaat niet"
     store_dir = tmp_path_factory.mktemp("store")
     report = build(sources, store_dir)
-    figures = store.read_indicatoren(store_dir)
+    figures = storage.read_indicatoren(store_dir)
     return {
         "sources": sources, "store": store_dir, "report": report, "figures": figures,
         "lookup": figures.set_index(["code", "indeling", "jaar", "indicator"])[["waarde", "bron"]],
-        "gebieden": store.read_gebieden(store_dir),
+        "gebieden": storage.read_gebieden(store_dir),
     }
 
 

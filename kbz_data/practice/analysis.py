@@ -294,7 +294,7 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
     Parameters
     ----------
     data
-        :class:`kbz_data.explore.StoreData` (not modified).
+        :class:`kbz_data.analysis.storage.StoreData` (not modified).
     praktijk_code
         The practice.
 
@@ -305,7 +305,7 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
         buurt plus the gemeente; only indicators with at least one known value; divisions without any are left out.
         RIVM health figures are model estimates (small-area estimation), as the source line says.
     """
-    from kbz_data.explore import source_line as store_source_line
+    from kbz_data.analysis.area_data import source_line as store_source_line
 
     p = registry.get(praktijk_code)
     out = []

@@ -4,7 +4,7 @@
 
 ``praktijkcijfers.csv``
     The figures in the upload format (praktijk_code, periode, kengetal, teller, noemer) plus ``fictief`` (``ja``
-    on every row). The file passes :func:`kbz_data.practice.validate.validate_upload` like any upload.
+    on every row). The file passes :func:`kbz_data.practice.upload_checks.validate_upload` like any upload.
 ``praktijken.csv``, ``praktijk_gebieden.csv``
     The registry (:mod:`.registry`) and the areas each practice serves per division.
 ``LEESMIJ.md``
@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from kbz_data.config import REPO_ROOT
+from kbz_data.fileio import atomic_write_bytes
 from kbz_data.practice import registry
 from kbz_data.practice.errors import KbzPracticeStoreError
 from kbz_data.practice.schema import COLUMNS, KENGETALLEN, parse_period, period_range
@@ -175,8 +176,6 @@ def _readme() -> str:
 
 def write(demo_dir: str | Path = DEMO_DIR) -> list[Path]:
     """Generate the demo set and write it to ``demo_dir`` (each file atomically); returns the paths written."""
-    from kbz_data.practice.upload_store import atomic_write_bytes
-
     demo_dir = Path(demo_dir)
     figures = generate()
     figures["fictief"] = True

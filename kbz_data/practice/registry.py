@@ -2,7 +2,7 @@
 
 Each practice has a code (``<city>-<AREA>-<n>``, e.g. ``RTD-BLOEMHOF-1``), a name that says it is fictitious,
 its gemeente, the KBZ neighbourhood it sits in, its KBZ start date, the wijk and buurt codes it mainly serves per
-CBS division (2020 and 2024, all taken from :mod:`kbz_data.kbz` / ``kbz_gebieden.csv``) and a location.
+CBS division (2020 and 2024, all taken from :mod:`kbz_data.analysis.kbz_areas` / ``kbz_gebieden.csv``) and a location.
 
 Location: the representative point (``shapely`` ``representative_point``, always inside the polygon) of the
 practice's main buurt in the 2020-division geometry of the store (CBS wijk- en buurtkaart 2019), rounded to five

@@ -42,19 +42,18 @@ import fcntl
 import hashlib
 import io
 import json
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from kbz_data.fileio import atomic_write_bytes
 from kbz_data.practice import demo
 from kbz_data.practice.errors import KbzPracticeStoreError, KbzUploadError
 from kbz_data.practice.schema import COLUMNS
-from kbz_data.practice.validate import ValidatedUpload, plausibility_problems, validate_upload
+from kbz_data.practice.upload_checks import ValidatedUpload, plausibility_problems, validate_upload
 
 FOLDER = "praktijk"
 JOURNAL = "journal.json"
@@ -70,33 +69,6 @@ Hook = Callable[[str], None]
 def folder(store_dir: str | Path) -> Path:
     """``<store>/praktijk``."""
     return Path(store_dir) / FOLDER
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes, hook: Hook | None = None, step: str | None = None) -> None:
-    """Write ``data`` to ``path`` atomically: temporary file in the same folder, fsync, ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{path.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if hook and step:
-            hook(step)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 @contextlib.contextmanager
@@ -134,7 +106,7 @@ def _journal_bytes(events: list[dict[str, Any]]) -> bytes:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def state_token(store_dir: str | Path) -> str:
@@ -303,7 +275,8 @@ def commit(store_dir: str | Path, data: bytes, filename: str, today: date | None
                 "praktijken": sorted(upload.figures["praktijk_code"].unique().tolist()),
                 "periodes": f"{periods[0]} t/m {periods[-1]}" if len(periods) > 1 else periods[0],
             }
-            atomic_write_bytes(base / JOURNAL, _journal_bytes([*events, event]), hook, "journal_tmp_written")
+            atomic_write_bytes(base / JOURNAL, _journal_bytes([*events, event]),
+                               (lambda: hook("journal_tmp_written")) if hook else None)
             if hook:
                 hook("committed")  # still under the lock
     except OSError as exc:

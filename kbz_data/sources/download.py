@@ -24,13 +24,10 @@ The base URLs and the HTTP session are parameters, so tests point them at a serv
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -39,6 +36,7 @@ import requests
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDownloadError
+from kbz_data.fileio import atomic_write_json
 
 #: Official service roots. ``cbs`` and ``dataderden`` are OData v3 bulk feeds (``ODataFeed``), ``pdok`` a WFS.
 DEFAULT_BASE_URLS: dict[str, str] = {
@@ -334,7 +332,7 @@ def download_odata_table(
         "kbz_format": ODATA_FORMAT,
         "table": spec.table,
         "base_url": table_url + "/",
-        "downloaded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "downloaded": datetime.now(UTC).isoformat(timespec="seconds"),
         "region_dimension": dimension,
         "filters": filters,
         "value": rows,
@@ -430,7 +428,7 @@ def download_pdok_layer(
             "service": base_url,
             "srsName": srs_name,
             "gemeenten": list(codes),
-            "downloaded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "downloaded": datetime.now(UTC).isoformat(timespec="seconds"),
         },
         "features": features,
     }
@@ -438,27 +436,6 @@ def download_pdok_layer(
 
 # --------------------------------------------------------------------------------------------------------
 # Writing and the entry point
-
-
-def write_json_atomic(path: Path, document: Any) -> None:
-    """Write JSON to ``path`` through a temporary file in the same folder and ``os.replace``.
-
-    On any failure the temporary file is removed and an existing ``path`` is left untouched.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, ensure_ascii=False, separators=(",", ":"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def odata_path(dest: Path, table: str) -> Path:
@@ -557,7 +534,7 @@ def download_all(
                 path = pdok_path(dest, layer)
                 rows = len(document["features"])
             try:
-                write_json_atomic(path, document)
+                atomic_write_json(path, document)
             except OSError as exc:
                 raise KbzDownloadError(f"kan {path} niet schrijven (cannot write): {exc.strerror or exc}") from exc
             progress(f"  geschreven: {path} ({rows} rijen)")

@@ -565,15 +565,3 @@ def read_amsterdam_buurten(path: str | Path) -> gpd.GeoDataFrame:
     frame = _to_wgs84(frame, path, declared)
     frame = frame.set_geometry(_polygonal(frame, path, frame["code"]))
     return _finish(frame, ["code", "naam", "gemeentecode", "wijkcode", "geometry"])
-
-
-__all__ = [
-    "AMSTERDAM_CODE_PROPERTY",
-    "CANONICAL_ATTRIBUTES",
-    "GEOINZICHT_ATTRIBUTES",
-    "PDOK_ATTRIBUTES",
-    "read_amsterdam_buurten",
-    "read_topojson_buurten",
-    "read_wijkenbuurten_geojson",
-    "sniff",
-]

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kbz_data.canonical import SourceResult, areas_frame, empty_figures, figures_frame, melt_indicators
 from kbz_data.config import is_g4_code
 from kbz_data.errors import KbzSourceError
 from kbz_data.sources import statline
+from kbz_data.store.canonical import SourceResult, areas_frame, empty_figures, melt_indicators
 
 BRON_STATLINE = "cbs_85984NED"
 BRON_XLSX = "cbs_kwb_xlsx"
@@ -228,9 +228,3 @@ def xlsx_figures(frame: pd.DataFrame, path: str | Path, year: int) -> SourceResu
         f"kwb-{year}.xlsx: {len(frame)} G4-gebieden (indeling {year}); gevulde indicatoren: {', '.join(filled)}"
     )
     return result
-
-
-__all__ = [
-    "statline_figures", "xlsx_figures", "xlsx_year", "is_kwb_codes_frame", "is_kwb_origin_frame",
-    "is_kwb_xlsx_frame", "figures_frame",
-]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kbz_data.canonical import SourceResult, melt_indicators
 from kbz_data.config import is_g4_code
 from kbz_data.errors import KbzSourceError
 from kbz_data.sources import statline
+from kbz_data.store.canonical import SourceResult, melt_indicators
 
 BRON = "rivm_50090NED"
 INDELING = 2020

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from kbz_data.canonical import SourceResult, areas_frame, figures_frame
 from kbz_data.config import is_g4_code
 from kbz_data.errors import KbzSourceError
+from kbz_data.store.canonical import SourceResult, areas_frame, figures_frame
 
 BRON = "woonikveilig_kwb2024"
 INDELING = 2024
@@ -75,6 +73,3 @@ def figures(path: str | Path) -> SourceResult:
         f"woonikveilig {data['code']}: {len(areas)} gebieden; {int(result.figures['waarde'].notna().sum())} waarden"
     )
     return result
-
-
-__all__ = ["figures", "is_woonikveilig", "pd"]

@@ -5,46 +5,19 @@ Everything here works on :class:`StoreData` (the store loaded once) and returns 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kbz_data import kbz, store
+from kbz_data.analysis import kbz_areas
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.store.storage import StoreData
 
 ALLE = "G4"
 #: Decimals shown per unit in tables and exports (counts as whole numbers).
 DISPLAY_DECIMALS: dict[str, int] = {"aantal": 0, "per km2": 0, "klasse": 0, "score": 3, "%": 1, "x 1000 euro": 1,
                                     "km": 1, "per 1000 inwoners": 1}
 DIRECTION_TEXT: dict[int, str] = {1: "hoger is beter", -1: "hoger is slechter", 0: "neutraal"}
-
-
-@dataclass(frozen=True)
-class StoreData:
-    """The whole store in memory (a few MB); shared between sessions, never mutated."""
-
-    gebieden: gpd.GeoDataFrame
-    figures: pd.DataFrame
-    meta: pd.DataFrame
-    bronnen: pd.DataFrame
-    build_info: dict[str, Any]
-
-
-def load(store_dir: str | Path) -> StoreData:
-    """Read every store file once."""
-    figures = store.read_indicatoren(store_dir)
-    return StoreData(
-        gebieden=store.read_gebieden(store_dir),
-        figures=figures,
-        meta=store.read_meta(store_dir).set_index("indicator", drop=False),
-        bronnen=store.read_bronnen(store_dir).set_index("id", drop=False),
-        build_info=store.read_build_info(store_dir),
-    )
 
 
 def indicator_options(data: StoreData) -> pd.DataFrame:
@@ -116,7 +89,7 @@ def area_values(
     else:
         frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
     frame["aantal"] = int(frame["waarde"].notna().sum())
-    frame["kbz"] = frame["code"].map(kbz.names_by_code(indeling)).fillna("")
+    frame["kbz"] = frame["code"].map(kbz_areas.names_by_code(indeling)).fillna("")
     if gemeente != ALLE:
         frame = frame[frame["gemeentecode"] == gemeente]
     return frame.sort_values(["gemeentecode", "code"]).reset_index(drop=True)
@@ -124,7 +97,7 @@ def area_values(
 
 def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
     """GeoJSON (features carry only ``code``) of the areas with geometry; empty when there are none."""
-    from kbz_data import geo
+    from kbz_data.store import shapes
 
     g = data.gebieden
     part = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
@@ -132,7 +105,7 @@ def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
         part = part[part["gemeentecode"] == gemeente]
     if part.geometry.notna().sum() == 0:
         return {"type": "FeatureCollection", "features": []}
-    return geo.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling)
+    return shapes.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling)
 
 
 def has_shapes(data: StoreData, niveau: str, indeling: int, gemeente: str = ALLE) -> bool:

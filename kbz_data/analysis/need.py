@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kbz_data import kbz
+from kbz_data.analysis.area_data import area_values
 from kbz_data.errors import KbzDataError
-from kbz_data.explore import StoreData, area_values
+from kbz_data.store.storage import StoreData
 
 #: Default need-index inputs and weights per division (jaar, weight). 2020: health monitor; 2024: KWB.
 NEED_INPUTS: dict[int, dict[str, tuple[int, float]]] = {
@@ -119,7 +119,7 @@ def need_index(
     years = {k: (defaults or {}).get(k, (None, 0))[0] for k in used}
     for indicator in used:
         if years[indicator] is None:
-            from kbz_data.explore import periods
+            from kbz_data.analysis.area_data import periods
 
             matching = [j for j, i in periods(data, indicator) if i == indeling]
             if not matching:
@@ -264,6 +264,3 @@ def concentration(frame: pd.DataFrame, amount: str) -> dict[str, float]:
     cov = np.average((per_capita - mean) * (rank - np.average(rank, weights=pop)), weights=pop)
     ci = float(-2 * cov / mean) if mean else float("nan")
     return {"aandeel_armste_20pct": share20, "concentratie_index": ci}
-
-
-__all__ = ["need_index", "need_sign", "similar_areas", "allocate", "split_cents", "concentration", "standardise", "kbz"]

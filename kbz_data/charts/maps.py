@@ -193,7 +193,7 @@ def map_figure(
     Parameters
     ----------
     table
-        Rows of :func:`kbz_data.explore.area_values` to draw; water/port areas (column ``water``) are drawn in
+        Rows of :func:`kbz_data.analysis.area_data.area_values` to draw; water/port areas (column ``water``) are drawn in
         a light neutral grey without value and left out of the map's extent.
     breaks
         Class upper bounds (:func:`class_breaks`), or None for a continuous colour scale.

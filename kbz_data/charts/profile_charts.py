@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kbz_data import profile
-from kbz_data.figures import fmt_value
+from kbz_data.analysis import profile
+from kbz_data.charts.maps import fmt_value
 
 WORSE_COLOR = "#b2182b"
 BETTER_COLOR = "#2166ac"
@@ -80,7 +80,7 @@ def _hover(row: pd.Series, city_name: str, niveau_plural: str) -> str:
 
 
 def _number(value: float, eenheid: str) -> str:
-    """A value as in :func:`kbz_data.figures.fmt_value` but without its unit (the row label carries it)."""
+    """A value as in :func:`kbz_data.charts.maps.fmt_value` but without its unit (the row label carries it)."""
     text = fmt_value(value, eenheid)
     for suffix in (" %", f" {eenheid}"):
         if text.endswith(suffix):
@@ -117,7 +117,7 @@ def spine_chart(
     indeling: int,
     sources: Sequence[str],
 ) -> go.Figure:
-    """Spine chart of a profile table (:func:`kbz_data.profile.profile_table`).
+    """Spine chart of a profile table (:func:`kbz_data.analysis.profile.profile_table`).
 
     Per indicator one row: the spread over all areas of the same level and division in the four cities as a light
     bar (min to max) with a darker band (25% to 75%) and a white tick (median), the city's own figure as a black
@@ -232,7 +232,7 @@ def spine_chart(
 
 
 def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], columns: int = 4) -> go.Figure:
-    """Small multiples of the health trends 2012-2016-2020 (:func:`kbz_data.profile.trend_table`).
+    """Small multiples of the health trends 2012-2016-2020 (:func:`kbz_data.analysis.profile.trend_table`).
 
     One panel per indicator with the area (solid purple line) and its city (dashed grey line); y-axes in % and
     independent per panel. The source lines and the model-estimate note are printed under the chart.

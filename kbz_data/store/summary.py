@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kbz_data import store
 from kbz_data.config import GEMEENTEN
+from kbz_data.store import storage
 
 
 def coverage(store_dir: str | Path) -> pd.DataFrame:
@@ -18,10 +18,10 @@ def coverage(store_dir: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns Indeling, Niveau, Gemeente, Gebieden, Met kaartvorm, Met cijfers.
     """
-    info = store.read_build_info(store_dir)
+    info = storage.read_build_info(store_dir)
     frame = pd.DataFrame(info["aantallen"])
-    gebieden = store.read_gebieden(store_dir)
-    figures = store.read_indicatoren(store_dir)
+    gebieden = storage.read_gebieden(store_dir)
+    figures = storage.read_indicatoren(store_dir)
     with_values = figures[figures["waarde"].notna()][["code", "indeling"]].drop_duplicates().assign(_v=1)
     areas = pd.DataFrame(gebieden.drop(columns="geometry")).merge(with_values, on=["code", "indeling"], how="left")
     areas["gemeente"] = areas["gemeentecode"].map(GEMEENTEN)
@@ -39,8 +39,8 @@ def coverage(store_dir: str | Path) -> pd.DataFrame:
 
 def indicator_overview(store_dir: str | Path) -> pd.DataFrame:
     """Every indicator in the store with domain, unit, years, divisions, number of values and source table."""
-    meta = store.read_meta(store_dir)
-    figures = store.read_indicatoren(store_dir)
+    meta = storage.read_meta(store_dir)
+    figures = storage.read_indicatoren(store_dir)
     known = figures[figures["waarde"].notna()]
     grouped = known.groupby("indicator").agg(
         jaren=("jaar", lambda s: ", ".join(str(v) for v in sorted(s.unique()))),
@@ -59,9 +59,9 @@ def indicator_overview(store_dir: str | Path) -> pd.DataFrame:
 
 def sources_used(store_dir: str | Path) -> pd.DataFrame:
     """The source registry rows that the store's figures or geometry refer to, with attribution."""
-    bronnen = store.read_bronnen(store_dir)
-    figures = store.read_indicatoren(store_dir)
-    gebieden = store.read_gebieden(store_dir)
+    bronnen = storage.read_bronnen(store_dir)
+    figures = storage.read_indicatoren(store_dir)
+    gebieden = storage.read_gebieden(store_dir)
     used = set(figures["bron"].unique()) | set(gebieden["geometriebron"].dropna().unique())
     frame = bronnen[bronnen["id"].isin(used)]
     return frame.rename(

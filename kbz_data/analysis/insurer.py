@@ -1,17 +1,17 @@
 """Insurer views (issue 5): compare areas across the four cities, the need index, budget splits and a referral
-scenario. Pure composition on top of :mod:`kbz_data.need` and :mod:`kbz_data.explore`; no Streamlit.
+scenario. Pure composition on top of :mod:`kbz_data.analysis.need` and :mod:`kbz_data.analysis.area_data`; no Streamlit.
 
 Vergelijken
     :func:`division_values` puts every indicator of one division and level on one scale: the newest year per
     indicator, the unweighted mean over all residential areas of the four cities and each area's rank among them
     (1 = most unfavourable by the registry's direction; for neutral indicators 1 = highest), the same rule as
-    :func:`kbz_data.explore.area_values`. :func:`comparison` picks the chosen areas out of it.
+    :func:`kbz_data.analysis.area_data.area_values`. :func:`comparison` picks the chosen areas out of it.
 Behoefte-index
-    :func:`kbz_data.need.need_index` with the defaults of :data:`kbz_data.need.NEED_INPUTS`; :func:`value_map_view`
-    draws any per-area value (the index, a budget difference) with the map machinery of :mod:`kbz_data.figures`.
+    :func:`kbz_data.analysis.need.need_index` with the defaults of :data:`kbz_data.analysis.need.NEED_INPUTS`; :func:`value_map_view`
+    draws any per-area value (the index, a budget difference) with the map machinery of :mod:`kbz_data.charts.maps`.
 Budgetverdeling
     :func:`area_budget` splits a budget over the areas of the 2024 division (the only division with inhabitants
-    for all four cities) with :func:`kbz_data.need.allocate`; :func:`practice_budget` over the practices per
+    for all four cities) with :func:`kbz_data.analysis.need.allocate`; :func:`practice_budget` over the practices per
     registered patient; :func:`referral_scenario` computes avoided referrals before/after each practice's KBZ
     start. Every table that leaves the dashboard goes through :func:`workbook`, which writes the assumptions on
     each sheet.
@@ -27,11 +27,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kbz_data import explore, export, figures, kbz, need
+from kbz_data import export
+from kbz_data.analysis import area_data, kbz_areas, need
+from kbz_data.analysis.area_data import ALLE, DIRECTION_TEXT
+from kbz_data.charts import maps
+from kbz_data.charts.map_views import MapView
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.explore import ALLE, DIRECTION_TEXT, StoreData
-from kbz_data.views import MapView
+from kbz_data.store.storage import StoreData
 
 #: The division of the budget split over areas: the only one with inhabitants (CBS KWB 2024) for all four cities.
 BUDGET_INDELING = 2024
@@ -45,7 +48,7 @@ DEFAULT_KBZ_WEIGHT = 2.0
 #: Default cost per referral (euro) in the referral scenario: an assumption the user changes, not a source figure.
 DEFAULT_REFERRAL_COSTS: dict[str, float] = {"verwijzingen_ziekenhuis": 1000.0, "verwijzingen_ggz": 1500.0}
 REFERRAL_LABELS: dict[str, str] = {"verwijzingen_ziekenhuis": "Ziekenhuis", "verwijzingen_ggz": "GGZ"}
-#: Budget rules (column of :func:`kbz_data.need.allocate`) -> Dutch label.
+#: Budget rules (column of :func:`kbz_data.analysis.need.allocate`) -> Dutch label.
 RULES: dict[str, str] = {
     "per_inwoner": "Per inwoner",
     "naar_behoefte": "Per inwoner, gewogen naar behoeftedeciel",
@@ -58,7 +61,7 @@ PRACTICE_RULES: dict[str, str] = {
     "naar_behoefte": "Per patiënt, gewogen naar behoeftedeciel van de hoofdwijk",
 }
 NEED_LABEL = "Behoefte-index"
-#: Pixel box the areas of one of four side-by-side maps are fitted into. figures.view_for assumes 256-pixel tiles,
+#: Pixel box the areas of one of four side-by-side maps are fitted into. maps.view_for assumes 256-pixel tiles,
 #: MapLibre draws 512, so the box is half the ~230 x 270 pixels a panel gets on a 1400-pixel-wide screen; with a
 #: larger box Amsterdam and Rotterdam are cut off at the sides (panels are 300 pixels high here).
 FIT_FOUR = (110, 130)
@@ -83,18 +86,18 @@ SIMILAR_METHOD = (
 # --- labels and method ------------------------------------------------------------------------------------------
 
 def need_defaults(indeling: int) -> dict[str, float]:
-    """Default need-index weights of a division (:data:`kbz_data.need.NEED_INPUTS`); empty when it has none."""
+    """Default need-index weights of a division (:data:`kbz_data.analysis.need.NEED_INPUTS`); empty when it has none."""
     return {k: float(w) for k, (_j, w) in need.NEED_INPUTS.get(int(indeling), {}).items()}
 
 
 def need_direction_text(data: StoreData, indicator: str) -> str:
-    """How an input enters the index (:func:`kbz_data.need.need_sign`): 'lager = meer behoefte' or 'hoger = ...'."""
+    """How an input enters the index (:func:`kbz_data.analysis.need.need_sign`): 'lager = meer behoefte' or 'hoger = ...'."""
     return "lager = meer behoefte" if need.need_sign(data, indicator) < 0 else "hoger = meer behoefte"
 
 
 def method_tables(data: StoreData) -> dict[str, pd.DataFrame]:
     """The need-index inputs and default weights, the similarity inputs and the default decile weights, for the
-    Bronnen en methode page (numbers taken from :mod:`kbz_data.need` and this module, not repeated)."""
+    Bronnen en methode page (numbers taken from :mod:`kbz_data.analysis.need` and this module, not repeated)."""
     rows = []
     for indeling, inputs in need.NEED_INPUTS.items():
         total = sum(w for _j, w in inputs.values())
@@ -154,7 +157,7 @@ def area_options(data: StoreData, indeling: int, niveau: str) -> pd.DataFrame:
     frame = pd.DataFrame({"code": rows["code"].to_numpy(), "naam": rows["naam"].astype(str).to_numpy(),
                           "gemeentecode": rows["gemeentecode"].to_numpy()})
     frame["gemeente"] = frame["gemeentecode"].map(GEMEENTEN)
-    frame["kbz"] = frame["code"].map(kbz.names_by_code(int(indeling))).fillna("")
+    frame["kbz"] = frame["code"].map(kbz_areas.names_by_code(int(indeling))).fillna("")
     frame["keuze"] = [f"{n} · {c} · {gm}" + (f" · KBZ {k}" if k else "")
                       for n, c, gm, k in zip(frame["naam"], frame["code"], frame["gemeente"], frame["kbz"])]
     frame = frame.sort_values(["gemeentecode", "naam", "code"]).reset_index(drop=True)
@@ -164,7 +167,7 @@ def area_options(data: StoreData, indeling: int, niveau: str) -> pd.DataFrame:
 def default_selection(data: StoreData, indeling: int, niveau: str) -> list[str]:
     """One KBZ area per city (the first by code) of this division and level, as the first comparison."""
     options = area_options(data, indeling, niveau)
-    kbz_rows = options[options["code"].isin(kbz.codes(int(indeling), niveau, deel=None))]
+    kbz_rows = options[options["code"].isin(kbz_areas.codes(int(indeling), niveau, deel=None))]
     picks = kbz_rows.sort_values("code").groupby("gemeentecode", sort=True)["code"].first()
     chosen = [picks[g] for g in GEMEENTEN if g in picks.index]
     return chosen or options["code"].head(2).tolist()
@@ -203,7 +206,7 @@ def division_values(data: StoreData, indeling: int, niveau: str) -> pd.DataFrame
     frame["domein"] = frame["indicator"].map(meta["domein"])
     frame["richting"] = frame["indicator"].map(meta["richting"]).astype(int)
     frame["gemeente"] = frame["gemeentecode"].map(GEMEENTEN)
-    # rank 1 = worst: the lowest value when higher is better, else the highest (as explore.area_values)
+    # rank 1 = worst: the lowest value when higher is better, else the highest (as area_data.area_values)
     signed = np.where(frame["richting"] == 1, 1.0, -1.0) * frame["waarde"]
     frame["rang"] = signed.groupby(frame["indicator"]).rank(method="min").astype("Int64")
     frame["aantal"] = frame.groupby("indicator")["waarde"].transform("count").astype(int)
@@ -277,7 +280,7 @@ def comparison_figure(rows: pd.DataFrame) -> go.Figure:
             marker={"size": 11, "color": palette[i % len(palette)], "symbol": symbols[i % len(symbols)],
                     "line": {"width": 1, "color": "white"}},
             customdata=np.column_stack([known["code"],
-                                        [figures.fmt_value(v, e) for v, e in zip(known["waarde"], known["eenheid"])],
+                                        [maps.fmt_value(v, e) for v, e in zip(known["waarde"], known["eenheid"])],
                                         [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutraal)"
                                          for r, n in zip(known["rang"], known["aantal"])]]),
             hovertemplate=f"<b>{name}</b><br>%{{y}}: %{{customdata[1]}}<br>Rang %{{customdata[2]}}<extra></extra>",
@@ -332,7 +335,7 @@ def similar_table(data: StoreData, code: str, indeling: int, niveau: str, n: int
     out = pd.DataFrame({"Gebied": frame["naam"], "Code": frame["code"], "Gemeente": frame["gemeente"],
                         "Afstand": frame["afstand"].round(3)})
     for indicator, jaar in inputs.items():
-        values = explore.area_values(data, indicator, jaar, int(indeling), niveau).set_index("code")["waarde"]
+        values = area_data.area_values(data, indicator, jaar, int(indeling), niveau).set_index("code")["waarde"]
         out[f"{_label(data, indicator)} {jaar}"] = frame["code"].map(values).round(1).to_numpy()
     return out
 
@@ -348,7 +351,7 @@ def similar_lines(data: StoreData, indeling: int) -> list[str]:
 # --- need index -------------------------------------------------------------------------------------------------
 
 def need_table(data: StoreData, indeling: int, niveau: str, weights: Mapping[str, float]) -> pd.DataFrame:
-    """:func:`kbz_data.need.need_index` for the given weights (see there)."""
+    """:func:`kbz_data.analysis.need.need_index` for the given weights (see there)."""
     return need.need_index(data, int(indeling), niveau, dict(weights))
 
 
@@ -411,7 +414,7 @@ def need_lines(data: StoreData, indeling: int, niveau: str, weights: Mapping[str
 
 
 def _map_table(data: StoreData, values: pd.DataFrame, indeling: int, niveau: str) -> pd.DataFrame:
-    """All areas of the division and level (water included) with the columns of explore.area_values, from
+    """All areas of the division and level (water included) with the columns of area_data.area_values, from
     ``values`` (code, waarde, stadswaarde, gemiddelde_g4, rang, aantal)."""
     g = data.gebieden
     areas = g[(g["indeling"] == int(indeling)) & (g["niveau"] == niveau)]
@@ -433,37 +436,37 @@ def value_map_view(
     gemeente: str, source_line: str, hover: str, notes: Sequence[str] = (), k: int = 5,
 ) -> MapView:
     """Maps (one city, or the four side by side on one scale) of any per-area value, like
-    :func:`kbz_data.views.map_view`; a ranked bar chart for cities without shapes.
+    :func:`kbz_data.charts.map_views.map_view`; a ranked bar chart for cities without shapes.
 
     Parameters
     ----------
     table
-        Columns of :func:`kbz_data.explore.area_values`: code, naam, gemeente, gemeentecode, waarde, stadswaarde,
+        Columns of :func:`kbz_data.analysis.area_data.area_values`: code, naam, gemeente, gemeentecode, waarde, stadswaarde,
         gemiddelde_g4, rang, aantal, water (see :func:`_map_table`).
     hover
-        Plotly hover template over the customdata of :func:`kbz_data.figures.map_figure` (0 naam, 1 code,
+        Plotly hover template over the customdata of :func:`kbz_data.charts.maps.map_figure` (0 naam, 1 code,
         2 waarde, 3 stadswaarde, 4 gemiddelde_g4, 5 "rang van aantal", 6 gemeente).
     """
     notes = list(notes)
     if gemeente != ALLE:
         table = table[table["gemeentecode"] == gemeente]
     shown = table[~table["water"]]
-    kbz_codes = kbz.codes(int(indeling), niveau, deel=None)
+    kbz_codes = kbz_areas.codes(int(indeling), niveau, deel=None)
     values = shown["waarde"].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Not enough unique values")  # ties: fewer classes is right
-        breaks = figures.class_breaks(values, "kwantielen", k) if np.isfinite(values).any() else None
+        breaks = maps.class_breaks(values, "kwantielen", k) if np.isfinite(values).any() else None
     value_range = (float(np.nanmin(values)), float(np.nanmax(values))) if np.isfinite(values).any() else None
     cities = list(GEMEENTEN) if gemeente == ALLE else [gemeente]
     panels: list[tuple[str, go.Figure]] = []
     missing: list[str] = []
     for city in cities:
-        geojson = explore.shapes(data, city, niveau, int(indeling))
+        geojson = area_data.shapes(data, city, niveau, int(indeling))
         if not geojson["features"]:
             missing.append(city)
             continue
         four = len(cities) > 1
-        fig = figures.map_figure(
+        fig = maps.map_figure(
             geojson, table[table["gemeentecode"] == city], label=label, eenheid=eenheid, richting=richting,
             breaks=breaks or None, value_range=value_range, kbz_codes=kbz_codes, show_kbz=True,
             title=GEMEENTEN[city] if four else "", width_px=240 if four else 900, height_px=300 if four else 640,
@@ -472,7 +475,7 @@ def value_map_view(
         for trace in fig.data:  # keep the plain hover of the grey non-residential areas and the KBZ outline
             if trace.customdata is not None:
                 trace.hovertemplate = hover
-        panels.append((GEMEENTEN[city], figures.freeze(fig)))
+        panels.append((GEMEENTEN[city], maps.freeze(fig)))
     missing = [c for c in missing if (shown["gemeentecode"] == c).any()]  # cities without areas: nothing to show
     if missing:
         names = ", ".join(GEMEENTEN[c] for c in missing)
@@ -483,13 +486,13 @@ def value_map_view(
             rest = rest.sort_values(["waarde", "code"], ascending=[False, True]).head(BAR_LIMIT)
             text += f" van de {BAR_LIMIT} hoogste waarden (alle gebieden staan in de tabel)"
         notes.insert(0, text + ".")
-        bar = figures.bar_figure(rest, label=label, eenheid=eenheid, richting=richting, kbz_codes=kbz_codes)
+        bar = maps.bar_figure(rest, label=label, eenheid=eenheid, richting=richting, kbz_codes=kbz_codes)
         for trace in bar.data:
             trace.hovertemplate = hover
-        panels.append(("staaf", figures.freeze(bar)))
+        panels.append(("staaf", maps.freeze(bar)))
     legend: list[tuple[str, str]] = []
     if len(cities) > 1 and np.isfinite(values).any():
-        legend = figures.legend_items(breaks or None, float(np.nanmin(values)), eenheid, richting, value_range)
+        legend = maps.legend_items(breaks or None, float(np.nanmin(values)), eenheid, richting, value_range)
     kind = "kaart" if any(name != "staaf" for name, _f in panels) else "staaf"
     return MapView(panels, kind, source_line, notes, legend)
 
@@ -516,7 +519,7 @@ def need_map_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: s
 
 @dataclass(frozen=True)
 class BudgetResult:
-    """A split over areas or practices: the frame of :func:`kbz_data.need.allocate`, the summary per rule, and the
+    """A split over areas or practices: the frame of :func:`kbz_data.analysis.need.allocate`, the summary per rule, and the
     lines (assumptions and sources) every view and export must carry."""
 
     frame: pd.DataFrame
@@ -535,7 +538,7 @@ def _check_weights(decile_weights: Mapping[int, float], kbz_weight: float) -> No
 
 def summarise(frame: pd.DataFrame, rules: Mapping[str, str]) -> pd.DataFrame:
     """Per rule: total (euro), share of the budget to the most deprived 20 % of the population and the
-    concentration index (:func:`kbz_data.need.concentration`)."""
+    concentration index (:func:`kbz_data.analysis.need.concentration`)."""
     rows = []
     for rule, label in rules.items():
         c = need.concentration(frame, rule)
@@ -558,7 +561,7 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
     """
     _check_weights(decile_weights, kbz_weight)
     index = need.need_index(data, BUDGET_INDELING, niveau, dict(need_weights))
-    population = explore.area_values(data, "inwoners", BUDGET_INDELING, BUDGET_INDELING, niveau)
+    population = area_data.area_values(data, "inwoners", BUDGET_INDELING, BUDGET_INDELING, niveau)
     population = population.set_index("code")["waarde"]
     frame = need.allocate(index, population, budget_eur, decile_weights, kbz_weight)
     by_code = index.set_index("code")

@@ -12,132 +12,134 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kbz_data import explore, figures, store, summary, views
+from kbz_data.analysis import area_data
+from kbz_data.charts import map_views, maps
+from kbz_data.store import storage, summary
 
 
 @st.cache_data(show_spinner=False)
 def coverage(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.summary.coverage`; ``built`` (build time) invalidates it after a rebuild."""
+    """Cached :func:`kbz_data.store.summary.coverage`; ``built`` (build time) invalidates it after a rebuild."""
     return summary.coverage(store_dir)
 
 
 @st.cache_data(show_spinner=False)
 def indicator_overview(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.summary.indicator_overview`."""
+    """Cached :func:`kbz_data.store.summary.indicator_overview`."""
     return summary.indicator_overview(store_dir)
 
 
 @st.cache_data(show_spinner=False)
 def sources_used(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.summary.sources_used`."""
+    """Cached :func:`kbz_data.store.summary.sources_used`."""
     return summary.sources_used(store_dir)
 
 
 def build_info(store_dir: str) -> dict[str, Any]:
     """``build.json`` of the store (small; read on every run so a rebuild is seen at once)."""
-    return store.read_build_info(store_dir)
+    return storage.read_build_info(store_dir)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def store_data(store_dir: str, built: str) -> explore.StoreData:
+def store_data(store_dir: str, built: str) -> storage.StoreData:
     """The whole store, loaded once per build and shared by all sessions (read-only)."""
-    return explore.load(store_dir)
+    return storage.load(store_dir)
 
 
 @st.cache_data(show_spinner=False)
 def indicator_options(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.explore.indicator_options`."""
-    return explore.indicator_options(store_data(store_dir, built))
+    """Cached :func:`kbz_data.analysis.area_data.indicator_options`."""
+    return area_data.indicator_options(store_data(store_dir, built))
 
 
 @st.cache_data(show_spinner=False)
 def periods(store_dir: str, built: str, indicator: str) -> list[tuple[int, int]]:
-    """Cached :func:`kbz_data.explore.periods`."""
-    return explore.periods(store_data(store_dir, built), indicator)
+    """Cached :func:`kbz_data.analysis.area_data.periods`."""
+    return area_data.periods(store_data(store_dir, built), indicator)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def area_table(store_dir: str, built: str, indicator: str, jaar: int, indeling: int, niveau: str,
                gemeente: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.explore.area_values`."""
-    return explore.area_values(store_data(store_dir, built), indicator, jaar, indeling, niveau, gemeente)
+    """Cached :func:`kbz_data.analysis.area_data.area_values`."""
+    return area_data.area_values(store_data(store_dir, built), indicator, jaar, indeling, niveau, gemeente)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def map_view(store_dir: str, built: str, indicator: str, jaar: int, indeling: int, niveau: str, gemeente: str,
-             scheme: str, k: int, show_kbz: bool) -> views.MapView:
-    """Cached :func:`kbz_data.views.map_view`."""
-    return views.map_view(store_data(store_dir, built), indicator, jaar, indeling, niveau, gemeente, scheme, k,
+             scheme: str, k: int, show_kbz: bool) -> map_views.MapView:
+    """Cached :func:`kbz_data.charts.map_views.map_view`."""
+    return map_views.map_view(store_data(store_dir, built), indicator, jaar, indeling, niveau, gemeente, scheme, k,
                           show_kbz)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def scatter_view(store_dir: str, built: str, x: str, x_jaar: int, y: str, y_jaar: int, indeling: int, niveau: str,
                  gemeente: str) -> tuple[Any, dict[str, float], str]:
-    """Cached :func:`kbz_data.views.scatter_view`."""
-    return views.scatter_view(store_data(store_dir, built), (x, x_jaar), (y, y_jaar), indeling, niveau, gemeente)
+    """Cached :func:`kbz_data.charts.map_views.scatter_view`."""
+    return map_views.scatter_view(store_data(store_dir, built), (x, x_jaar), (y, y_jaar), indeling, niveau, gemeente)
 
 
 @st.cache_data(show_spinner=False)
 def division_indicators(store_dir: str, built: str, indeling: int, niveau: str) -> list[tuple[str, int]]:
-    """Cached :func:`kbz_data.explore.indicators_in_division`."""
-    return explore.indicators_in_division(store_data(store_dir, built), indeling, niveau)
+    """Cached :func:`kbz_data.analysis.area_data.indicators_in_division`."""
+    return area_data.indicators_in_division(store_data(store_dir, built), indeling, niveau)
 
 
-# --- Wijkprofiel and Bronnen en methode (kbz_data.profile) -----------------------------------------------------
+# --- Wijkprofiel and Bronnen en methode (kbz_data.analysis.profile) -----------------------------------------------------
 
 @st.cache_data(show_spinner=False)
 def area_choices(store_dir: str, built: str, gemeente: str, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.profile.area_choices`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.area_choices`."""
+    from kbz_data.analysis import profile
 
     return profile.area_choices(store_data(store_dir, built), gemeente, niveau)
 
 
 @st.cache_data(show_spinner=False)
 def area_divisions(store_dir: str, built: str, code: str) -> list[int]:
-    """Cached :func:`kbz_data.profile.area_divisions`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.area_divisions`."""
+    from kbz_data.analysis import profile
 
     return profile.area_divisions(store_data(store_dir, built), code)
 
 
 @st.cache_data(show_spinner=False)
 def default_division(store_dir: str, built: str, code: str) -> int:
-    """Cached :func:`kbz_data.profile.default_division`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.default_division`."""
+    from kbz_data.analysis import profile
 
     return profile.default_division(store_data(store_dir, built), code)
 
 
 @st.cache_data(show_spinner=False)
 def area_info(store_dir: str, built: str, code: str, indeling: int) -> dict[str, Any]:
-    """Cached :func:`kbz_data.profile.area_info`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.area_info`."""
+    from kbz_data.analysis import profile
 
     return profile.area_info(store_data(store_dir, built), code, indeling)
 
 
 @st.cache_data(show_spinner=False)
 def profile_table(store_dir: str, built: str, code: str, indeling: int) -> pd.DataFrame:
-    """Cached :func:`kbz_data.profile.profile_table`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.profile_table`."""
+    from kbz_data.analysis import profile
 
     return profile.profile_table(store_data(store_dir, built), code, indeling)
 
 
 @st.cache_data(show_spinner=False)
 def trend_table(store_dir: str, built: str, code: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.profile.trend_table`."""
-    from kbz_data import profile
+    """Cached :func:`kbz_data.analysis.profile.trend_table`."""
+    from kbz_data.analysis import profile
 
     return profile.trend_table(store_data(store_dir, built), code)
 
 
 @st.cache_data(show_spinner=False)
 def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend: bool = False) -> list[str]:
-    """Source lines (:func:`kbz_data.profile.source_lines`) of a profile table, or of the trend table."""
-    from kbz_data import profile
+    """Source lines (:func:`kbz_data.analysis.profile.source_lines`) of a profile table, or of the trend table."""
+    from kbz_data.analysis import profile
 
     data = store_data(store_dir, built)
     table = profile.trend_table(data, code) if trend else profile.profile_table(data, code, indeling)
@@ -147,7 +149,7 @@ def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend:
 @st.cache_data(show_spinner=False)
 def methods_tables(store_dir: str, built: str) -> dict[str, Any]:
     """Everything the Bronnen en methode page shows: sources, files, skipped files, indicators, caveats."""
-    from kbz_data import profile
+    from kbz_data.analysis import profile
 
     data = store_data(store_dir, built)
     return {
@@ -159,9 +161,9 @@ def methods_tables(store_dir: str, built: str) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False)
 def kbz_context(store_dir: str, built: str, code: str, indeling: int) -> dict[str, pd.DataFrame]:
-    """KBZ neighbourhoods (:func:`kbz_data.profile.kbz_membership`) and practices
-    (:func:`kbz_data.profile.practices_near`) in or near an area of one division."""
-    from kbz_data import profile
+    """KBZ neighbourhoods (:func:`kbz_data.analysis.profile.kbz_membership`) and practices
+    (:func:`kbz_data.analysis.profile.practices_near`) in or near an area of one division."""
+    from kbz_data.analysis import profile
 
     info = profile.area_info(store_data(store_dir, built), code, indeling)
     return {
@@ -240,31 +242,31 @@ def praktijk_wijkprofiel(store_dir: str, built: str, praktijk: str) -> list[tupl
 
 @st.cache_data(show_spinner=False)
 def headline_table(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.explore.headline_table`."""
-    return explore.headline_table(store_data(store_dir, built))
+    """Cached :func:`kbz_data.analysis.area_data.headline_table`."""
+    return area_data.headline_table(store_data(store_dir, built))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def praktijk_trend_figure(store_dir: str, state: str, praktijk: str, measure_id: str, show_others: bool) -> Any:
     """Cached trend figure of one practice measure (built once per store state, practice and measure)."""
-    from kbz_data.practice import figures as practice_figures
+    from kbz_data.charts import practice_charts
     from kbz_data.practice import registry
     from kbz_data.practice.schema import MEASURES
 
     measure = MEASURES[measure_id]
     frame = praktijk_measure(store_dir, state, praktijk, measure_id)
-    return figures.freeze(practice_figures.trend_figure(
+    return maps.freeze(practice_charts.trend_figure(
         frame, measure.label, measure.eenheid, registry.get(praktijk).kbz_start, show_others=show_others,
         is_share=measure.noemer == "respondenten"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
-    """Cached spine chart of one area in one division (see :func:`kbz_data.profile_figures.spine_chart`)."""
-    from kbz_data import profile_figures
+    """Cached spine chart of one area in one division (see :func:`kbz_data.charts.profile_charts.spine_chart`)."""
+    from kbz_data.charts import profile_charts
 
     info = area_info(store_dir, built, code, indeling)
-    return figures.freeze(profile_figures.spine_chart(
+    return maps.freeze(profile_charts.spine_chart(
         profile_table(store_dir, built, code, indeling), area_name=info["naam"], city_name=info["gemeente"],
         niveau=info["niveau"], indeling=indeling, sources=profile_sources(store_dir, built, code, indeling),
     ))
@@ -273,47 +275,48 @@ def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -
 @st.cache_resource(show_spinner=False, max_entries=128)
 def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
     """Cached health trend chart of one area (division 2020) against its city."""
-    from kbz_data import profile, profile_figures
+    from kbz_data.analysis import profile
+    from kbz_data.charts import profile_charts
 
     trend = trend_table(store_dir, built, code)
     info = area_info(store_dir, built, code, indeling)
-    return figures.freeze(profile_figures.trend_chart(
+    return maps.freeze(profile_charts.trend_chart(
         trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
         sources=profile_sources(store_dir, built, code, indeling, trend=True),
     ))
 
 
-# --- Insurer views: Vergelijken and Budgetverdeling (kbz_data.insurer) -------------------------------------------
+# --- Insurer views: Vergelijken and Budgetverdeling (kbz_data.analysis.insurer) -------------------------------------------
 # Weights travel as sorted tuples of (key, weight) pairs, so the cache key is made of primitives only.
 
 @st.cache_data(show_spinner=False)
 def insurer_division_choices(store_dir: str, built: str, niveau: str) -> list[int]:
-    """Cached :func:`kbz_data.insurer.division_choices`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.division_choices`."""
+    from kbz_data.analysis import insurer
 
     return insurer.division_choices(store_data(store_dir, built), niveau)
 
 
 @st.cache_data(show_spinner=False)
 def insurer_area_options(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.insurer.area_options`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.area_options`."""
+    from kbz_data.analysis import insurer
 
     return insurer.area_options(store_data(store_dir, built), indeling, niveau)
 
 
 @st.cache_data(show_spinner=False)
 def insurer_default_selection(store_dir: str, built: str, indeling: int, niveau: str) -> list[str]:
-    """Cached :func:`kbz_data.insurer.default_selection`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.default_selection`."""
+    from kbz_data.analysis import insurer
 
     return insurer.default_selection(store_data(store_dir, built), indeling, niveau)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def insurer_division_values(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.insurer.division_values`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.division_values`."""
+    from kbz_data.analysis import insurer
 
     return insurer.division_values(store_data(store_dir, built), indeling, niveau)
 
@@ -321,8 +324,8 @@ def insurer_division_values(store_dir: str, built: str, indeling: int, niveau: s
 @st.cache_data(show_spinner=False, max_entries=64)
 def insurer_comparison(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]
                        ) -> dict[str, Any]:
-    """Comparison display table and lines (:func:`kbz_data.insurer.comparison` and friends)."""
-    from kbz_data import insurer
+    """Comparison display table and lines (:func:`kbz_data.analysis.insurer.comparison` and friends)."""
+    from kbz_data.analysis import insurer
 
     data = store_data(store_dir, built)
     rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
@@ -331,17 +334,17 @@ def insurer_comparison(store_dir: str, built: str, indeling: int, niveau: str, c
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def insurer_comparison_figure(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.insurer.comparison_figure`."""
-    from kbz_data import insurer
+    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.comparison_figure`."""
+    from kbz_data.analysis import insurer
 
     rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
-    return figures.freeze(insurer.comparison_figure(rows))
+    return maps.freeze(insurer.comparison_figure(rows))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def insurer_similar(store_dir: str, built: str, code: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.insurer.similar_table`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.similar_table`."""
+    from kbz_data.analysis import insurer
 
     return insurer.similar_table(store_data(store_dir, built), code, indeling, niveau)
 
@@ -349,8 +352,8 @@ def insurer_similar(store_dir: str, built: str, code: str, indeling: int, niveau
 @st.cache_data(show_spinner=False, max_entries=64)
 def insurer_need(store_dir: str, built: str, indeling: int, niveau: str,
                  weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """Cached :func:`kbz_data.insurer.need_table`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.need_table`."""
+    from kbz_data.analysis import insurer
 
     return insurer.need_table(store_data(store_dir, built), indeling, niveau, dict(weights))
 
@@ -358,8 +361,8 @@ def insurer_need(store_dir: str, built: str, indeling: int, niveau: str,
 @st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
                      weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.insurer.need_map_view` with its source line."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.need_map_view` with its source line."""
+    from kbz_data.analysis import insurer
 
     data = store_data(store_dir, built)
     table = insurer_need(store_dir, built, indeling, niveau, weights)
@@ -371,8 +374,8 @@ def insurer_need_map(store_dir: str, built: str, indeling: int, niveau: str, gem
 def insurer_area_budget(store_dir: str, built: str, niveau: str, budget: float,
                         deciles: tuple[tuple[int, float], ...], kbz_weight: float,
                         weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.insurer.area_budget`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.area_budget`."""
+    from kbz_data.analysis import insurer
 
     return insurer.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
                                dict(weights))
@@ -382,8 +385,8 @@ def insurer_area_budget(store_dir: str, built: str, niveau: str, budget: float,
 def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
                        weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.insurer.budget_map_view`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.budget_map_view`."""
+    from kbz_data.analysis import insurer
 
     result = insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
     return insurer.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
@@ -392,36 +395,36 @@ def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, r
 @st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_city_figure(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
                         kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.insurer.city_figure` of an area split."""
-    from kbz_data import insurer
+    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.city_figure` of an area split."""
+    from kbz_data.analysis import insurer
 
-    return figures.freeze(insurer.city_figure(
+    return maps.freeze(insurer.city_figure(
         insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_practice_figure(store_dir: str, built: str, state: str, budget: float,
                             deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.insurer.practice_figure`."""
-    from kbz_data import insurer
+    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.practice_figure`."""
+    from kbz_data.analysis import insurer
 
-    return figures.freeze(insurer.practice_figure(
+    return maps.freeze(insurer.practice_figure(
         insurer_practice_budget(store_dir, built, state, budget, deciles, weights)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def insurer_scenario_figure(store_dir: str, state: str, costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.insurer.scenario_figure`."""
-    from kbz_data import insurer
+    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.scenario_figure`."""
+    from kbz_data.analysis import insurer
 
-    return figures.freeze(insurer.scenario_figure(insurer_scenario(store_dir, state, costs)["scenario"], kengetal))
+    return maps.freeze(insurer.scenario_figure(insurer_scenario(store_dir, state, costs)["scenario"], kengetal))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def insurer_practice_budget(store_dir: str, built: str, state: str, budget: float,
                             deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.insurer.practice_budget` on the current practice figures."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.practice_budget` on the current practice figures."""
+    from kbz_data.analysis import insurer
 
     return insurer.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
                                    dict(deciles), dict(weights))
@@ -429,8 +432,8 @@ def insurer_practice_budget(store_dir: str, built: str, state: str, budget: floa
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def insurer_scenario(store_dir: str, state: str, costs: tuple[tuple[str, float], ...]) -> dict[str, Any]:
-    """Cached :func:`kbz_data.insurer.referral_scenario` with its totals and lines."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.referral_scenario` with its totals and lines."""
+    from kbz_data.analysis import insurer
 
     figures = praktijk_figures(store_dir, state)
     scenario = insurer.referral_scenario(figures, dict(costs))
@@ -441,8 +444,8 @@ def insurer_scenario(store_dir: str, state: str, costs: tuple[tuple[str, float],
 
 @st.cache_data(show_spinner=False)
 def insurer_method(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
-    """Cached :func:`kbz_data.insurer.method_tables`."""
-    from kbz_data import insurer
+    """Cached :func:`kbz_data.analysis.insurer.method_tables`."""
+    from kbz_data.analysis import insurer
 
     return insurer.method_tables(store_data(store_dir, built))
 
@@ -450,9 +453,9 @@ def insurer_method(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
 @st.cache_resource(show_spinner=False, max_entries=128)
 def praktijk_funnel_figure(store_dir: str, state: str, praktijk: str, kengetal: str, jaar: int) -> Any:
     """Cached funnel plot of one referral kind and year, with this practice highlighted."""
-    from kbz_data.practice import figures as practice_figures
+    from kbz_data.charts import practice_charts
     from kbz_data.practice.schema import KENGETALLEN
 
     points, limits, target = praktijk_funnel(store_dir, state, praktijk, kengetal, jaar)
-    return figures.freeze(practice_figures.funnel_figure(
+    return maps.freeze(practice_charts.funnel_figure(
         points, limits, target, f"{KENGETALLEN[kengetal].label} per 1.000 patiënten, {jaar}"))

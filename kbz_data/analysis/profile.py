@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kbz_data import kbz
+from kbz_data.analysis import kbz_areas
+from kbz_data.analysis.area_data import ALLE, DIRECTION_TEXT
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.explore import ALLE, DIRECTION_TEXT, StoreData
+from kbz_data.store.storage import StoreData
 
 #: Domain order of the profile (rows are grouped by domain in this order).
 DOMEIN_ORDER: tuple[str, ...] = ("sociaal-economisch", "gezondheid", "zorg", "bevolking")
@@ -144,7 +145,7 @@ def area_choices(data: StoreData, gemeente: str, niveau: str) -> pd.DataFrame:
     ).reset_index()
     names: dict[str, set[str]] = {}
     for year in areas["indeling"].unique():
-        for c, name in kbz.names_by_code(int(year)).items():
+        for c, name in kbz_areas.names_by_code(int(year)).items():
             names.setdefault(c, set()).update(n.strip() for n in name.split(","))
     per_code["gemeente"] = per_code["gemeentecode"].map(GEMEENTEN)
     per_code["kbz"] = per_code["code"].map(lambda c: ", ".join(sorted(names.get(c, set()))))
@@ -264,7 +265,7 @@ def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
 def display_table(table: pd.DataFrame, city_name: str) -> pd.DataFrame:
     """A profile table as shown and exported: Dutch column names, values formatted with their unit, "onbekend"
     for unknown values."""
-    from kbz_data.figures import fmt_value
+    from kbz_data.charts.maps import fmt_value
 
     def fmt(column: str) -> list[str]:
         return [fmt_value(v, u) for v, u in zip(table[column], table["eenheid"])]
@@ -355,7 +356,7 @@ def kbz_membership(code: str, indeling: int, wijkcode: str | None = None) -> pd.
         in a wijk with KBZ buurten), code (the code in the KBZ table that matched). Empty when none.
     """
     code = normalise_code(code)
-    table = kbz.gebieden()
+    table = kbz_areas.gebieden()
     table = table[table["indeling"] == int(indeling)]
     rows: list[dict[str, str]] = []
     for r in table[table["code"] == code].itertuples(index=False):
@@ -516,7 +517,7 @@ def caveats(data: StoreData) -> list[tuple[str, str]]:
         + (f" (bijvoorbeeld {examples})" if examples else "")
     ) if len(water) else "geen in deze opslag"
     try:
-        from kbz_data.build import MIN_INWONERS as limits  # the build's threshold, when it has one
+        from kbz_data.store.build import MIN_INWONERS as limits  # the build's threshold, when it has one
     except ImportError:
         limits = {}
     rule = (

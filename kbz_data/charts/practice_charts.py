@@ -12,8 +12,6 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from kbz_data.practice.analysis import MEAN_LABEL
-
 OWN = "#0072B2"
 MEAN = "#000000"
 OTHER = "#BBBBBB"
@@ -141,6 +139,3 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, target: float, tit
     fig.update_xaxes(title_text="Praktijkgrootte (gemiddeld aantal ingeschreven patiënten)", gridcolor="#EEEEEE")
     fig.update_yaxes(title_text="per 1.000 patiënten per jaar", rangemode="tozero", gridcolor="#EEEEEE")
     return fig
-
-
-__all__ = ["MEAN_LABEL", "funnel_figure", "trend_figure"]

@@ -274,13 +274,3 @@ def geojson_for(
         for code, text in zip(codes, texts)
     ]
     return {"type": "FeatureCollection", "features": features}
-
-
-__all__ = [
-    "DISPLAY_DECIMALS",
-    "DISPLAY_GAP_WIDTH_M",
-    "DISPLAY_TOLERANCE_M",
-    "dissolve",
-    "geojson_for",
-    "simplify_for_display",
-]

@@ -66,7 +66,13 @@ from kbz_data.errors import Problem
 from kbz_data.practice import registry
 from kbz_data.practice.errors import KbzUploadError
 from kbz_data.practice.schema import (
-    COLUMNS, FIRST_YEAR, KENGETALLEN, SURVEYS, parse_period, period_label, quarter_of,
+    COLUMNS,
+    FIRST_YEAR,
+    KENGETALLEN,
+    SURVEYS,
+    parse_period,
+    period_label,
+    quarter_of,
 )
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,26 @@ def read_build_info(store_dir: str | Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise KbzStoreError(f"{path} is onleesbaar: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class StoreData:
+    """The whole store in memory (a few MB); shared between sessions, never mutated."""
+
+    gebieden: gpd.GeoDataFrame
+    figures: pd.DataFrame
+    meta: pd.DataFrame
+    bronnen: pd.DataFrame
+    build_info: dict[str, Any]
+
+
+def load(store_dir: str | Path) -> StoreData:
+    """Read every store file once."""
+    figures = read_indicatoren(store_dir)
+    return StoreData(
+        gebieden=read_gebieden(store_dir),
+        figures=figures,
+        meta=read_meta(store_dir).set_index("indicator", drop=False),
+        bronnen=read_bronnen(store_dir).set_index("id", drop=False),
+        build_info=read_build_info(store_dir),
+    )

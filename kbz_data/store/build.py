@@ -13,13 +13,12 @@ When several sources give the same figure (same code, indeling, jaar and indicat
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -28,15 +27,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from kbz_data import geo, indicators, store
-from kbz_data.canonical import (
-    AREA_COLUMNS, SourceResult, areas_frame, empty_figures, figures_frame, gemeentecode_of, niveau_of, wijkcode_of,
-)
+from kbz_data import indicators
 from kbz_data.config import GEMEENTEN
-from kbz_data.errors import KbzDataError, KbzSourceError
+from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
 from kbz_data.sources import geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
-from kbz_data.validate import check_figures, check_gebieden
-from kbz_data.errors import KbzValidationError
+from kbz_data.store import shapes, storage
+from kbz_data.store.canonical import (
+    AREA_COLUMNS,
+    SourceResult,
+    areas_frame,
+    empty_figures,
+    figures_frame,
+    gemeentecode_of,
+    niveau_of,
+    wijkcode_of,
+)
+from kbz_data.store.checks import check_figures, check_gebieden
 
 Progress = Callable[[float, str], None]
 
@@ -50,7 +56,7 @@ NAME_PRIORITY: list[str] = [
     "amsterdam_gebieden", "odata",
 ]
 #: Display simplification tolerance in metres (RD New) per niveau.
-TOLERANCE_M: dict[str, float] = dict(geo.DISPLAY_TOLERANCE_M)
+TOLERANCE_M: dict[str, float] = dict(shapes.DISPLAY_TOLERANCE_M)
 #: Names CBS gives to areas that are water only; they get no colour on maps.
 WATER_NAMES: frozenset[str] = frozenset({"Groot water"})
 #: Areas with fewer inhabitants than this (CBS KWB, same division) are water, port or business areas whose rates
@@ -379,16 +385,16 @@ def _assemble_gebieden(
         if (indeling, "buurt") in layers and (indeling, "wijk") not in layers:
             progress(0.7, f"Wijken {indeling} samenvoegen uit buurten")
             buurten = layers[(indeling, "buurt")][1].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
-            wijken = geo.dissolve(buurten, "wijkcode").rename(columns={"wijkcode": "code"})
+            wijken = shapes.dissolve(buurten, "wijkcode").rename(columns={"wijkcode": "code"})
             layers[(indeling, "wijk")] = (layers[(indeling, "buurt")][0], wijken[["code", "geometry"]])
         if (indeling, "wijk") in layers and (indeling, "gemeente") not in layers:
             wijken = layers[(indeling, "wijk")][1].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
-            gemeenten = geo.dissolve(wijken, "gemeentecode").rename(columns={"gemeentecode": "code"})
+            gemeenten = shapes.dissolve(wijken, "gemeentecode").rename(columns={"gemeentecode": "code"})
             layers[(indeling, "gemeente")] = (layers[(indeling, "wijk")][0], gemeenten[["code", "geometry"]])
     parts = []
     for (indeling, niveau), (bron, gdf) in sorted(layers.items()):
         progress(0.75, f"Vereenvoudigen: {niveau} indeling {indeling}")
-        simplified = geo.simplify_for_display(gdf, TOLERANCE_M[niveau])
+        simplified = shapes.simplify_for_display(gdf, TOLERANCE_M[niveau])
         parts.append(simplified.assign(indeling=indeling, geometriebron=bron))
     geometry_frame = (
         gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
@@ -559,7 +565,7 @@ def build(
         path = Path(item["path"]).resolve()
         item["path"] = str(path.relative_to(sources_root)) if path.is_relative_to(sources_root) else str(path)
     build_info = {
-        "gebouwd": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "gebouwd": datetime.now(UTC).isoformat(timespec="seconds"),
         "bronmap": str(sources_root),
         "bestanden": report.used,
         "overgeslagen": report.skipped,
@@ -569,9 +575,6 @@ def build(
         "seconden": round(report.seconds, 2),
     }
     progress(0.95, f"Opslaan in {store_dir}")
-    store.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info)
+    storage.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info)
     progress(1.0, "Klaar")
     return report
-
-
-__all__ = ["build", "discover", "BuildReport", "BRON_PRIORITY", "json"]

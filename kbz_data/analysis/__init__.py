@@ -1,0 +1,1 @@
+"""Pure pandas analysis on the loaded store: area values, need index, profiles, budgets."""

@@ -1,0 +1,1 @@
+"""Every plotly figure of the dashboard; no Streamlit."""

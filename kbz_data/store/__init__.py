@@ -1,0 +1,1 @@
+"""Canonical frames, validation, the build and read/write of the store."""

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware code: cached wrappers and the page-state helper."""
