@@ -7,16 +7,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from kbz_data.config import GEMEENTEN, default_sources_dir, default_store_dir
+from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.store import storage
+from kbz_data.store import locate
 from kbz_data.text import escape_markdown
 from kbz_data.ui import cached
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 
-STORE_DIR = default_store_dir()
-SOURCES_DIR = default_sources_dir()
+#: Which store to read (``$KBZ_STORE``, ``data/store``, a first-run build from sources, else the snapshot).
+STORE_CHOICE = locate.resolve()
+STORE_DIR = STORE_CHOICE.store_dir
 GEMEENTE_OPTIONS = ["G4", *GEMEENTEN]
 NIVEAU_OPTIONS = ["wijk", "buurt"]
 #: Filter keys mirrored in the URL (st.query_params), so every view is a link someone can share.
@@ -32,27 +33,28 @@ FILTERS_PER_PAGE: dict[str, tuple[str, ...]] = {
 
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
-    """Build the store with a progress bar when it is missing (first start on a new machine)."""
+    """Build the store with a progress bar when it is missing and sources are present (first start)."""
     from kbz_data.store.build import build
 
     st.title("KBZ wijkdashboard")
     st.info(
-        f"Er is nog geen gegevensopslag in `{store_dir}`. De opslag wordt nu gebouwd uit de bronbestanden in"
-        f" `{sources_dir}`; dit duurt ongeveer een halve minuut."
+        f"Er is nog geen gegevensopslag in `{locate.display_path(store_dir)}`. De opslag wordt nu gebouwd uit de"
+        f" bronbestanden in `{locate.display_path(sources_dir)}`; dit duurt ongeveer een halve minuut."
     )
     bar = st.progress(0.0, text="Starten")
 
     def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=locate.hide_paths(message, [sources_dir, store_dir]))
 
     try:
         build(sources_dir, store_dir, progress=progress)
     except KbzDataError as exc:
         st.error(
             "De gegevensopslag kon niet worden gebouwd.\n\n"
-            f"{exc}\n\n"
+            f"{locate.hide_paths(str(exc), [sources_dir, store_dir])}\n\n"
             "Zet de bronbestanden in de bronmap (of wijs die aan met de omgevingsvariabele `KBZ_SOURCES`), of"
-            " download ze met `python -m kbz_data download`, en bouw dan met `python -m kbz_data build`."
+            " download ze met `python -m kbz_data download`, en bouw dan met `python -m kbz_data build`. Zonder"
+            " `KBZ_SOURCES` en zonder bronmap draait het dashboard op de meegeleverde momentopname."
         )
         st.stop()
     st.rerun()
@@ -152,12 +154,12 @@ pages = [
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
 navigation = st.navigation(pages)
-if not storage.exists(STORE_DIR):  # after st.navigation, so the rerun after the build opens the page of the link
-    _first_run_build(STORE_DIR, SOURCES_DIR)
+if STORE_CHOICE.kind == locate.KIND_BUILD and STORE_CHOICE.sources_dir is not None:
+    _first_run_build(STORE_DIR, STORE_CHOICE.sources_dir)  # after st.navigation: the rerun opens the linked page
 try:
     _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [STORE_DIR])}")
     st.stop()
 navigation.run()
 

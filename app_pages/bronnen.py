@@ -6,6 +6,7 @@ import streamlit as st
 
 from kbz_data.analysis import insurer
 from kbz_data.errors import KbzDataError
+from kbz_data.store import locate
 from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
@@ -18,7 +19,8 @@ st.markdown(
 )
 
 try:
-    built = cached.build_info(store_dir)["gebouwd"]
+    info = cached.build_info(store_dir)
+    built = info["gebouwd"]
     tables = cached.methods_tables(store_dir, built)
 except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {exc}")
@@ -26,10 +28,7 @@ except KbzDataError as exc:
 
 opslag = tables["opslag"]
 seconds = opslag["seconden"]
-st.caption(
-    f"Opslag gebouwd op {opslag['gebouwd']} uit {opslag['bestanden']} bronbestanden in `{opslag['bronmap']}`"
-    + (f" ({seconds} s)." if seconds is not None else ".")
-)
+st.caption(locate.data_line(store_dir, info) + (f" Bouwtijd {seconds} s." if seconds is not None else ""))
 
 st.subheader("Bronnen")
 st.markdown(
@@ -80,3 +79,24 @@ else:
 with st.expander("Meldingen van de build en gebruikte pakketversies"):
     st.markdown("\n".join(f"- {line}" for line in opslag["opmerkingen"]) or "Geen meldingen.")
     st.markdown(", ".join(f"{name} {version}" for name, version in opslag["versies"].items()) or "Onbekend.")
+
+st.subheader("Bronnen zelf downloaden")
+plan = locate.download_plan()
+st.markdown(
+    "Het dashboard downloadt nooit uit zichzelf. Met de knop hieronder haal je de bronnen opnieuw op bij de"
+    " officiële diensten, en bouwt het dashboard daaruit een eigen opslag (enkele minuten, netwerk nodig):\n\n"
+    + "\n".join(f"- {item}" for item in plan["items"])
+    + f"\n\nDe bestanden komen in `{plan['shown_sources']}`, de opslag in `{plan['shown_store']}`; de meegeleverde"
+    " momentopname blijft ongewijzigd. Op de opdrachtregel: `python -m kbz_data download` en daarna"
+    " `python -m kbz_data build`."
+)
+if st.button("Downloaden en opslag bouwen", key="bronnen_download"):
+    bar = st.progress(0.0, text="Downloaden")
+    try:
+        locate.download_and_build(plan["sources_dir"], plan["store_dir"],
+                                  progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m))
+    except KbzDataError as exc:
+        st.error(f"Downloaden of bouwen is niet gelukt: {exc}")
+    else:
+        st.success("De opslag is gebouwd uit de gedownloade bronbestanden; het dashboard gebruikt hem nu.")
+        st.rerun()

@@ -8,6 +8,7 @@ from kbz_data.analysis import kbz_areas
 from kbz_data.charts.maps import fmt_value
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.store import locate
 from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
@@ -59,8 +60,8 @@ st.caption(
     " woonikveilig). CC BY 4.0. De waarde is het cijfer dat de bron voor de hele gemeente publiceert."
 )
 
+st.caption(locate.data_line(store_dir, info) + " Meer op de pagina Bronnen en methode.")
 with st.expander("Wat zit er in de gegevensopslag?"):
-    st.caption(f"Opslag gebouwd op {info['gebouwd']} uit {len(info['bestanden'])} bronbestanden.")
     st.markdown(
         "Een *indeling* is het jaar van de CBS-gebiedsindeling. Cijfers en kaartvormen worden alleen binnen dezelfde"
         " indeling gekoppeld: Amsterdam heeft zijn wijken en buurten in 2022 opnieuw ingedeeld, dus cijfers op"

@@ -1,4 +1,4 @@
-"""Command line: ``python -m kbz_data build|download|validate|info|demo``."""
+"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,16 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from kbz_data.store import snapshot
+
+    info = snapshot.make(args.sources, args.out, datum=args.datum, progress=_progress_printer)
+    size = sum(p.stat().st_size for p in Path(args.out).iterdir() if p.is_file())
+    print(f"Momentopname van {info['momentopname']['datum']} geschreven naar {args.out}:"
+          f" {len(info['bestanden'])} bronbestanden, {size / 1024:.0f} kB")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kbz_data.store import storage
     from kbz_data.store.checks import validate_figures, validate_gebieden
@@ -44,12 +54,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from kbz_data.store import storage
+    from kbz_data.store import locate, storage
 
+    if args.store is None:
+        choice = locate.resolve()
+        print(f"Gekozen opslag: {locate.display_path(choice.store_dir)} ({choice.reason})")
+        if choice.kind == locate.KIND_BUILD:
+            print("Die opslag is nog niet gebouwd; het dashboard bouwt hem bij de eerste start, of draai"
+                  " python -m kbz_data build.")
+            return 0
+        args.store = choice.store_dir
     info = storage.read_build_info(args.store)
-    print(f"Gebouwd: {info['gebouwd']} uit {info['bronmap']}")
+    print(locate.data_line(args.store, info))
     for item in info["bestanden"]:
-        print(f"  {item['path']} ({item['kind']}, sha256 {item['sha256'][:16]})")
+        publisher = f", {item['uitgever']}" if "uitgever" in item else ""
+        print(f"  {item['path']} ({item['kind']}{publisher}, sha256 {item['sha256'][:16]})")
     for row in info["aantallen"]:
         print(f"  {row['indeling']} {row['niveau']:<8} {row['gemeente']:<10} {row['gebieden']:>4} gebieden,"
               f" {row['met_geometrie']:>4} met geometrie, {row['waarden']:>6} waarden")
@@ -77,15 +96,25 @@ def main(argv: list[str] | None = None) -> int:
     for name, helptext in (
         ("build", "bouw de lokale opslag uit de bronbestanden"),
         ("download", "download de bronnen van CBS (OData) en PDOK naar de bronmap"),
+        ("snapshot", "bouw de meegeleverde momentopname (data/snapshot/) opnieuw uit de bronbestanden"),
         ("validate", "controleer een bestaande opslag"),
         ("info", "laat zien waaruit de opslag is gebouwd"),
         ("demo", "maak de fictieve demodata met praktijkcijfers (data/demo/), deterministisch"),
     ):
         command = sub.add_parser(name, help=helptext)
-        if name in ("build", "download"):
+        if name in ("build", "download", "snapshot"):
             command.add_argument("--sources", type=Path, default=default_sources_dir(),
                                  help="bronmap (standaard $KBZ_SOURCES of data/sources)")
-        if name in ("build", "validate", "info"):
+        if name == "snapshot":
+            from kbz_data.store.locate import SNAPSHOT_DIR
+
+            command.add_argument("--out", type=Path, default=SNAPSHOT_DIR, help="uitvoermap (standaard data/snapshot)")
+            command.add_argument("--datum", help="datum van de momentopname (JJJJ-MM-DD); standaard de datum die er"
+                                 " al staat als de bronbestanden gelijk zijn, anders vandaag")
+        if name == "info":
+            command.add_argument("--store", type=Path, default=None,
+                                 help="opslagmap (standaard de opslag die het dashboard kiest)")
+        if name in ("build", "validate"):
             command.add_argument("--store", type=Path, default=default_store_dir(),
                                  help="opslagmap (standaard $KBZ_STORE of data/store)")
         if name == "demo":
@@ -93,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
             command.add_argument("--out", type=Path, default=DEMO_DIR, help="uitvoermap (standaard data/demo)")
     args = parser.parse_args(argv)
-    handlers = {"build": _cmd_build, "download": _cmd_download, "validate": _cmd_validate, "info": _cmd_info,
-                "demo": _cmd_demo}
+    handlers = {"build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
+                "validate": _cmd_validate, "info": _cmd_info, "demo": _cmd_demo}
     try:
         return handlers[args.command](args)
     except KbzDataError as exc:

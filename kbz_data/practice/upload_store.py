@@ -1,6 +1,7 @@
 """The durable practice store: every accepted upload is kept as a version; current figures derive from them.
 
-Layout under the store folder (``$KBZ_STORE`` or ``data/store``)::
+Layout under the store folder (``$KBZ_STORE`` or ``data/store``; when the dashboard runs on the committed snapshot,
+under ``$KBZ_DATA_DIR`` or ``data/local`` instead, see :func:`kbz_data.store.locate.practice_dir`)::
 
     <store>/praktijk/
         .lock               empty file; writers hold an exclusive fcntl.flock on it
@@ -67,8 +68,10 @@ Hook = Callable[[str], None]
 
 
 def folder(store_dir: str | Path) -> Path:
-    """``<store>/praktijk``."""
-    return Path(store_dir) / FOLDER
+    """``<store>/praktijk``; for the read-only snapshot ``<$KBZ_DATA_DIR or data/local>/praktijk`` instead."""
+    from kbz_data.store.locate import practice_dir
+
+    return practice_dir(store_dir)
 
 
 @contextlib.contextmanager
