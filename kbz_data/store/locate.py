@@ -27,7 +27,6 @@ from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
 
 SNAPSHOT_DIR = REPO_ROOT / "data" / "snapshot"
-LOCAL_DIR = REPO_ROOT / "data" / "local"
 
 #: How the dashboard got its store.
 KIND_STORE = "store"        # an existing built store ($KBZ_STORE or data/store)
@@ -149,7 +148,7 @@ def is_snapshot(store_dir: str | Path) -> bool:
 def local_dir(env: Mapping[str, str] | None = None) -> Path:
     """The writable local folder: ``$KBZ_DATA_DIR`` or ``data/local`` (git-ignored)."""
     env = os.environ if env is None else env
-    return Path(env["KBZ_DATA_DIR"]) if env.get("KBZ_DATA_DIR") else LOCAL_DIR
+    return Path(env["KBZ_DATA_DIR"]) if env.get("KBZ_DATA_DIR") else REPO_ROOT / "data" / "local"
 
 
 def practice_dir(store_dir: str | Path) -> Path:
