@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
 
-"$PY" -m kbz_data info | head -n 2 || true
+"$PY" -m kbz_data info | sed -n "1,2p" || true
 exec "$PY" -m streamlit run app.py --server.address "${KBZ_ADDRESS:-127.0.0.1}" "$@"
