@@ -23,7 +23,7 @@ try:
     built = info["gebouwd"]
     tables = cached.methods_tables(store_dir, built)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [store_dir])}")
     st.stop()
 
 opslag = tables["opslag"]

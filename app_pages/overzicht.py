@@ -28,7 +28,7 @@ try:
     coverage = cached.coverage(store_dir, info["gebouwd"])
     overview = cached.indicator_overview(store_dir, info["gebouwd"])
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [store_dir])}")
     st.stop()
 
 st.subheader("Wat KBZ oplevert volgens de evaluatie")

@@ -121,8 +121,8 @@ def readme(info: dict[str, Any], sizes: dict[str, int]) -> str:
     lines = [
         "# Momentopname van de gegevensopslag",
         "",
-        f"Deze map is de gegevensopslag van het KBZ wijkdashboard, gebouwd op {info['momentopname']['datum']} door"
-        " de eigen pijplijn van het project (`python -m kbz_data snapshot`) uit openbare bronbestanden. Het",
+        f"Deze map is de gegevensopslag van het KBZ wijkdashboard, gebouwd op {info['momentopname']['datum']}",
+        "door de eigen pijplijn van het project (`python -m kbz_data snapshot`) uit openbare bronbestanden. Het",
         "dashboard gebruikt deze map als er geen gebouwde opslag (`$KBZ_STORE`, `data/store/`) en geen bronmap is,",
         "zodat een nieuwe kloon meteen echte cijfers toont, zonder netwerk. De map wordt alleen gelezen, nooit",
         "beschreven; praktijkuploads komen in `data/local/` (of `$KBZ_DATA_DIR`).",
@@ -152,7 +152,9 @@ def readme(info: dict[str, Any], sizes: dict[str, int]) -> str:
     lines += [
         "",
         "CBS-, RIVM- en PDOK-gegevens vallen onder Creative Commons Naamsvermelding 4.0 (CC BY 4.0):",
-        "hergebruik en herverspreiding mogen, met naamsvermelding zoals hierboven.",
+        "hergebruik en herverspreiding mogen, met naamsvermelding zoals hierboven. De Amsterdamse buurtgrenzen",
+        "zijn open data van de Gemeente Amsterdam (data.amsterdam.nl). Elk bronbestand staat met sha256, uitgever",
+        "en licentie in `build.json`.",
         "",
         "## Verversen",
         "",
