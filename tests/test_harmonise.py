@@ -73,19 +73,26 @@ def test_identical_geometry_is_unchanged_and_exact():
 
 
 def test_split_one_source_into_two_targets():
+    # S [0,200] split at x = 150: T1 holds 75 % of S, T2 25 % (a small part of a split area)
     src = areas({"S": rect(0, 200)})
-    tgt = areas({"T1": rect(0, 100), "T2": rect(100, 200)})
+    tgt = areas({"T1": rect(0, 150), "T2": rect(150, 200)})
     cw = crosswalk(src, tgt)
     pct = carry(figures({"S": 60.0}), cw)
-    for code in ("T1", "T2"):
+    for code, inside, kwaliteit in (("T1", 0.75, "goed"), ("T2", 0.25, "slecht")):
         out = row(pct, code)
         assert out["waarde"] == pytest.approx(60.0)
-        assert out["methode"] == METHOD_CARRIED  # only half of S lies in each target
-        assert (out["n_bronnen"], out["kwaliteit"]) == (1, "goed")
+        assert out["methode"] == METHOD_CARRIED  # S does not lie for >= 90 % in either target
+        assert (out["n_bronnen"], out["kwaliteit"]) == (1, kwaliteit)
         assert out["dekking"] == pytest.approx(1.0) and out["grootste_bron_aandeel"] == pytest.approx(1.0)
+        assert out["grootste_bron_binnen"] == pytest.approx(inside)
+    assert row(pct, "T2")["reden"] == "geschat uit een groter gebied: slechts 25% daarvan ligt in dit gebied"
     counts = carry(figures({"S": 1000.0}, indicator="inwoners"), cw, eenheid="aantal")
-    assert row(counts, "T1")["waarde"] == pytest.approx(500.0)
-    assert row(counts, "T2")["waarde"] == pytest.approx(500.0)
+    assert row(counts, "T1")["waarde"] == pytest.approx(750.0)
+    assert row(counts, "T2")["waarde"] == pytest.approx(250.0)
+    # a split into 60 % / 40 %: the 40 % part is "matig"
+    halves = carry(figures({"S": 60.0}), crosswalk(src, areas({"T1": rect(0, 120), "T2": rect(120, 200)})))
+    assert row(halves, "T2")["kwaliteit"] == "matig"
+    assert "deel (40%)" in row(halves, "T2")["reden"]
 
 
 def test_merge_two_sources_area_weighted_mean_and_sum():
