@@ -142,6 +142,15 @@ def test_bad_inputs_are_refused():
         reuse_earlier_shapes(buurten({"BU00010101": "WK000101"}), no_crs, frame({}))
 
 
+def test_kwb_division_changes_reads_the_cbs_code_of_g4_areas():
+    from kbz_data.sources import kwb, statline
+
+    path = Path(__file__).parent / "fixtures" / "statline" / "kwb2024_codes.csv"
+    changes = kwb.division_changes(statline.read_csv(path), path)
+    assert changes["BU03440101"] == "1" and changes["WK034401"] == "1"
+    assert "GM1680" not in changes.index and "NL00" not in changes.index  # G4 only
+
+
 SOURCES = os.environ.get("KBZ_SOURCES")
 
 
