@@ -228,3 +228,14 @@ def xlsx_figures(frame: pd.DataFrame, path: str | Path, year: int) -> SourceResu
         f"kwb-{year}.xlsx: {len(frame)} G4-gebieden (indeling {year}); gevulde indicatoren: {', '.join(filled)}"
     )
     return result
+
+
+#: 85984NED header of CBS's division-change code (1 = unchanged since the previous year's division).
+DIVISION_CHANGE = "Regioaanduiding/Indelingswijziging gemeente, wijk, buurt (code)"
+
+
+def division_changes(codes: pd.DataFrame, path: str | Path) -> pd.Series:
+    """CBS's division-change code per G4 area of the 85984NED export with codes (code -> "1", "3", ...)."""
+    statline.require_columns(codes, [CODE, DIVISION_CHANGE], path)
+    frame = codes[codes[CODE].fillna("").map(is_g4_code)]
+    return pd.Series(frame[DIVISION_CHANGE].astype("string").str.strip().to_numpy(), index=frame[CODE].to_numpy())
