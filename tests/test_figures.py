@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -15,13 +14,12 @@ from kbz_data.analysis import area_data
 from kbz_data.charts import map_views, maps
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
-from kbz_data.store.build import build
+from tests.conftest import BuiltStore
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
-    build(mini_sources, tmp_path / "store")
-    return storage.load(tmp_path / "store")
+def mini_data(mini_store: BuiltStore) -> storage.StoreData:
+    return storage.load(mini_store.store)  # a fresh object per test from the session's mini store
 
 
 def _square(code: str, x: float, y: float) -> dict:

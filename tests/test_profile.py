@@ -17,14 +17,12 @@ from kbz_data.analysis import profile
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
-from kbz_data.store.build import build
+from tests.conftest import BuiltStore
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    return storage.load(store_dir)
+def mini_data(mini_store: BuiltStore) -> storage.StoreData:
+    return storage.load(mini_store.store)  # a fresh object per test from the session's mini store
 
 
 def _figure(data: storage.StoreData, code: str, indeling: int, indicator: str, jaar: int) -> float:
@@ -248,11 +246,9 @@ def test_sources_files_skipped_indicators_and_caveats(mini_data: storage.StoreDa
     assert profile.build_summary(mini_data)["gebouwd"] == info["gebouwd"]
 
 
-def test_real_store_profiles_keep_divisions_apart(real_sources: Path, tmp_path: Path) -> None:
+def test_real_store_profiles_keep_divisions_apart(unchanged_real_store: BuiltStore) -> None:
     """On the real files: Amsterdam's wijk of division 2020 and its recoded successor of 2024 are separate profiles."""
-    store_dir = tmp_path / "store"
-    build(real_sources, store_dir)
-    data = storage.load(store_dir)
+    data = storage.load(unchanged_real_store.store)
     assert profile.area_divisions(data, "WK036393") == [2020]
     assert profile.area_divisions(data, "WK0363TA") == [2024]
     old = profile.profile_table(data, "WK036393", 2020)
