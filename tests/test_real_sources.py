@@ -88,7 +88,8 @@ def test_every_health_figure_equals_raw(built: dict) -> None:
         book = openpyxl.load_workbook(path, read_only=True)
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [str(h) for h in next(rows)]
-        index = {name: header.index(name) for name in ["Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", *rivm.FIELDS]}
+        names = ["Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", *rivm.FIELDS]
+        index = {name: header.index(name) for name in names}
         for row in rows:
             code = str(row[index["WijkenEnBuurten"]]).strip()
             if not _g4(code):
@@ -125,7 +126,7 @@ def test_every_kwb2024_figure_equals_raw(built: dict) -> None:
     age = {name: header.index(col) for col, name in kwb.AGE_SHARES.items()}
     buiten_i = origin[0].index(next(iter(kwb.ORIGIN_SHARES)))
     checked = 0
-    for row, orow in zip(codes[1:], origin[1:]):
+    for row, orow in zip(codes[1:], origin[1:], strict=True):  # same rows, same order
         code = row[code_i].strip()
         if not _g4(code):
             continue
