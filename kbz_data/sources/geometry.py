@@ -243,7 +243,7 @@ def _polygonal(frame: gpd.GeoDataFrame, path: Path, codes: pd.Series) -> gpd.Geo
     if bad.any():
         listed = ", ".join(
             f"{code} ({shapely.get_type_id(geom) in (3, 6) and 'leeg na make_valid' or geom.geom_type})"
-            for code, geom in zip(codes[bad].head(10), geoms[bad][:10])
+            for code, geom in zip(codes[bad].head(10), geoms[bad][:10], strict=True)
         )
         raise KbzSourceError(
             path, f"geen vlak-geometrie (Polygon/MultiPolygon) voor {int(bad.sum())} feature(s): {listed}"
@@ -473,14 +473,13 @@ def read_wijkenbuurten_geojson(path: str | Path, gemeenten: Iterable[str] | None
     frame = _read_frame(path, None, "GeoJSON")
     if frame.empty:
         raise KbzSourceError(path, "bevat geen features")
-    for niveau, code_property, name_property in WIJKENBUURTEN_LEVELS:
-        if code_property in frame.columns:
-            break
-    else:
+    level = next((lv for lv in WIJKENBUURTEN_LEVELS if lv[1] in frame.columns), None)
+    if level is None:
         found = ", ".join(c for c in frame.columns if c != "geometry") or "geen"
         raise KbzSourceError(
             path, f"eigenschap 'buurtcode', 'wijkcode' of 'gemeentecode' ontbreekt (gevonden eigenschappen: {found})"
         )
+    niveau, code_property, name_property = level
     frame["code"] = _stripped_codes(frame, code_property, path)
     frame["naam"] = (
         frame[name_property].astype("string").str.strip().astype(object) if name_property in frame else None
