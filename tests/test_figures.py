@@ -24,7 +24,8 @@ def mini_data(mini_store: BuiltStore) -> storage.StoreData:
 
 def _square(code: str, x: float, y: float) -> dict:
     ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
-    return {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {"type": "Feature", "id": code, "properties": {"code": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
 GEOJSON = {"type": "FeatureCollection", "features": [_square(f"BU0344000{i}", 5.1 + i * 0.01, 52.09) for i in range(5)]}
@@ -109,7 +110,8 @@ def test_scatter_statistics() -> None:
 
 
 def test_views_on_mini_store(mini_data: storage.StoreData) -> None:
-    view = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3, True)
+    view = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3,
+                              True)
     assert view.kind == "kaart" and len(view.panels) == 1
     assert "50090NED" in view.source_line and "Peiljaar 2020" in view.source_line
     bars = map_views.map_view(mini_data, "inwoners", 2024, 2024, "buurt", "GM0344", "kwantielen", 3, True)

@@ -1,5 +1,5 @@
-"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts) on a store
-built from the mini sources."""
+"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts)
+on a store built from the mini sources."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def _with_figures(data: storage.StoreData, rows: list[tuple[str, int, int, str, 
         {"indeling": f["indeling"].dtype, "jaar": f["jaar"].dtype}
     )
     extra["bron"] = "rivm_50090NED"
-    keys = set(zip(extra["code"], extra["indeling"], extra["jaar"], extra["indicator"]))
-    keep = [k not in keys for k in zip(f["code"], f["indeling"], f["jaar"], f["indicator"])]
+    keys = set(zip(extra["code"], extra["indeling"], extra["jaar"], extra["indicator"], strict=True))
+    keep = [k not in keys for k in zip(f["code"], f["indeling"], f["jaar"], f["indicator"], strict=True)]
     figures = pd.concat([f[keep], extra.astype(f.dtypes.to_dict())], ignore_index=True)
     return dataclasses.replace(data, figures=figures)
 
@@ -214,7 +214,7 @@ def test_kbz_membership_and_practices() -> None:
     served = pd.DataFrame({"praktijk_code": ["P1", "P2", "P2"], "indeling": [2020, 2024, 2020],
                            "code": ["BU03440222", "BU03440222", "WK034402"]})
     found = profile.practices_near("BU03440222", 2020, "WK034402", practices, served)
-    assert dict(zip(found["praktijk_code"], found["relatie"])) == {
+    assert dict(zip(found["praktijk_code"], found["relatie"], strict=True)) == {
         "P1": "bedient dit gebied", "P2": "bedient de wijk WK034402 waarin dit gebied ligt"}
     assert profile.practices_near("BU03440101", 2020, "WK034401", practices, served).empty
     registry = profile.practices_near("BU03440222", 2020, "WK034402")  # the project's (fictitious) registry
