@@ -16,6 +16,7 @@ import pytest
 from kbz_data.analysis import profile
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
+from kbz_data.indicators import INDICATORS
 from kbz_data.store import storage
 from tests.conftest import BuiltStore
 
@@ -92,7 +93,8 @@ def test_unknown_values_stay_unknown(mini_data: storage.StoreData) -> None:
     assert math.isnan(row["waarde"])
     assert row["vergelijking"] == profile.ONBEKEND
     shown = profile.display_table(profile.profile_table(mini_data, "BU03440102", 2020), "Utrecht")
-    assert (shown.loc[shown["Indicator"] == "Ervaren gezondheid (zeer) goed", "Dit gebied"] == "onbekend").all()
+    health = INDICATORS["ervaren_gezondheid_goed"].label
+    assert (shown.loc[shown["Indicator"] == health, "Dit gebied"] == "onbekend").all()
 
 
 @pytest.mark.parametrize(
