@@ -173,7 +173,8 @@ def app_store(mini_store: BuiltStore, monkeypatch: pytest.MonkeyPatch) -> Iterat
     """The session's mini store, read-only, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest).
 
     The test fails if it wrote anything into the shared store or sources; a test that writes uses
-    :func:`practice_app_store`.
+    :func:`practice_app_store`. Streamlit's caches are keyed by store folder and build time, so tests on this
+    store share them as a server's sessions do: a test that patches code behind a cache also needs its own copy.
     """
     before = snapshot_tree(mini_store.store), snapshot_tree(mini_store.sources)
     monkeypatch.setenv("KBZ_STORE", str(mini_store.store))
