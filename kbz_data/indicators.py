@@ -208,8 +208,8 @@ for _ind in [
               "Gemiddeld persoonlijk inkomen per inwoner, x 1000 euro." + _SECONDARY_NOTE),
     Indicator("woz_waarde", "Gemiddelde WOZ-waarde van woningen", "x 1000 euro", "sociaal-economisch", 1,
               "woonikveilig_kwb2024", "85984NED",
-              "Gemiddelde WOZ-waarde van woningen, x 1000 euro. Voor Utrecht ook uit het CBS-downloadbestand kwb-2023.xlsx"
-              " (kolom g_wozbag, jaar 2023)." + _SECONDARY_NOTE),
+              "Gemiddelde WOZ-waarde van woningen, x 1000 euro. Voor Utrecht ook uit het CBS-downloadbestand"
+              " kwb-2023.xlsx (kolom g_wozbag, jaar 2023)." + _SECONDARY_NOTE),
     Indicator("pct_koopwoningen", "Koopwoningen", "%", "sociaal-economisch", 0, "woonikveilig_kwb2024", "85984NED",
               "Aandeel koopwoningen in de woningvoorraad." + _SECONDARY_NOTE),
     Indicator("afstand_huisarts", "Afstand tot huisartsenpraktijk", "km", "zorg", -1, "woonikveilig_kwb2024",

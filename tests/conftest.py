@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -87,10 +90,8 @@ def write_kwb_xlsx(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def mini_sources(tmp_path: Path) -> Path:
-    """A sources folder with one tiny file per raw format, all about the same few Utrecht areas."""
-    root = tmp_path / "sources"
+def write_mini_sources(root: Path) -> Path:
+    """Write a sources folder with one tiny file per raw format, all about the same few Utrecht areas."""
     (root / "rivm").mkdir(parents=True)
     (root / "kwb").mkdir()
     (root / "geo").mkdir()
@@ -106,15 +107,60 @@ def mini_sources(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def mini_sources(tmp_path: Path) -> Path:
+    """A fresh mini sources folder of this test (it may change it)."""
+    return write_mini_sources(tmp_path / "sources")
+
+
+#: KBZ_SOURCES as the session found it (read before any test's monkeypatch can change it).
+_REAL_SOURCES = os.environ.get("KBZ_SOURCES")
+
+
+@pytest.fixture(scope="session")
 def real_sources() -> Path:
     """The staged raw files (``$KBZ_SOURCES``); tests using it are skipped when it is not set."""
-    value = os.environ.get("KBZ_SOURCES")
-    if not value:
+    if not _REAL_SOURCES:
         pytest.skip("KBZ_SOURCES is niet gezet: integratietest op de echte bronbestanden overgeslagen")
-    path = Path(value)
+    path = Path(_REAL_SOURCES)
     if not path.is_dir():
-        pytest.fail(f"KBZ_SOURCES={value} bestaat niet")
+        pytest.fail(f"KBZ_SOURCES={_REAL_SOURCES} bestaat niet")
     return path
+
+
+@dataclass(frozen=True)
+class BuiltStore:
+    """A store built once per test session; read it, never write to it (the guard fixtures check)."""
+
+    sources: Path
+    store: Path
+    report: Any
+
+
+def _build_once(sources: Path, store_dir: Path) -> BuiltStore:
+    from kbz_data.store.build import build
+
+    return BuiltStore(sources, store_dir, build(sources, store_dir))
+
+
+@pytest.fixture(scope="session")
+def real_store(real_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """The store built from ``$KBZ_SOURCES``, once per session (about 6 s); read-only."""
+    return _build_once(real_sources, tmp_path_factory.mktemp("real_store"))
+
+
+@pytest.fixture(scope="session")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """The store built from the mini sources, once per session; read-only (copy it to change it)."""
+    root = tmp_path_factory.mktemp("mini")
+    return _build_once(write_mini_sources(root / "sources"), root / "store")
+
+
+@pytest.fixture
+def unchanged_real_store(real_store: BuiltStore) -> Iterator[BuiltStore]:
+    """:func:`real_store`, failing the test that wrote to it."""
+    before = snapshot_tree(real_store.store)
+    yield real_store
+    assert snapshot_tree(real_store.store) == before, "een test schreef in de gedeelde echte opslag"
 
 
 # --- The app on the mini store (AppTest) ----------------------------------------------------------------------
@@ -123,18 +169,35 @@ APP = str(REPO / "app.py")
 
 
 @pytest.fixture
-def app_store(mini_sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store built from the mini sources, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest)."""
-    from kbz_data.store.build import build
+def app_store(mini_store: BuiltStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The session's mini store, read-only, with KBZ_STORE/KBZ_SOURCES pointing at it (for AppTest).
 
+    The test fails if it wrote anything into the shared store or sources; a test that writes uses
+    :func:`practice_app_store`. Streamlit's caches are keyed by store folder and build time, so tests on this
+    store share them as a server's sessions do: a test that patches code behind a cache also needs its own copy.
+    """
+    before = snapshot_tree(mini_store.store), snapshot_tree(mini_store.sources)
+    monkeypatch.setenv("KBZ_STORE", str(mini_store.store))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_store.sources))
+    yield mini_store.store
+    after = snapshot_tree(mini_store.store), snapshot_tree(mini_store.sources)
+    assert after == before, "een test schreef in de gedeelde mini-opslag; gebruik practice_app_store"
+
+
+def copy_store(mini_store: BuiltStore, tmp_path: Path) -> Path:
+    """A private copy of the session's mini store (for a test that writes to it)."""
     store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    monkeypatch.setenv("KBZ_STORE", str(store_dir))
-    monkeypatch.setenv("KBZ_SOURCES", str(mini_sources))
+    shutil.copytree(mini_store.store, store_dir)
     return store_dir
 
 
-practice_app_store = app_store  # the practice tests' name for the same fixture
+@pytest.fixture
+def practice_app_store(mini_store: BuiltStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the mini store, with KBZ_STORE/KBZ_SOURCES pointing at it: uploads may write to it."""
+    store_dir = copy_store(mini_store, tmp_path)
+    monkeypatch.setenv("KBZ_STORE", str(store_dir))
+    monkeypatch.setenv("KBZ_SOURCES", str(mini_store.sources))
+    return store_dir
 
 
 def open_page(page: str, params: dict[str, str] | None = None, timeout: int = 90):
@@ -174,20 +237,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served_store(mini_sources: Path, tmp_path: Path):
-    """(url, store folder) of a streamlit server on 127.0.0.1 serving the app on a store built from the mini
-    sources; started by the test and stopped by PID."""
+def served_store(mini_store: BuiltStore, tmp_path: Path):
+    """(url, store folder) of a streamlit server on 127.0.0.1 serving the app on a private copy of the mini store
+    (uploads may write to it); started by the test and stopped by PID."""
     import subprocess
     import sys
     import time
     import urllib.request
 
-    from kbz_data.store.build import build
-
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
+    store_dir = copy_store(mini_store, tmp_path)
     port = _free_port()
-    env = {**os.environ, "KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_sources)}
+    env = {**os.environ, "KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_store.sources)}
     log_path = tmp_path / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kbz_data.indicators import INDICATORS
 from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
@@ -57,7 +58,7 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
         browser.close()
     for text in (body, body_kaart):
         assert "Traceback" not in text and "Error" not in text and "KeyError" not in text
-    assert "Rookt" in body_kaart and "Bron: RIVM/GGD'en/CBS" in body_kaart
+    assert INDICATORS["roker"].label in body_kaart and "Bron: RIVM/GGD'en/CBS" in body_kaart
     assert coloured and coloured[0] >= 2, f"kaart zonder gekleurde gebieden: {coloured}"
     assert canvases >= 1, "de kaart is niet getekend (geen canvas)"
     import io

@@ -105,16 +105,19 @@ def _truncate(mini: Path, name: str) -> None:
                             b'"2019";"Utrecht";"0.1"\n'), KbzSourceError,
          "onverwachte kolommen: ontbrekend 'Regiocode (gemeente, wijk, buurt) (code)'"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
-                            (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes().replace(b'"  -0.120"', b'"laag"')),
+                            (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes()
+                            .replace(b'"  -0.120"', b'"laag"')),
          KbzSourceError, "kolom 'SES-WOA/Totaalscore/Gemiddelde score (Getal)' bevat 1 waarde(n) die geen getal zijn"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
                             (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes()
                             + b'"2019";"Wijk 01 West";"WK034401  ";"1";"1";"1";"1";"0.3";"1"\r\n'),
          KbzValidationError, "dubbel: WK034401 / 2020 / 2019 / ses_woa_score komt vaker voor"),
         (lambda m: _corrupt(m, "ses_woa_85163NED.csv",
-                            (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes().replace(b'"    12.4"', b'"   112.4"')),
+                            (FIXTURES / "statline" / "ses_woa_85163NED.csv").read_bytes()
+                            .replace(b'"    12.4"', b'"   112.4"')),
          KbzValidationError, "percentage 112.4 van pct_opleiding_laag ligt niet tussen 0 en 100"),
-        (lambda m: _corrupt(m, "GM0344.json", b'{"schemaVersion": 1, "code": "GM0344", "demografie": {"inwoners": -5}}'),
+        (lambda m: _corrupt(m, "GM0344.json",
+                            b'{"schemaVersion": 1, "code": "GM0344", "demografie": {"inwoners": -5}}'),
          KbzValidationError, "negatieve waarde -5.0 voor inwoners"),
         (lambda m: _corrupt(m, "buurten.json", b'{"type":"Topology","objects":{"buurten":'), KbzSourceError,
          "buurten.json"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -15,18 +14,18 @@ from kbz_data.analysis import area_data
 from kbz_data.charts import map_views, maps
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
-from kbz_data.store.build import build
+from tests.conftest import BuiltStore
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
-    build(mini_sources, tmp_path / "store")
-    return storage.load(tmp_path / "store")
+def mini_data(mini_store: BuiltStore) -> storage.StoreData:
+    return storage.load(mini_store.store)  # a fresh object per test from the session's mini store
 
 
 def _square(code: str, x: float, y: float) -> dict:
     ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
-    return {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {"type": "Feature", "id": code, "properties": {"code": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
 GEOJSON = {"type": "FeatureCollection", "features": [_square(f"BU0344000{i}", 5.1 + i * 0.01, 52.09) for i in range(5)]}
@@ -111,7 +110,8 @@ def test_scatter_statistics() -> None:
 
 
 def test_views_on_mini_store(mini_data: storage.StoreData) -> None:
-    view = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3, True)
+    view = map_views.map_view(mini_data, "ervaren_gezondheid_goed", 2020, 2020, "buurt", "GM0344", "kwantielen", 3,
+                              True)
     assert view.kind == "kaart" and len(view.panels) == 1
     assert "50090NED" in view.source_line and "Peiljaar 2020" in view.source_line
     bars = map_views.map_view(mini_data, "inwoners", 2024, 2024, "buurt", "GM0344", "kwantielen", 3, True)

@@ -92,10 +92,10 @@ class TestDissolve:
         for code in ("WK034401", "WK034402"):
             merged = wijken.loc[wijken["wijkcode"] == code].geometry.iloc[0]
             assert merged.geom_type == "Polygon" and len(merged.interiors) == 0
-        summed = dict(zip(buurten["wijkcode"], np.zeros(len(buurten))))
-        for code, area in zip(buurten["wijkcode"], _rd_areas(buurten)):
+        summed = dict(zip(buurten["wijkcode"], np.zeros(len(buurten)), strict=True))
+        for code, area in zip(buurten["wijkcode"], _rd_areas(buurten), strict=True):
             summed[code] += area
-        for code, area in zip(wijken["wijkcode"], _rd_areas(wijken)):
+        for code, area in zip(wijken["wijkcode"], _rd_areas(wijken), strict=True):
             assert area == pytest.approx(summed[code], rel=1e-6)
 
     def test_shared_kinked_edge_disappears(self) -> None:
@@ -295,7 +295,8 @@ def _gebieden() -> gpd.GeoDataFrame:
         ("BU03440101", "Buurt", "buurt", "GM0344", "WK034401", 2020, shapely.box(5.0, 52.0, 5.1, 52.1)),
     ]
     columns = ["code", "naam", "niveau", "gemeentecode", "wijkcode", "indeling", "geometry"]
-    return gpd.GeoDataFrame([dict(zip(columns, row)) for row in rows], geometry="geometry", crs="EPSG:4326")
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
 
 class TestGeojsonFor:

@@ -67,7 +67,7 @@ class TestTopojsonBuurten:
         bounds = gdf.loc[gdf["code"] == "BU03440101"].geometry.iloc[0].bounds
         assert bounds == pytest.approx((5.100, 52.080, 5.112, 52.085), abs=1e-9)
         # the kinked shared arc: the neighbour BU03440102 loses exactly what BU03440101 gains
-        areas = dict(zip(gdf["code"], shapely.area(gdf.geometry.to_numpy())))
+        areas = dict(zip(gdf["code"], shapely.area(gdf.geometry.to_numpy()), strict=True))
         assert areas["BU03440101"] + areas["BU03440102"] == pytest.approx(2 * 0.010 * 0.005, rel=1e-9)
         assert areas["BU03440101"] == pytest.approx(0.010 * 0.005 + 0.5 * 0.002 * 0.005, rel=1e-9)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kbz_data.analysis import kbz_areas
+from kbz_data.store import storage
+from tests.conftest import BuiltStore
 
 EXPECTED = {
     "GM0363": {"Amsterdam Zuidoost", "Banne Buiksloot"},
@@ -25,15 +27,8 @@ def test_table_shape() -> None:
         assert set(rows["indeling"]) == {2020, 2024}, gebied
 
 
-def test_names_match_the_store(real_sources) -> None:
-    import tempfile
-
-    from kbz_data.store import storage
-    from kbz_data.store.build import build
-
-    with tempfile.TemporaryDirectory() as tmp:
-        build(real_sources, tmp)
-        g = pd.DataFrame(storage.read_gebieden(tmp).drop(columns="geometry"))
+def test_names_match_the_store(unchanged_real_store: BuiltStore) -> None:
+    g = pd.DataFrame(storage.read_gebieden(unchanged_real_store.store).drop(columns="geometry"))
     table = kbz_areas.gebieden().merge(g[["code", "indeling", "naam", "niveau"]], on=["code", "indeling"], how="left",
                                  suffixes=("", "_store"))
     missing = table[table["naam_store"].isna()]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.analysis import insurer
+from kbz_data.analysis import insurer, kbz_areas
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
@@ -27,22 +27,22 @@ def _texts(at: AppTest) -> str:
     return " ".join(e.value for kind in ("markdown", "caption", "info", "warning") for e in getattr(at, kind))
 
 
-def _param(at: AppTest, key: str) -> str:
-    value = at.query_params[key]
-    return value[0] if isinstance(value, list) else value
-
-
 def test_vergelijken_smoke_and_sources(app_store: Path) -> None:
     at = open_page("app_pages/vergelijken.py")
     assert at.title[0].value == "Vergelijken"
     assert not at.error
     # default: the division of the sidebar's period (2020 for the default indicator), one KBZ area per city
     assert at.selectbox(key="vergelijk_indeling").value == 2020
+    # one KBZ area per city: of the mini store's two 2020 wijken only WK034402 (in Ondiep) is in the KBZ table
+    expected = sorted({"WK034401", "WK034402"} & kbz_areas.codes(2020, "wijk", deel=None))
+    assert expected == ["WK034402"]
+    assert at.multiselect(key="vergelijk_codes").value == expected
     table = _table(at, "Ongewogen gemiddelde van de gebieden")
-    assert any("WK034401" in c for c in table.columns) or any("WK034402" in c for c in table.columns)
+    assert [c for c in table.columns if "WK0344" in c] == ["Naam onbekend · WK034402 (Utrecht)", "Rang WK034402"]
     assert "Bron: RIVM/GGD'en/CBS" in _texts(at)
     assert len(at.get("plotly_chart")) >= 1
-    assert _param(at, "indeling") == "2020"
+    assert at.query_params["indeling"] == "2020"  # exactly one value: a repeated key would be a list
+    assert at.query_params["gebieden"] == "WK034402"
 
 
 def test_vergelijken_link_and_choice(app_store: Path) -> None:
@@ -52,7 +52,7 @@ def test_vergelijken_link_and_choice(app_store: Path) -> None:
     assert not at.exception
     table = _table(at, "Ongewogen gemiddelde van de gebieden")
     assert {"Rang WK034401", "Rang WK034402"} <= set(table.columns)
-    assert _param(at, "gebieden") == "WK034401,WK034402"
+    assert at.query_params["gebieden"] == "WK034401,WK034402"
 
 
 def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
@@ -91,7 +91,7 @@ def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
     assert any("Fictieve demodata" in w.value for w in at.warning)
     scenario = _table(at, "Vermeden verwijzingen per jaar")
     assert (scenario["Fictief"] == "ja").all()
-    assert _param(at, "budget") == str(insurer.DEFAULT_BUDGET_EUR)
+    assert at.query_params["budget"] == str(insurer.DEFAULT_BUDGET_EUR)
 
 
 def test_budget_change_amount_and_weights(app_store: Path) -> None:

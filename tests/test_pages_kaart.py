@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, open_page
+from kbz_data.indicators import INDICATORS
+from tests.conftest import REPO, RIVM_ROWS, open_page
 
 APP = str(REPO / "app.py")
 
@@ -23,9 +25,14 @@ def _plotly_count(at: AppTest) -> int:
     return len(at.get("plotly_chart"))
 
 
+def _map_traces(at: AppTest) -> list[str]:
+    """Trace names of the first chart on the page (the map of the only city with shapes in the mini store)."""
+    return [trace.get("name") for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+
+
 def test_kaart_smoke_and_table(app_store: Path) -> None:
     at = _kaart()
-    assert at.title[0].value == "Ervaren gezondheid (zeer) goed"
+    assert at.title[0].value == INDICATORS["ervaren_gezondheid_goed"].label
     assert _plotly_count(at) >= 1
     table = at.dataframe[0].value
     assert "BU03440101" not in set(table["Code"])  # default niveau is wijk
@@ -39,9 +46,11 @@ def test_kaart_query_link_opens_same_view(app_store: Path) -> None:
     assert at.selectbox(key="gemeente").value == "GM0344"
     assert at.radio(key="niveau").value == "buurt"
     assert at.selectbox(key="indicator").value == "roker"
-    assert at.title[0].value == "Rookt"
+    assert at.title[0].value == INDICATORS["roker"].label
     assert "BU03440101" in set(at.dataframe[0].value["Code"])
-    assert at.query_params["indicator"] == ["roker"] or at.query_params["indicator"] == "roker"
+    # the URL carries the view once each, as plain strings (a repeated key would come back as a list)
+    for key, value in {"gemeente": "GM0344", "niveau": "buurt", "indicator": "roker", "periode": "2020-2020"}.items():
+        assert at.query_params[key] == value, key
 
 
 def test_kaart_bad_link_values_are_ignored_with_warning(app_store: Path) -> None:
@@ -71,14 +80,26 @@ def test_filters_only_on_pages_that_use_them_and_kept_between_pages(app_store: P
 
 def test_kaart_interactions(app_store: Path) -> None:
     at = _kaart()
+    label = INDICATORS["ervaren_gezondheid_goed"].label
+    # Default view (G4, wijk, 2020): of Utrecht's two mini wijken only WK034401 has a value (82.0 in the mini
+    # RIVM export), WK034402 is unknown; WK034402 lies in a KBZ area (Ondiep) and is outlined.
+    wijk_value = f"{RIVM_ROWS[2][4]:.1f}".replace(".", ",")
     at.radio(key="kaart_schaal").set_value("fisher_jenks").run()
     assert not at.exception
+    assert at.radio(key="kaart_schaal").value == "fisher_jenks"
+    assert at.slider(key="kaart_klassen").disabled is False
+    assert _map_traces(at) == [f"{wijk_value} % – {wijk_value} %", "onbekend", "KBZ-gebied"]  # one known value
     at.radio(key="kaart_schaal").set_value("doorlopend").run()
     assert not at.exception
+    assert at.slider(key="kaart_klassen").disabled is True  # a continuous scale has no classes
+    assert _map_traces(at) == [label, "onbekend", "KBZ-gebied"]
     at.toggle(key="kaart_kbz").set_value(False).run()
     assert not at.exception
+    assert _map_traces(at) == [label, "onbekend"]  # no KBZ outline
     at.radio(key="niveau").set_value("buurt").run()
     assert "BU03440101" in set(at.dataframe[0].value["Code"])
+    # the four 2020 mini buurten with a shape; the water area BU03440103 is not listed
+    assert at.dataframe[0].value["Code"].tolist() == ["BU03440101", "BU03440102", "BU03440201", "BU03440202"]
     at.selectbox(key="indicator").set_value("inwoners").run()
     assert at.selectbox(key="periode").value == "2024-2024"
     # The mini store has no 2024 buurt shapes: a ranked bar chart instead, and a note saying so.

@@ -35,7 +35,8 @@ def value(store_dir: Path, code: str, periode: str, kengetal: str) -> tuple[int,
 
 def demo_value(code: str, periode: str, kengetal: str) -> int:
     d = demo.read()
-    return int(d[(d["praktijk_code"] == code) & (d["periode"] == periode) & (d["kengetal"] == kengetal)]["teller"].iloc[0])
+    rows = d[(d["praktijk_code"] == code) & (d["periode"] == periode) & (d["kengetal"] == kengetal)]
+    return int(rows["teller"].iloc[0])
 
 
 def test_versions_overlay_and_undo(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts) on a store
-built from the mini sources."""
+"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts)
+on a store built from the mini sources."""
 
 from __future__ import annotations
 
@@ -16,15 +16,14 @@ import pytest
 from kbz_data.analysis import profile
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
+from kbz_data.indicators import INDICATORS
 from kbz_data.store import storage
-from kbz_data.store.build import build
+from tests.conftest import BuiltStore
 
 
 @pytest.fixture
-def mini_data(mini_sources: Path, tmp_path: Path) -> storage.StoreData:
-    store_dir = tmp_path / "store"
-    build(mini_sources, store_dir)
-    return storage.load(store_dir)
+def mini_data(mini_store: BuiltStore) -> storage.StoreData:
+    return storage.load(mini_store.store)  # a fresh object per test from the session's mini store
 
 
 def _figure(data: storage.StoreData, code: str, indeling: int, indicator: str, jaar: int) -> float:
@@ -41,8 +40,8 @@ def _with_figures(data: storage.StoreData, rows: list[tuple[str, int, int, str, 
         {"indeling": f["indeling"].dtype, "jaar": f["jaar"].dtype}
     )
     extra["bron"] = "rivm_50090NED"
-    keys = set(zip(extra["code"], extra["indeling"], extra["jaar"], extra["indicator"]))
-    keep = [k not in keys for k in zip(f["code"], f["indeling"], f["jaar"], f["indicator"])]
+    keys = set(zip(extra["code"], extra["indeling"], extra["jaar"], extra["indicator"], strict=True))
+    keep = [k not in keys for k in zip(f["code"], f["indeling"], f["jaar"], f["indicator"], strict=True)]
     figures = pd.concat([f[keep], extra.astype(f.dtypes.to_dict())], ignore_index=True)
     return dataclasses.replace(data, figures=figures)
 
@@ -94,7 +93,8 @@ def test_unknown_values_stay_unknown(mini_data: storage.StoreData) -> None:
     assert math.isnan(row["waarde"])
     assert row["vergelijking"] == profile.ONBEKEND
     shown = profile.display_table(profile.profile_table(mini_data, "BU03440102", 2020), "Utrecht")
-    assert (shown.loc[shown["Indicator"] == "Ervaren gezondheid (zeer) goed", "Dit gebied"] == "onbekend").all()
+    health = INDICATORS["ervaren_gezondheid_goed"].label
+    assert (shown.loc[shown["Indicator"] == health, "Dit gebied"] == "onbekend").all()
 
 
 @pytest.mark.parametrize(
@@ -216,7 +216,7 @@ def test_kbz_membership_and_practices() -> None:
     served = pd.DataFrame({"praktijk_code": ["P1", "P2", "P2"], "indeling": [2020, 2024, 2020],
                            "code": ["BU03440222", "BU03440222", "WK034402"]})
     found = profile.practices_near("BU03440222", 2020, "WK034402", practices, served)
-    assert dict(zip(found["praktijk_code"], found["relatie"])) == {
+    assert dict(zip(found["praktijk_code"], found["relatie"], strict=True)) == {
         "P1": "bedient dit gebied", "P2": "bedient de wijk WK034402 waarin dit gebied ligt"}
     assert profile.practices_near("BU03440101", 2020, "WK034401", practices, served).empty
     registry = profile.practices_near("BU03440222", 2020, "WK034402")  # the project's (fictitious) registry
@@ -248,11 +248,9 @@ def test_sources_files_skipped_indicators_and_caveats(mini_data: storage.StoreDa
     assert profile.build_summary(mini_data)["gebouwd"] == info["gebouwd"]
 
 
-def test_real_store_profiles_keep_divisions_apart(real_sources: Path, tmp_path: Path) -> None:
+def test_real_store_profiles_keep_divisions_apart(unchanged_real_store: BuiltStore) -> None:
     """On the real files: Amsterdam's wijk of division 2020 and its recoded successor of 2024 are separate profiles."""
-    store_dir = tmp_path / "store"
-    build(real_sources, store_dir)
-    data = storage.load(store_dir)
+    data = storage.load(unchanged_real_store.store)
     assert profile.area_divisions(data, "WK036393") == [2020]
     assert profile.area_divisions(data, "WK0363TA") == [2024]
     old = profile.profile_table(data, "WK036393", 2020)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -16,8 +17,8 @@ import pytest
 
 from kbz_data.sources import kwb, rivm, ses_woa, woonikveilig
 from kbz_data.store import storage
-from kbz_data.store.build import build
 from kbz_data.store.checks import check_figures, check_gebieden
+from tests.conftest import BuiltStore, snapshot_tree
 
 G4 = {"0363", "0518", "0599", "0344"}
 
@@ -34,22 +35,20 @@ def _num(text: object) -> float:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    import os
-
-    value = os.environ.get("KBZ_SOURCES")
-    if not value:
-        pytest.skip("KBZ_SOURCES is niet gezet: integratietest op de echte bronbestanden overgeslagen")
-    sources = Path(value)
-    assert sources.is_dir(), f"KBZ_SOURCES={value} bestaat niet"
-    store_dir = tmp_path_factory.mktemp("store")
-    report = build(sources, store_dir)
-    figures = storage.read_indicatoren(store_dir)
-    return {
-        "sources": sources, "store": store_dir, "report": report, "figures": figures,
-        "lookup": figures.set_index(["code", "indeling", "jaar", "indicator"])[["waarde", "bron"]],
-        "gebieden": storage.read_gebieden(store_dir),
+def built(real_store: BuiltStore) -> Iterator[dict]:
+    """The session's real store (built once) and what the tests read from it; the module must not write to it."""
+    before = snapshot_tree(real_store.store)
+    figures = storage.read_indicatoren(real_store.store)
+    keys = zip(*(figures[c].tolist() for c in ("code", "indeling", "jaar", "indicator")), strict=True)
+    lookup = dict(zip(keys, zip(figures["waarde"].tolist(), figures["bron"].tolist(), strict=True), strict=True))
+    assert len(lookup) == len(figures), "dubbele (code, indeling, jaar, indicator) in de opslag"
+    yield {
+        "sources": real_store.sources, "store": real_store.store, "report": real_store.report, "figures": figures,
+        # (code, indeling, jaar, indicator) -> (waarde, bron): a dict, as a MultiIndex .loc per cell costs ~15 s
+        "lookup": lookup,
+        "gebieden": storage.read_gebieden(real_store.store),
     }
+    assert snapshot_tree(real_store.store) == before, "een test schreef in de gedeelde echte opslag"
 
 
 def test_store_is_valid(built: dict) -> None:
@@ -89,7 +88,8 @@ def test_every_health_figure_equals_raw(built: dict) -> None:
         book = openpyxl.load_workbook(path, read_only=True)
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = [str(h) for h in next(rows)]
-        index = {name: header.index(name) for name in ["Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", *rivm.FIELDS]}
+        names = ["Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", *rivm.FIELDS]
+        index = {name: header.index(name) for name in names}
         for row in rows:
             code = str(row[index["WijkenEnBuurten"]]).strip()
             if not _g4(code):
@@ -99,12 +99,12 @@ def test_every_health_figure_equals_raw(built: dict) -> None:
             jaar = int(str(row[index["Perioden"]])[:4])
             for column, indicator in rivm.FIELDS.items():
                 raw = _num(row[index[column]])
-                stored = lookup.loc[(code, 2020, jaar, indicator + suffix)]
+                waarde, bron = lookup[(code, 2020, jaar, indicator + suffix)]
                 if math.isnan(raw):
-                    assert math.isnan(stored["waarde"]), (path.name, code, column)
+                    assert math.isnan(waarde), (path.name, code, column)
                 else:
-                    assert stored["waarde"] == pytest.approx(raw, abs=1e-9), (path.name, code, column)
-                    assert stored["bron"] == "rivm_50090NED"
+                    assert waarde == pytest.approx(raw, abs=1e-9), (path.name, code, column)
+                    assert bron == "rivm_50090NED"
                 checked += 1
         book.close()
     # 975 G4 areas x 16 indicators x 4 files
@@ -126,23 +126,23 @@ def test_every_kwb2024_figure_equals_raw(built: dict) -> None:
     age = {name: header.index(col) for col, name in kwb.AGE_SHARES.items()}
     buiten_i = origin[0].index(next(iter(kwb.ORIGIN_SHARES)))
     checked = 0
-    for row, orow in zip(codes[1:], origin[1:]):
+    for row, orow in zip(codes[1:], origin[1:], strict=True):  # same rows, same order
         code = row[code_i].strip()
         if not _g4(code):
             continue
         inwoners = _num(row[inw_i])
-        stored = lookup.loc[(code, 2024, 2024, "inwoners")]
+        waarde, bron = lookup[(code, 2024, 2024, "inwoners")]
         if math.isnan(inwoners):
-            assert stored["bron"] != "cbs_85984NED"  # unknown in CBS: only a secondary source may fill it
+            assert bron != "cbs_85984NED"  # unknown in CBS: only a secondary source may fill it
         else:
-            assert stored["waarde"] == inwoners and stored["bron"] == "cbs_85984NED"
+            assert waarde == inwoners and bron == "cbs_85984NED"
         shares = {**{name: _num(row[i]) for name, i in age.items()},
                   "pct_herkomst_buiten_europa": _num(orow[buiten_i])}
         for indicator, count in shares.items():
-            value = lookup.loc[(code, 2024, 2024, indicator)]
+            waarde, bron = lookup[(code, 2024, 2024, indicator)]
             if inwoners > 0 and not math.isnan(count):
-                assert value["waarde"] == pytest.approx(round(100 * count / inwoners, 1)), (code, indicator)
-                assert value["bron"] == "cbs_85984NED"
+                assert waarde == pytest.approx(round(100 * count / inwoners, 1)), (code, indicator)
+                assert bron == "cbs_85984NED"
         checked += 1
     assert checked == 1022
 
@@ -158,7 +158,7 @@ def test_every_ses_woa_figure_equals_raw(built: dict) -> None:
         code = row[code_i].strip()
         for column, indicator in ses_woa.FIELDS.items():
             raw = _num(row[header.index(column)])
-            stored = lookup.loc[(code, 2020, 2019, indicator), "waarde"]
+            stored = lookup[(code, 2020, 2019, indicator)][0]
             assert (math.isnan(raw) and math.isnan(stored)) or stored == pytest.approx(raw), (code, indicator)
         n += 1
     assert n == 579

@@ -58,7 +58,8 @@ def _text(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     [
         (_truncated_xlsx, statline.read_xlsx, "geen leesbaar XLSX-bestand (beschadigd of afgebroken?)"),
         (lambda t: _text(t, "leeg.csv", ""), statline.read_csv, "het bestand is leeg"),
-        (lambda t: _text(t, "kop.csv", '"a";"b"\n'), statline.read_csv, "het bestand heeft een kop maar geen gegevensregels"),
+        (lambda t: _text(t, "kop.csv", '"a";"b"\n'), statline.read_csv,
+         "het bestand heeft een kop maar geen gegevensregels"),
         (lambda t: _text(t, "scheve.csv", '"a";"b"\n"1";"2"\n"3"\n'), statline.read_csv,
          "1 regel(s) met een ander aantal velden dan de kop (2): regel 3"),
         (lambda t: _text(t, "komma.csv", "a,b\n1,2\n"), statline.read_csv, "geen ';'-gescheiden kolommen gevonden"),

@@ -122,8 +122,10 @@ def test_woonikveilig() -> None:
     [
         ("{", "geen leesbare JSON"),
         ('{"a": 1}', "verwacht een woonikveilig-gemeentebestand"),
-        ('{"schemaVersion":1,"code":"GM0344","demografie":{"inwoners":"veel"}}', "veld demografie.inwoners is geen getal"),
-        ('{"schemaVersion":1,"code":"GM0344","demografie":{},"wijken":[{"name":"x"}]}', "element in 'wijken' zonder 'code'"),
+        ('{"schemaVersion":1,"code":"GM0344","demografie":{"inwoners":"veel"}}',
+         "veld demografie.inwoners is geen getal"),
+        ('{"schemaVersion":1,"code":"GM0344","demografie":{},"wijken":[{"name":"x"}]}',
+         "element in 'wijken' zonder 'code'"),
     ],
 )
 def test_woonikveilig_bad(tmp_path: Path, text: str, message: str) -> None:

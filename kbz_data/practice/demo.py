@@ -35,6 +35,7 @@ The model, per practice (all parameters drawn once per practice from its code):
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import math
@@ -95,7 +96,7 @@ def generate() -> pd.DataFrame:
     periods = period_range(FIRST, LAST)
     for code in registry.codes():
         p = registry.get(code)
-        u = lambda name: _uniform(code, "parameter", name)  # noqa: E731 - one draw per practice parameter
+        u = functools.partial(_uniform, code, "parameter")  # one draw per practice parameter: u("size")
         size0 = 2400 + 4000 * u("size")
         growth = -0.002 + 0.006 * u("growth")
         per_patient = 1.25 + 0.35 * u("consults")

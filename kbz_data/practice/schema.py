@@ -65,7 +65,6 @@ KENGETALLEN: dict[str, Kengetal] = {
                  "Teller: medewerkers die minder werkdruk ervaren dan een jaar eerder; noemer: respondenten."),
     ]
 }
-COUNTS: tuple[str, ...] = tuple(k for k, v in KENGETALLEN.items() if v.soort == "telling")
 SURVEYS: tuple[str, ...] = tuple(k for k, v in KENGETALLEN.items() if v.soort == "enquete")
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-_ ]?\s*[Qq]\s*([1-4])\s*$")

@@ -283,7 +283,7 @@ def _elfproef(digits: str) -> bool:
     """The BSN eleven-test: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11 (and not all zeros)."""
     if digits == "0" * 9:
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
     return total % 11 == 0
 
 
@@ -422,17 +422,6 @@ def _read(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]], list
         f"bestandstype '{suffix}' wordt niet ondersteund; upload een CSV-bestand (.csv) of Excel-bestand (.xlsx)")])
 
 
-def read_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
-    """The raw cells of an upload: (row number, cells) for every row, header included.
-
-    Raises
-    ------
-    KbzUploadError
-        For an empty, oversized, unreadable or unsupported file.
-    """
-    return _read(data, filename)[0]
-
-
 def _quoted(names: list[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
@@ -501,7 +490,8 @@ def plausibility_problems(upload: ValidatedUpload, stored: pd.DataFrame | None) 
     """
     figures = upload.figures
     records = [(int(r), str(c), str(p), str(k), int(t)) for r, c, p, k, t in zip(
-        upload.rows, figures["praktijk_code"], figures["periode"], figures["kengetal"], figures["teller"])]
+        upload.rows, figures["praktijk_code"], figures["periode"], figures["kengetal"], figures["teller"],
+        strict=True)]
     return _plausibility(records, stored)
 
 
@@ -569,7 +559,7 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
     records: list[tuple[str, str, str, int | None, int | None]] = []
     valid: list[tuple[int, str, str, str, int]] = []  # (row, code, periode, kengetal, teller) for plausibility
     for i, cells in body:
-        def cell(name: str) -> Any:
+        def cell(name: str, cells: list[Any] = cells) -> Any:
             j = index[name]
             return cells[j] if j < len(cells) else None
 

@@ -130,6 +130,35 @@ def build_url(url: str, params: Mapping[str, str | int] | None = None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
+def _answer(response: requests.Response, url: str, host: str, attempts: int, last: bool) -> tuple[bool, Any]:
+    """(True, decoded JSON) of a good answer, or (False, problem) of a server error worth another attempt.
+
+    Raises :class:`KbzDownloadError` for a server error on the last attempt, any HTTP 4xx and a body that is not
+    JSON, naming the URL and the status.
+    """
+    status = response.status_code
+    if 500 <= status < 600:
+        if last:
+            raise KbzDownloadError(
+                f"Serverfout HTTP {status} van {host} na {attempts} poging(en) "
+                f"(server error after {attempts} attempt(s)): {url}"
+            )
+        return False, f"HTTP {status}"
+    if status >= 400:
+        snippet = " ".join(response.text[:200].split())
+        raise KbzDownloadError(
+            f"HTTP {status} voor {url} (request rejected by {host})" + (f": {snippet}" if snippet else "")
+        )
+    try:
+        return True, response.json()
+    except ValueError as exc:
+        kind = response.headers.get("Content-Type", "onbekend")
+        snippet = " ".join(response.text[:120].split())
+        raise KbzDownloadError(
+            f"Geen JSON-antwoord (not JSON) van {url}: HTTP {status}, Content-Type {kind}: {snippet!r}"
+        ) from exc
+
+
 def get_json(
     session: requests.Session,
     url: str,
@@ -184,28 +213,10 @@ def get_json(
         except requests.exceptions.RequestException as exc:
             raise KbzDownloadError(f"Download mislukt (download failed): {url}: {exc}") from exc
         else:
-            status = response.status_code
-            if 500 <= status < 600:
-                if last:
-                    raise KbzDownloadError(
-                        f"Serverfout HTTP {status} van {host} na {attempts} poging(en) "
-                        f"(server error after {attempts} attempt(s)): {url}"
-                    )
-                problem = f"HTTP {status}"
-            elif status >= 400:
-                snippet = " ".join(response.text[:200].split())
-                raise KbzDownloadError(
-                    f"HTTP {status} voor {url} (request rejected by {host})" + (f": {snippet}" if snippet else "")
-                )
-            else:
-                try:
-                    return response.json()
-                except ValueError as exc:
-                    kind = response.headers.get("Content-Type", "onbekend")
-                    snippet = " ".join(response.text[:120].split())
-                    raise KbzDownloadError(
-                        f"Geen JSON-antwoord (not JSON) van {url}: HTTP {status}, Content-Type {kind}: {snippet!r}"
-                    ) from exc
+            done, answer = _answer(response, url, host, attempts, last)
+            if done:
+                return answer
+            problem = answer
         wait = backoff * (2**attempt)
         if progress is not None:
             progress(f"  {problem} bij {host}; nieuwe poging {attempt + 2}/{attempts} over {wait:g} s")
@@ -448,6 +459,32 @@ def pdok_path(dest: Path, layer: str) -> Path:
     return Path(dest) / PDOK_SUBDIR / f"wijkenbuurten_2024_{layer}.geojson"
 
 
+def _checked_request(
+    base_urls: Mapping[str, str] | None, tables: Iterable[str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """(base URL per catalog, source ids in order without repeats) of a :func:`download_all` call; raises
+    :class:`KbzDownloadError` naming an unknown base URL key or source id and what is allowed."""
+    unknown_urls = sorted(set(base_urls or {}) - set(DEFAULT_BASE_URLS))
+    if unknown_urls:
+        raise KbzDownloadError(
+            f"onbekende base_urls-sleutel(s) {unknown_urls}; toegestaan: {sorted(DEFAULT_BASE_URLS)}"
+        )
+    wanted = list(ALL_SOURCES) if tables is None else list(dict.fromkeys(tables))
+    unknown = [t for t in wanted if t not in ALL_SOURCES]
+    if unknown:
+        raise KbzDownloadError(f"onbekende bron(nen) {unknown}; toegestaan: {', '.join(ALL_SOURCES)}")
+    return {**DEFAULT_BASE_URLS, **(base_urls or {})}, wanted
+
+
+def _save(path: Path, document: Any, rows: int, progress: Progress) -> None:
+    """Write one downloaded source atomically (a failure keeps the earlier file) and report it."""
+    try:
+        atomic_write_json(path, document)
+    except OSError as exc:
+        raise KbzDownloadError(f"kan {path} niet schrijven (cannot write): {exc.strerror or exc}") from exc
+    progress(f"  geschreven: {path} ({rows} rijen)")
+
+
 def download_all(
     dest: Path,
     base_urls: Mapping[str, str] | None = None,
@@ -498,16 +535,7 @@ def download_all(
         On an unknown source id or base URL key, or the first download that fails; files written before
         the failure stay, the failed file keeps its earlier version.
     """
-    urls = {**DEFAULT_BASE_URLS, **(base_urls or {})}
-    unknown_urls = sorted(set(base_urls or {}) - set(DEFAULT_BASE_URLS))
-    if unknown_urls:
-        raise KbzDownloadError(
-            f"onbekende base_urls-sleutel(s) {unknown_urls}; toegestaan: {sorted(DEFAULT_BASE_URLS)}"
-        )
-    wanted = list(ALL_SOURCES) if tables is None else list(dict.fromkeys(tables))
-    unknown = [t for t in wanted if t not in ALL_SOURCES]
-    if unknown:
-        raise KbzDownloadError(f"onbekende bron(nen) {unknown}; toegestaan: {', '.join(ALL_SOURCES)}")
+    urls, wanted = _checked_request(base_urls, tables)
     codes = tuple(GEMEENTEN) if gemeenten is None else tuple(gemeenten)
     http = {"retries": retries, "timeout": timeout, "backoff": backoff}
 
@@ -523,21 +551,15 @@ def download_all(
                 document = download_odata_table(
                     spec, urls[spec.catalog], session, gemeenten=codes, progress=progress, **http
                 )
-                path = odata_path(dest, spec.table)
-                rows = len(document["value"])
+                path, rows = odata_path(dest, spec.table), len(document["value"])
             else:
                 layer = PDOK_LAYERS[source]
                 document = download_pdok_layer(
                     layer, urls["pdok"], session, gemeenten=codes, srs_name=pdok_srs,
                     page_size=pdok_page_size, progress=progress, **http,
                 )
-                path = pdok_path(dest, layer)
-                rows = len(document["features"])
-            try:
-                atomic_write_json(path, document)
-            except OSError as exc:
-                raise KbzDownloadError(f"kan {path} niet schrijven (cannot write): {exc.strerror or exc}") from exc
-            progress(f"  geschreven: {path} ({rows} rijen)")
+                path, rows = pdok_path(dest, layer), len(document["features"])
+            _save(path, document, rows, progress)
             results.append(DownloadResult(source, path, rows))
     finally:
         if own_session:

@@ -243,7 +243,7 @@ def _polygonal(frame: gpd.GeoDataFrame, path: Path, codes: pd.Series) -> gpd.Geo
     if bad.any():
         listed = ", ".join(
             f"{code} ({shapely.get_type_id(geom) in (3, 6) and 'leeg na make_valid' or geom.geom_type})"
-            for code, geom in zip(codes[bad].head(10), geoms[bad][:10])
+            for code, geom in zip(codes[bad].head(10), geoms[bad][:10], strict=True)
         )
         raise KbzSourceError(
             path, f"geen vlak-geometrie (Polygon/MultiPolygon) voor {int(bad.sum())} feature(s): {listed}"
@@ -428,6 +428,51 @@ def read_topojson_buurten(path: str | Path, gemeenten: Iterable[str] | None = No
     return _finish(frame, ["code", "gemeentecode", "wijkcode", "geometry"])
 
 
+def _with_area_columns(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``frame`` with code, naam, niveau, gemeentecode, wijkcode and gemeentenaam, the niveau taken from the finest
+    code property present (:data:`WIJKENBUURTEN_LEVELS`)."""
+    level = next((lv for lv in WIJKENBUURTEN_LEVELS if lv[1] in frame.columns), None)
+    if level is None:
+        found = ", ".join(c for c in frame.columns if c != "geometry") or "geen"
+        raise KbzSourceError(
+            path, f"eigenschap 'buurtcode', 'wijkcode' of 'gemeentecode' ontbreekt (gevonden eigenschappen: {found})"
+        )
+    niveau, code_property, name_property = level
+    frame["code"] = _stripped_codes(frame, code_property, path)
+    frame["naam"] = (
+        frame[name_property].astype("string").str.strip().astype(object) if name_property in frame else None
+    )
+    frame["niveau"] = niveau
+    if niveau == "gemeente":
+        frame["gemeentecode"] = frame["code"]
+        frame["wijkcode"] = None
+    else:
+        frame["gemeentecode"] = _stripped_or_derived(frame, "gemeentecode", "GM" + frame["code"].str[2:6])
+        if niveau == "wijk":
+            frame["wijkcode"] = frame["code"]
+        else:
+            frame["wijkcode"] = _stripped_or_derived(frame, "wijkcode", "WK" + frame["code"].str[2:8])
+    frame["gemeentenaam"] = (
+        frame["gemeentenaam"].astype("string").str.strip().astype(object) if "gemeentenaam" in frame else None
+    )
+    return frame
+
+
+def _canonical_attributes(frame: pd.DataFrame, path: Path) -> tuple[dict[str, pd.Series], str]:
+    """(canonical name -> float64 values in :data:`CANONICAL_ATTRIBUTES` order, format): PDOK WFS when a
+    PDOK-only property is present, else the geoinzicht derivative."""
+    pdok_only = set(PDOK_ATTRIBUTES) - set(GEOINZICHT_ATTRIBUTES)
+    if pdok_only & set(frame.columns):
+        mapping, formaat = PDOK_ATTRIBUTES, "pdok_wfs"
+    else:
+        mapping, formaat = GEOINZICHT_ATTRIBUTES, "geoinzicht"
+    attributes: dict[str, pd.Series] = {}
+    for raw, canonical in mapping.items():
+        if raw in frame.columns:
+            attributes[canonical] = _numeric(frame, raw, path)
+    return {name: attributes[name] for name in CANONICAL_ATTRIBUTES if name in attributes}, formaat
+
+
 def read_wijkenbuurten_geojson(path: str | Path, gemeenten: Iterable[str] | None = None) -> gpd.GeoDataFrame:
     """Read CBS wijk- en buurtkaart boundaries and kerncijfers from a GeoJSON FeatureCollection.
 
@@ -473,46 +518,11 @@ def read_wijkenbuurten_geojson(path: str | Path, gemeenten: Iterable[str] | None
     frame = _read_frame(path, None, "GeoJSON")
     if frame.empty:
         raise KbzSourceError(path, "bevat geen features")
-    for niveau, code_property, name_property in WIJKENBUURTEN_LEVELS:
-        if code_property in frame.columns:
-            break
-    else:
-        found = ", ".join(c for c in frame.columns if c != "geometry") or "geen"
-        raise KbzSourceError(
-            path, f"eigenschap 'buurtcode', 'wijkcode' of 'gemeentecode' ontbreekt (gevonden eigenschappen: {found})"
-        )
-    frame["code"] = _stripped_codes(frame, code_property, path)
-    frame["naam"] = (
-        frame[name_property].astype("string").str.strip().astype(object) if name_property in frame else None
-    )
-    frame["niveau"] = niveau
-    if niveau == "gemeente":
-        frame["gemeentecode"] = frame["code"]
-        frame["wijkcode"] = None
-    else:
-        frame["gemeentecode"] = _stripped_or_derived(frame, "gemeentecode", "GM" + frame["code"].str[2:6])
-        if niveau == "wijk":
-            frame["wijkcode"] = frame["code"]
-        else:
-            frame["wijkcode"] = _stripped_or_derived(frame, "wijkcode", "WK" + frame["code"].str[2:8])
-    frame["gemeentenaam"] = (
-        frame["gemeentenaam"].astype("string").str.strip().astype(object) if "gemeentenaam" in frame else None
-    )
-    frame = _filter_gemeenten(frame, wanted, path)
-
-    pdok_only = set(PDOK_ATTRIBUTES) - set(GEOINZICHT_ATTRIBUTES)
-    if pdok_only & set(frame.columns):
-        mapping, formaat = PDOK_ATTRIBUTES, "pdok_wfs"
-    else:
-        mapping, formaat = GEOINZICHT_ATTRIBUTES, "geoinzicht"
-    attributes: dict[str, pd.Series] = {}
-    for raw, canonical in mapping.items():
-        if raw in frame.columns:
-            attributes[canonical] = _numeric(frame, raw, path)
-    canonical_present = [name for name in CANONICAL_ATTRIBUTES if name in attributes]
+    frame = _filter_gemeenten(_with_area_columns(frame, path), wanted, path)
+    attributes, formaat = _canonical_attributes(frame, path)
     base = frame[["code", "naam", "niveau", "wijkcode", "gemeentecode", "gemeentenaam"]].copy()
-    for name in canonical_present:
-        base[name] = attributes[name]
+    for name, values in attributes.items():
+        base[name] = values
     base = gpd.GeoDataFrame(base, geometry=frame.geometry, crs=frame.crs)
     base = _to_wgs84(base, path, declared)
     base = base.set_geometry(_polygonal(base, path, base["code"]))

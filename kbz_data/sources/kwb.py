@@ -43,16 +43,6 @@ ORIGIN_SHARES: dict[str, str] = {
 }
 
 
-def is_kwb_codes_frame(frame: pd.DataFrame) -> bool:
-    """True for the 85984NED export with codes (and age counts)."""
-    return CODE in frame.columns and INWONERS in frame.columns
-
-
-def is_kwb_origin_frame(frame: pd.DataFrame) -> bool:
-    """True for the 85984NED export without codes that holds origin counts."""
-    return CODE not in frame.columns and any(c in frame.columns for c in ORIGIN_SHARES)
-
-
 def _share(count: pd.Series, total: pd.Series) -> np.ndarray:
     """count / total x 100, rounded to 0.1 (the counts are rounded to 5 by CBS); NaN where unknown or total 0."""
     total_values = total.to_numpy(dtype="float64")
@@ -108,7 +98,8 @@ def statline_figures(
             rows = [int(i) + 2 for i in np.flatnonzero(~same)[:5]]
             raise KbzSourceError(
                 origin_path or "",
-                f"rijen passen niet bij het bestand met codes (naam, gemeente of inwoners verschillen), regel(s) {rows}",
+                "rijen passen niet bij het bestand met codes (naam, gemeente of inwoners verschillen),"
+                f" regel(s) {rows}",
             )
         for column in ORIGIN_SHARES:
             frame[column] = origin[column].to_numpy()

@@ -27,11 +27,6 @@ FIELDS: dict[str, str] = {
 }
 
 
-def is_ses_frame(frame: pd.DataFrame) -> bool:
-    """True when a StatLine CSV frame has the 85163NED layout."""
-    return any(str(c).startswith("SES-WOA/") for c in frame.columns)
-
-
 def figures(frame: pd.DataFrame, path: str | Path) -> SourceResult:
     """Canonical SES-WOA figures and area names (indeling 2020) of the G4 rows."""
     statline.require_columns(frame, [CODE, NAME, PERIOD, *FIELDS], path)

@@ -122,7 +122,9 @@ def require_columns(frame: pd.DataFrame, required: Iterable[str], path: str | Pa
         )
 
 
-def to_float(frame: pd.DataFrame, columns: Iterable[str], path: str | Path, decimal_comma: bool = False) -> pd.DataFrame:
+def to_float(
+    frame: pd.DataFrame, columns: Iterable[str], path: str | Path, decimal_comma: bool = False
+) -> pd.DataFrame:
     """Convert text columns to float; missing stays NaN, never 0.
 
     Parameters
@@ -153,7 +155,7 @@ def to_float(frame: pd.DataFrame, columns: Iterable[str], path: str | Path, deci
         if bad.any():
             rows = [int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:3]]
             values = [str(v) for v in text[bad].head(3)]
-            examples = ", ".join(f"rij {r}: {v!r}" for r, v in zip(rows, values))
+            examples = ", ".join(f"rij {r}: {v!r}" for r, v in zip(rows, values, strict=True))
             problems.append(f"kolom {column!r} bevat {int(bad.sum())} waarde(n) die geen getal zijn ({examples})")
         out[column] = numbers.astype("float64")
     if problems:

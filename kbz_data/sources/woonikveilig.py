@@ -52,7 +52,9 @@ def figures(path: str | Path) -> SourceResult:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KbzSourceError(path, f"geen leesbare JSON ({exc})") from exc
     if not is_woonikveilig(data):
-        raise KbzSourceError(path, "verwacht een woonikveilig-gemeentebestand met 'schemaVersion', 'code' en 'demografie'")
+        raise KbzSourceError(
+            path, "verwacht een woonikveilig-gemeentebestand met 'schemaVersion', 'code' en 'demografie'"
+        )
     areas: list[tuple[str, str, dict]] = [(str(data["code"]).strip(), str(data.get("name", "")), data["demografie"])]
     for group in ("wijken", "buurten"):
         for item in data.get(group) or []:

@@ -427,7 +427,9 @@ def _assemble_gebieden(
     gebieden["gemeentecode"] = gebieden["code"].map(gemeentecode_of)
     gebieden["wijkcode"] = gebieden["code"].map(wijkcode_of)
     gebieden = gebieden.merge(
-        geometry_frame[["code", "indeling", "geometriebron", "geometry"]].astype({"code": "string", "indeling": "int16"}),
+        geometry_frame[["code", "indeling", "geometriebron", "geometry"]].astype(
+            {"code": "string", "indeling": "int16"}
+        ),
         on=["code", "indeling"], how="left",
     )
     gebieden["water"] = _non_residential(gebieden, figures, report)
@@ -454,16 +456,16 @@ def _non_residential(gebieden: pd.DataFrame, figures: pd.DataFrame, report: Buil
     inwoners = figures[figures["indicator"] == "inwoners"]
     latest = inwoners.sort_values("jaar").drop_duplicates(["code", "indeling"], keep="last")
     counts = latest.set_index(["code", "indeling"])["waarde"]
-    keys = list(zip(gebieden["code"], gebieden["indeling"]))
+    keys = list(zip(gebieden["code"], gebieden["indeling"], strict=True))
     limit = gebieden["niveau"].map(MIN_INWONERS).to_numpy(dtype=float)
     count = np.array([counts.get(k, np.nan) for k in keys], dtype=float)
     few = (count < limit) & ~np.isnan(count)
     water |= few
     with_counts = set(counts.index.get_level_values("indeling").unique())
-    flagged = {(c, n) for c, n, f in zip(gebieden["code"], gebieden["naam"], few) if f}
+    flagged = {(c, n) for c, n, f in zip(gebieden["code"], gebieden["naam"], few, strict=True) if f}
     borrowed = np.array(
         [i not in with_counts and (c, n) in flagged for c, n, i in
-         zip(gebieden["code"], gebieden["naam"], gebieden["indeling"])]
+         zip(gebieden["code"], gebieden["naam"], gebieden["indeling"], strict=True)]
     )
     water |= borrowed
     report.notes.append(

@@ -47,7 +47,9 @@ def check_figures(figures: pd.DataFrame) -> list[Problem]:
     eenheid = frame["indicator"].map({k: v.eenheid for k, v in INDICATORS.items()})
     pct = eenheid.isin(list(EENHEDEN_PERCENTAGE)) & ((waarde < 0) | (waarde > 100))
     for i in _rows(pct):
-        problems.append(Problem(i, "waarde", f"percentage {waarde[i]} van {frame['indicator'][i]} ligt niet tussen 0 en 100"))
+        problems.append(
+            Problem(i, "waarde", f"percentage {waarde[i]} van {frame['indicator'][i]} ligt niet tussen 0 en 100")
+        )
     negative = eenheid.isin(list(EENHEDEN_NIET_NEGATIEF)) & (waarde < 0)
     for i in _rows(negative):
         problems.append(Problem(i, "waarde", f"negatieve waarde {waarde[i]} voor {frame['indicator'][i]}"))

@@ -271,6 +271,6 @@ def geojson_for(
     texts = shapely.to_geojson(geoms[keep])
     features = [
         {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": json.loads(text)}
-        for code, text in zip(codes, texts)
+        for code, text in zip(codes, texts, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -28,7 +28,9 @@ def coverage(store_dir: str | Path) -> pd.DataFrame:
     per = areas.groupby(["indeling", "niveau", "gemeente"])["_v"].sum().rename("met_cijfers").reset_index()
     frame = frame.merge(per, on=["indeling", "niveau", "gemeente"], how="left")
     order = {"gemeente": 0, "wijk": 1, "buurt": 2}
-    frame = frame.sort_values(["indeling", "niveau", "gemeente"], key=lambda s: s.map(order) if s.name == "niveau" else s)
+    frame = frame.sort_values(
+        ["indeling", "niveau", "gemeente"], key=lambda s: s.map(order) if s.name == "niveau" else s
+    )
     return frame.rename(
         columns={"indeling": "Indeling", "niveau": "Niveau", "gemeente": "Gemeente", "gebieden": "Gebieden",
                  "met_geometrie": "Met kaartvorm", "met_cijfers": "Met cijfers"}
