@@ -372,6 +372,8 @@ def resolve(param: Param, ctx: Context, url: dict[str, list[str]] | None, sessio
         raw = url[param.url_key][-1]
         if not raw.strip():
             raw = None
+    if raw is not None and allowed == [] and param.nullable:
+        return None, None  # nothing to choose from (no area chosen): the page says so; no second message
     if raw is not None:
         try:
             parsed = param.parse(raw)
@@ -501,8 +503,12 @@ def replacement(name: str) -> Replacement | None:
 
 
 def warning_text() -> str | None:
-    """One Dutch sentence naming every replaced link value and what replaced it, or None."""
-    replaced = replacements()
+    """One Dutch sentence naming every link value replaced in this run and what replaced it, or None."""
+    return format_warning(replacements())
+
+
+def format_warning(replaced: Sequence[Replacement]) -> str | None:
+    """The sentence of :func:`warning_text` for a list of replacements (None when there are none)."""
     if not replaced:
         return None
     before = ", ".join(f"{r.url_key}={r.shown}" for r in replaced)

@@ -53,7 +53,7 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
     """
     defaults = insurer.need_defaults(indeling)
     saved = st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults))
-    for column, name in zip(st.columns(len(defaults)), defaults):
+    for column, name in zip(st.columns(len(defaults)), defaults, strict=True):
         key = weight_key(indeling, name)
         if key not in st.session_state:
             st.session_state[key] = float(saved.get(name, defaults[name]))
