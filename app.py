@@ -64,7 +64,8 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
         options = cached.indicator_options(store_dir, built)
         texts = {
             i: f"{d.capitalize()} · {lab} ({e})"
-            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"])
+            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"],
+                                    strict=True)
         }
         st.sidebar.selectbox("Indicator", options["indicator"].tolist(), key="indicator",
                              format_func=texts.__getitem__)
