@@ -212,8 +212,8 @@ def test_practice_and_similar_areas_follow_the_choice(server: str, tmp_path: Pat
         picked_url = page.url
         picked_sheet = excel("gekozen.xlsx")
         # remove WK034402 from the selection (the x on its tag)
-        tag = page.locator('[data-testid="stMultiSelect"] [data-baseweb="tag"]').filter(has_text="WK034402")
-        tag.locator('[role="presentation"]').first.click()
+        page.locator('[data-testid="stMultiSelect"] button[aria-label^="Remove"][aria-label*="WK034402"]:visible'
+                     ).first.click()
         _wait_rerun(page)
         removed_url = page.url
         removed_choice, removed_panel = similar_tab()
