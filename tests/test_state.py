@@ -213,3 +213,59 @@ def test_hostile_link_values_never_break_a_page(hostile_store: Path, page: str) 
                 if url_key and url_key in at.query_params:
                     value = at.query_params[url_key]
                     assert isinstance(value, str) and len(value) <= 400 and "²" not in value, (label, value)
+
+
+# --- Links, memory across pages and the URL (AppTest) ---------------------------------------------------------------
+
+def test_map_options_come_from_the_link_and_are_remembered(hostile_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"schaal": "fisher_jenks", "klassen": "4", "kbz": "0", "onbekend": "x"})
+    at.switch_page("app_pages/kaart.py").run()
+    assert not at.exception, at.exception
+    assert at.radio(key="kaart_schaal").value == "fisher_jenks"
+    assert at.slider(key="kaart_klassen").value == 4
+    assert at.toggle(key="kaart_kbz").value is False
+    assert "onbekend" not in at.query_params  # a key no page uses is dropped
+    assert at.query_params["klassen"] == "4" and at.query_params["kbz"] == "0"
+    at.slider(key="kaart_klassen").set_value(6).run()
+    assert at.query_params["klassen"] == "6"
+    at.switch_page("app_pages/bronnen.py").run()
+    assert "klassen" not in at.query_params
+    at.switch_page("app_pages/kaart.py").run()
+    assert at.slider(key="kaart_klassen").value == 6 and at.radio(key="kaart_schaal").value == "fisher_jenks"
+    assert at.query_params["schaal"] == "fisher_jenks"
+
+
+def test_practice_is_shared_by_praktijk_and_upload(hostile_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/praktijk.py").run()
+    at.selectbox(key="praktijk_keuze").set_value("UTR-ONDIEP-1").run()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="praktijk_keuze").value == "UTR-ONDIEP-1"
+    assert at.query_params["praktijk"] == "UTR-ONDIEP-1"
+
+
+def test_similar_areas_reference_follows_the_selection(hostile_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"gebieden": "WK034402,WK034401", "indeling": "2020", "referentie": "WK034401"})
+    at.switch_page("app_pages/vergelijken.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="vergelijk_referentie").value == "WK034401"
+    options = at.selectbox(key="vergelijk_referentie").options  # only the chosen areas
+    assert len(options) == 2 and "WK034402" in options[0] and "WK034401" in options[1]
+    at.multiselect(key="vergelijk_codes").set_value(["WK034402"]).run()
+    assert not at.exception
+    assert at.selectbox(key="vergelijk_referentie").value == "WK034402"  # the removed area is not used any more
+    assert at.query_params["referentie"] == "WK034402" and at.query_params["gebieden"] == "WK034402"
+
+
+def test_bad_link_reference_is_replaced_by_the_first_chosen_area(hostile_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"gebieden": "WK034401,WK999999", "indeling": "2020", "referentie": "WK034402"})
+    at.switch_page("app_pages/vergelijken.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="vergelijk_referentie").value == "WK034401"
+    warning = " ".join(w.value for w in at.sidebar.warning)
+    assert ("gebieden=WK034401,WK999999, referentie=WK034402 uit de link is vervangen door gebieden=WK034401,"
+            " referentie=WK034401") in warning
