@@ -48,7 +48,7 @@ except KbzDataError as exc:
     st.error(f"De gebieden konden niet worden gelezen: {exc}")
     st.stop()
 codes = options["code"].tolist()
-labels = dict(zip(options["code"], options["keuze"]))
+labels = dict(zip(options["code"], options["keuze"], strict=True))
 
 # A click on the need-index map adds that area (each click once; the last click per map is remembered).
 clicked = st.session_state.setdefault("_vergelijk_klik", {})

@@ -28,7 +28,7 @@ try:
     built = cached.build_info(store_dir)["gebouwd"]
     choices = cached.area_choices(store_dir, built, gemeente, niveau)
     options = choices["code"].tolist()
-    labels = dict(zip(choices["code"], choices["keuze"]))
+    labels = dict(zip(choices["code"], choices["keuze"], strict=True))
     if current is not None and current not in options:
         options = [current, *options]
         labels[current] = (
