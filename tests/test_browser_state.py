@@ -89,8 +89,9 @@ def _click_first_area(page) -> str:
 
 
 def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
-    """Bugs (a) and (b): Overzicht -> Kaart, choose gemeente, niveau and indicator, click an area: the Wijkprofiel
-    opens with URL and sidebar agreeing; Back returns to the Kaart with the chosen indicator."""
+    """Bugs (a) and (b): Overzicht -> Kaart, choose gemeente, niveau and indicator, click an area (a real mouse click
+    on the polygon, see _click_first_area): the Wijkprofiel opens with URL and sidebar agreeing; Back returns to the
+    Kaart with the chosen indicator; Forward opens the same profile again."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -131,6 +132,13 @@ def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
         back_url = page.url
         back_indicator = _selectbox_text(page, "Indicator", SIDEBAR)
         back_title = page.get_by_role("heading", level=1).first.inner_text()
+
+        page.go_forward()
+        page.wait_for_url("**/wijkprofiel?**", timeout=60_000)
+        page.get_by_text(f"({code})").first.wait_for(timeout=60_000)
+        _wait_rerun(page)
+        forward_url = page.url
+        forward_gemeente = _selectbox_text(page, "Gemeente", SIDEBAR)
         browser.close()
     assert {k: _query(kaart_url)[k] for k in ("gemeente", "niveau", "indicator")} == {
         "gemeente": "GM0344", "niveau": "buurt", "indicator": "roker"}
@@ -145,6 +153,8 @@ def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
     assert _path(back_url) == "kaart"
     assert _query(back_url).get("indicator") == "roker", back_url
     assert "Rookt" in back_indicator and "Rookt" in back_title, (back_indicator, back_title)
+    # and Forward: the same profile again
+    assert _query(forward_url) == query and "Utrecht" in forward_gemeente, forward_url
     assert outside == [], f"verzoeken buiten de machine: {outside}"
 
 

@@ -269,3 +269,22 @@ def test_bad_link_reference_is_replaced_by_the_first_chosen_area(hostile_store: 
     warning = " ".join(w.value for w in at.sidebar.warning)
     assert ("gebieden=WK034401,WK999999, referentie=WK034402 uit de link is vervangen door gebieden=WK034401,"
             " referentie=WK034401") in warning
+
+
+def test_adding_similar_areas_keeps_url_and_selection_in_step(hostile_store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"gebieden": "WK034401", "indeling": "2020"})
+    at.switch_page("app_pages/vergelijken.py").run()
+    at.button(key="vergelijkbaar_toevoegen").click().run()  # a callback changes the selection
+    assert not at.exception, at.exception
+    chosen = at.multiselect(key="vergelijk_codes").value
+    assert chosen[0] == "WK034401"
+    assert at.query_params["gebieden"] == ",".join(chosen)
+
+
+def test_legend_html_escapes_labels() -> None:
+    from kbz_data.ui.widgets import legend_html
+
+    html = legend_html("Rookt (%)", [("#fee5d9", "< 20,0"), ("#cccccc", "onbekend")])
+    assert html.startswith("**Rookt (%)**, gezamenlijke schaal voor de vier steden:<br>")
+    assert "&lt; 20,0" in html and "background:#fee5d9" in html and html.count("<span") == 4
