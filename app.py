@@ -1,4 +1,5 @@
-"""KBZ wijkdashboard: entry point (page config, first-run store build, shared filters, navigation)."""
+"""KBZ wijkdashboard: entry point (page config, first-run store build, view parameters and shared filters,
+navigation)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,14 @@ import streamlit as st
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
-from kbz_data.text import escape_markdown
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 
 #: Which store to read (``$KBZ_STORE``, ``data/store``, a first-run build from sources, else the snapshot).
 STORE_CHOICE = locate.resolve()
 STORE_DIR = STORE_CHOICE.store_dir
-GEMEENTE_OPTIONS = ["G4", *GEMEENTEN]
-NIVEAU_OPTIONS = ["wijk", "buurt"]
-#: Filter keys mirrored in the URL (st.query_params), so every view is a link someone can share.
-FILTER_KEYS = ("gemeente", "niveau", "indicator", "periode")
-#: Which shared filters each page uses (by url_path); other pages show none.
-FILTERS_PER_PAGE: dict[str, tuple[str, ...]] = {
-    "kaart": FILTER_KEYS,
-    "wijkprofiel": ("gemeente", "niveau"),
-    "vergelijken": ("gemeente", "niveau"),
-    "budget": ("gemeente",),
-    "leeg": FILTER_KEYS,  # the benchmark's empty page (KBZ_BENCH_EMPTY_PAGE) draws every shared filter
-}
 
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
@@ -60,83 +49,39 @@ def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
     st.rerun()
 
 
-def _periode_value(jaar: int, indeling: int) -> str:
-    return f"{jaar}-{indeling}"
-
-
-def _shared_filters(store_dir: str, shown: tuple[str, ...]) -> None:
-    """Sidebar filters shared by the pages, initialised from and mirrored to the URL.
-
-    Only the filters a page uses (``shown``) are drawn and kept in its URL. Their values live on in
-    ``_keep_<key>`` while a page without them is open (Streamlit drops the state of widgets that are not drawn).
-    """
+def _sidebar_filters(store_dir: str, page: str) -> None:
+    """Resolve the view parameters of the page (kbz_data.ui.state) and draw the shared sidebar filters it uses."""
     built = cached.build_info(store_dir)["gebouwd"]
-    options = cached.indicator_options(store_dir, built)
-    indicator_ids = options["indicator"].tolist()
-    params = st.query_params
-    for key in FILTER_KEYS:
-        if key not in st.session_state and f"_keep_{key}" in st.session_state:
-            st.session_state[key] = st.session_state[f"_keep_{key}"]
-    if "filters_init" not in st.session_state:
-        st.session_state["filters_init"] = True
-        wrong = []
-        for key, allowed in (("gemeente", GEMEENTE_OPTIONS), ("niveau", NIVEAU_OPTIONS), ("indicator", indicator_ids)):
-            value = params.get(key)
-            if value is None:
-                continue
-            if value in allowed:
-                st.session_state[key] = value
-            else:
-                wrong.append(f"{key}={value}")
-        if "periode" in params:
-            st.session_state["_periode_param"] = params["periode"]
-        st.session_state["_filter_wrong"] = wrong
-    st.session_state.setdefault("gemeente", "G4")
-    st.session_state.setdefault("niveau", "wijk")
-    st.session_state.setdefault("indicator", "ervaren_gezondheid_goed" if "ervaren_gezondheid_goed" in indicator_ids
-                                else indicator_ids[0])
+    page_state.sync(page, store_dir, built)
+    shown = [name for name in page_state.SIDEBAR if name in page_state.PAGES.get(page, ())]
     if "gemeente" in shown:
         st.sidebar.selectbox(
-            "Gemeente", GEMEENTE_OPTIONS, key="gemeente",
+            "Gemeente", page_state.GEMEENTE_OPTIONS, key="gemeente",
             format_func=lambda c: "Alle vier steden" if c == "G4" else GEMEENTEN[c],
         )
     if "niveau" in shown:
-        st.sidebar.radio("Niveau", NIVEAU_OPTIONS, key="niveau", horizontal=True, format_func=str.capitalize)
+        st.sidebar.radio("Niveau", page_state.NIVEAU_OPTIONS, key="niveau", horizontal=True,
+                         format_func=str.capitalize)
     if "indicator" in shown:
+        options = cached.indicator_options(store_dir, built)
         texts = {
             i: f"{d.capitalize()} · {lab} ({e})"
-            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"])
+            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"],
+                                    strict=True)
         }
-        st.sidebar.selectbox("Indicator", indicator_ids, key="indicator", format_func=texts.__getitem__)
-    pairs = cached.periods(store_dir, built, st.session_state["indicator"])
-    periode_options = [_periode_value(j, i) for j, i in pairs]
-    wanted = st.session_state.pop("_periode_param", None)
-    if wanted in periode_options:
-        st.session_state["periode"] = wanted
-    elif wanted is not None:
-        st.session_state.setdefault("_filter_wrong", []).append(f"periode={wanted}")
-    if st.session_state.get("periode") not in periode_options:
-        st.session_state["periode"] = periode_options[0]
+        st.sidebar.selectbox("Indicator", options["indicator"].tolist(), key="indicator",
+                             format_func=texts.__getitem__)
     if "periode" in shown:
+        pairs = cached.periods(store_dir, built, page_state.value("indicator"))
         st.sidebar.selectbox(
-            "Jaar (gebiedsindeling)", periode_options, key="periode",
+            "Jaar (gebiedsindeling)", [f"{j}-{i}" for j, i in pairs], key="periode",
             format_func=lambda v: f"{v.split('-')[0]} (indeling {v.split('-')[1]})",
             help="Cijfers horen bij de CBS-gebiedsindeling van een bepaald jaar en worden alleen op kaartvormen van"
                  " dezelfde indeling getoond.",
         )
-    for key in FILTER_KEYS:
-        st.session_state[f"_keep_{key}"] = st.session_state[key]
-        if key not in shown:
-            if key in params:
-                del params[key]
-        elif params.get(key) != st.session_state[key]:
-            params[key] = st.session_state[key]
-    wrong = st.session_state.pop("_filter_wrong", [])
-    if wrong:
-        st.sidebar.warning(
-            "Deze link bevat onbekende of niet passende filterwaarden, die zijn vervangen: "
-            + ", ".join(escape_markdown(w[:60]) for w in wrong)
-        )
+    warning = page_state.warning_text()
+    if warning:
+        st.sidebar.warning(warning)
 
 
 st.session_state["store_dir"] = str(STORE_DIR)
@@ -157,7 +102,7 @@ navigation = st.navigation(pages)
 if STORE_CHOICE.kind == locate.KIND_BUILD and STORE_CHOICE.sources_dir is not None:
     _first_run_build(STORE_DIR, STORE_CHOICE.sources_dir)  # after st.navigation: the rerun opens the linked page
 try:
-    _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))
+    _sidebar_filters(str(STORE_DIR), navigation.url_path)
 except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [STORE_DIR])}")
     st.stop()

@@ -11,13 +11,13 @@ from kbz_data.analysis import insurer
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
+from kbz_data.ui.widgets import legend_html, need_weight_sliders, reset_need_weights, saved_need_weights
 
 store_dir = st.session_state["store_dir"]
-gemeente = st.session_state.get("gemeente", "G4")
+gemeente = page_state.value("gemeente")
 state = st.session_state
-params = st.query_params
 INDELING = insurer.BUDGET_INDELING
-WEIGHTS = "_behoefte_gewichten"  # shared with the Vergelijken page: {indeling: {indicator: weight}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title("Budgetverdeling")
@@ -35,21 +35,15 @@ except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {exc}")
     st.stop()
 
-if "budget_bedrag" not in state:
-    wanted = params.get("budget", "")
-    state["budget_bedrag"] = int(wanted) if wanted.isdigit() else insurer.DEFAULT_BUDGET_EUR
-if "budget_niveau" not in state:
-    state["budget_niveau"] = state.get("niveau", "wijk")
 left, right = st.columns([2, 1])
-budget = left.number_input("Budget (euro per jaar)", min_value=0, max_value=10_000_000_000, step=500_000,
-                           key="budget_bedrag", format="%d")
-niveau = right.radio("Verdelen over", ["wijk", "buurt"], key="budget_niveau", horizontal=True,
+low, high = page_state.param("budget_bedrag").bounds or (0, 10_000_000_000)
+budget = left.number_input("Budget (euro per jaar)", min_value=low, max_value=high, step=500_000,
+                           key=page_state.key("budget_bedrag"), format="%d")
+niveau = right.radio("Verdelen over", ["wijk", "buurt"], key=page_state.key("budget_niveau"), horizontal=True,
                      format_func=lambda n: f"{n}en".capitalize(),
                      help=f"Gebieden van gebiedsindeling {INDELING}: de enige met inwonersaantallen voor alle vier"
                           " steden.")
 left.caption(f"{insurer.euro(budget)} per jaar")
-if params.get("budget") != str(int(budget)):
-    params["budget"] = str(int(budget))
 
 with st.expander("Gewichten van de regels en van de behoefte-index", expanded=False):
     st.markdown("**Gewicht per inwoner naar behoeftedeciel** (10 = de 10% gebieden met de hoogste behoefte)")
@@ -58,8 +52,7 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
         for d, w in insurer.DEFAULT_DECILE_WEIGHTS.items():
             state[f"budget_deciel_{d}"] = w
         state["budget_kbz"] = insurer.DEFAULT_KBZ_WEIGHT
-        for name, w in insurer.need_defaults(INDELING).items():
-            state[f"behoefte_w_{INDELING}_{name}"] = w
+        reset_need_weights(INDELING)
 
     columns = st.columns(10)
     for column, (d, w) in zip(columns, insurer.DEFAULT_DECILE_WEIGHTS.items()):
@@ -69,33 +62,15 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
     st.number_input("Gewicht per inwoner van een KBZ-gebied (overige gebieden 1)", min_value=0.0, max_value=10.0,
                     step=0.25, key="budget_kbz")
     st.markdown(f"**Behoefte-index** (gebiedsindeling {INDELING}; dezelfde gewichten als op de pagina Vergelijken)")
-    defaults = insurer.need_defaults(INDELING)
-    saved = state.setdefault(WEIGHTS, {}).setdefault(INDELING, dict(defaults))
-    for column, name in zip(st.columns(len(defaults)), defaults):
-        key = f"behoefte_w_{INDELING}_{name}"
-        if key not in state:
-            state[key] = float(saved.get(name, defaults[name]))
-        column.slider(f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-                      help=f"{insurer.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}.")
-        saved[name] = float(state[key])
+    need_weight_sliders(data, INDELING, zero_help=False)
     st.button("Standaardgewichten herstellen", key="budget_reset", on_click=reset)
 
 deciles = tuple((d, float(state[f"budget_deciel_{d}"])) for d in range(1, 11))
 kbz_weight = float(state["budget_kbz"])
-need_weights = tuple(sorted(state[WEIGHTS][INDELING].items()))
+need_weights = tuple(sorted(saved_need_weights(INDELING).items()))
 
 gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
     ["🗺️ Over wijken en buurten", "🩺 Over praktijken", "↘️ Verwijzingen: scenario"])
-
-
-def legend_html(title: str, items: list[tuple[str, str]]) -> str:
-    swatches = " ".join(
-        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
-        for colour, text in items
-    )
-    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
 
 
 with gebieden_tab:

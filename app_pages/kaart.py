@@ -10,13 +10,15 @@ from kbz_data.charts.maps import SCHEMES, fmt_value
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
+from kbz_data.ui.widgets import legend_html
 
 store_dir = st.session_state["store_dir"]
 built = cached.build_info(store_dir)["gebouwd"]
-gemeente = st.session_state["gemeente"]
-niveau = st.session_state["niveau"]
-indicator = st.session_state["indicator"]
-jaar, indeling = (int(v) for v in st.session_state["periode"].split("-"))
+gemeente = page_state.value("gemeente")
+niveau = page_state.value("niveau")
+indicator = page_state.value("indicator")
+jaar, indeling = (int(v) for v in page_state.value("periode").split("-"))
 data = cached.store_data(store_dir, built)
 meta = data.meta.loc[indicator]
 plaats = "de vier steden" if gemeente == "G4" else GEMEENTEN[gemeente]
@@ -27,13 +29,23 @@ st.caption(
     f" {indeling} · {'hoger is beter' if meta['richting'] == 1 else 'hoger is slechter' if meta['richting'] == -1 else 'neutraal'}"
 )
 
+
+
+def open_profile(code: str, division: int) -> None:
+    """A click on the map: open the Wijkprofiel of that area in the same division (sidebar values go along)."""
+    page_state.set_value("profiel_code", code)
+    page_state.set_value("profiel_indeling", division)
+    st.switch_page("app_pages/wijkprofiel.py")
+
+
 kaart_tab, samenhang_tab = st.tabs(["🗺️ Kaart en tabel", "📈 Samenhang tussen twee indicatoren"])
 
 with kaart_tab:
     left, middle, right = st.columns([2, 1, 1])
-    scheme = left.radio("Kleurindeling", list(SCHEMES), format_func=SCHEMES.get, key="kaart_schaal", horizontal=True)
-    k = middle.slider("Aantal klassen", 3, 7, 5, key="kaart_klassen", disabled=scheme == "doorlopend")
-    show_kbz = right.toggle("KBZ-gebieden omlijnen", value=True, key="kaart_kbz")
+    scheme = left.radio("Kleurindeling", list(SCHEMES), format_func=SCHEMES.get, key=page_state.key("kaart_schaal"),
+                        horizontal=True)
+    k = middle.slider("Aantal klassen", 3, 7, key=page_state.key("kaart_klassen"), disabled=scheme == "doorlopend")
+    show_kbz = right.toggle("KBZ-gebieden omlijnen", key=page_state.key("kaart_kbz"))
     try:
         view = cached.map_view(store_dir, built, indicator, jaar, indeling, niveau, gemeente, scheme, k, show_kbz)
         table = cached.area_table(store_dir, built, indicator, jaar, indeling, niveau, gemeente)
@@ -53,17 +65,9 @@ with kaart_tab:
             )
             points = (event or {}).get("selection", {}).get("points", []) if event else []
             if points and points[0].get("location"):
-                st.switch_page("app_pages/wijkprofiel.py",
-                               query_params={"code": points[0]["location"], "indeling": str(indeling)})
+                open_profile(str(points[0]["location"]), indeling)
         if view.legend:
-            swatches = " ".join(
-                f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-                f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-                f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{label}</span>'
-                for colour, label in view.legend
-            )
-            st.markdown(f"**{meta['label']} ({meta['eenheid']})**, gezamenlijke schaal voor de vier steden:<br>"
-                        f"{swatches}", unsafe_allow_html=True)
+            st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
     else:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
     st.caption(view.source_line)

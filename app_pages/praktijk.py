@@ -1,6 +1,7 @@
 """Praktijk page: one KBZ practice's quarterly figures, compared with the other KBZ practices and its wijk.
 
-The choice of practice is mirrored in the URL (``?praktijk=RTD-BLOEMHOF-1``). Other practices are anonymised and
+The choice of practice is a view parameter (kbz_data.ui.state), in the URL as ``?praktijk=RTD-BLOEMHOF-1`` and
+shared with the upload page. Other practices are anonymised and
 their counts under 10 are shown as "<10" (kbz_data.practice.analysis). Demo figures carry a clear warning.
 Every cached call sits in a try/except KbzDataError, so a broken practice store shows a Dutch st.error; text from
 the URL is escaped (escape_markdown) before it reaches Markdown.
@@ -15,6 +16,7 @@ from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
 from kbz_data.text import escape_markdown
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -30,21 +32,14 @@ TRENDS = {
 
 st.title("Praktijk")
 
-if "praktijk_keuze" not in st.session_state:
-    wanted = st.query_params.get("praktijk")
-    if wanted is not None and wanted.upper() in CODES:
-        st.session_state["praktijk_keuze"] = wanted.upper()
-    else:
-        if wanted is not None:
-            st.warning(f"Onbekende praktijk in de link: '{escape_markdown(wanted)}'. Kies hieronder een praktijk.")
-        st.session_state["praktijk_keuze"] = CODES[0]
+bad_link = page_state.replacement("praktijk_keuze")
+if bad_link is not None:
+    st.warning(f"Onbekende praktijk in de link: '{bad_link.shown}'. Kies hieronder een praktijk.")
 
 own = st.selectbox(
-    "Mijn praktijk", CODES, key="praktijk_keuze",
+    "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"),
     format_func=lambda c: f"{registry.get(c).naam} · {registry.get(c).gemeente}, {registry.get(c).kbz_gebied}",
 )
-if st.query_params.get("praktijk") != own:
-    st.query_params["praktijk"] = own
 praktijk = registry.get(own)
 
 try:

@@ -17,6 +17,7 @@ from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, qu
 from kbz_data.practice.upload_checks import RULES, validate_upload
 from kbz_data.text import escape_markdown
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -45,7 +46,7 @@ st.subheader("1. Sjabloon downloaden")
 this_year, this_quarter = quarter_of(date.today())
 recent = period_range("2018Q1", period_label(this_year, this_quarter))[::-1][:12]
 s1, s2 = st.columns(2)
-template_code = s1.selectbox("Praktijk", CODES, key="upload_sjabloon_praktijk",
+template_code = s1.selectbox("Praktijk", CODES, key=page_state.key("praktijk_keuze"),
                              format_func=lambda c: f"{c} · {registry.get(c).naam}")
 template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
 t1, t2 = st.columns(2)

@@ -10,13 +10,13 @@ from kbz_data.analysis import insurer, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
+from kbz_data.ui.widgets import legend_html, need_weight_sliders
 
 store_dir = st.session_state["store_dir"]
-niveau = st.session_state.get("niveau", "wijk")
-gemeente = st.session_state.get("gemeente", "G4")
-state = st.session_state
-params = st.query_params
-WEIGHTS = "_behoefte_gewichten"  # {indeling: {indicator: weight}}, kept across pages (widget state is not)
+niveau = page_state.value("niveau")
+gemeente = page_state.value("gemeente")
+indeling = page_state.value("vergelijk_indeling")  # None when this level has no figures
 
 st.title("Vergelijken")
 st.markdown(
@@ -36,15 +36,8 @@ if not divisions:
     st.info(f"Er zijn geen cijfers op {niveau}niveau in deze opslag.")
     st.stop()
 
-if "vergelijk_indeling" not in state:
-    wanted = params.get("indeling")
-    sidebar = int(str(state.get("periode", "0-0")).split("-")[1])
-    state["vergelijk_indeling"] = next(
-        (d for d in (int(wanted) if wanted and wanted.isdigit() else None, sidebar) if d in divisions), divisions[0])
-if state["vergelijk_indeling"] not in divisions:
-    state["vergelijk_indeling"] = divisions[0]
-indeling = st.selectbox(
-    "Gebiedsindeling", divisions, key="vergelijk_indeling", format_func=lambda d: f"Indeling {d}",
+st.selectbox(
+    "Gebiedsindeling", divisions, key=page_state.key("vergelijk_indeling"), format_func=lambda d: f"Indeling {d}",
     help="Cijfers worden alleen binnen één CBS-gebiedsindeling vergeleken. Indeling 2020: Gezondheidsmonitor 2020 en"
          " SES-WOA; indeling 2024: Kerncijfers wijken en buurten 2024 (inwoners, inkomen, WOZ).",
 )
@@ -55,67 +48,33 @@ except KbzDataError as exc:
     st.error(f"De gebieden konden niet worden gelezen: {exc}")
     st.stop()
 codes = options["code"].tolist()
-labels = dict(zip(options["code"], options["keuze"]))
+labels = dict(zip(options["code"], options["keuze"], strict=True))
 
-# Choice of areas: from the link once, else one KBZ area per city; cleaned when the division or level changes.
-context = (indeling, niveau)
-if "vergelijk_codes" not in state or state.get("_vergelijk_context") != context:
-    previous = state.get("_vergelijk_keep", [])
-    if "_vergelijk_context" not in state and params.get("gebieden"):
-        previous = [c.strip().upper() for c in params["gebieden"].split(",")]
-    kept = [c for c in previous if c in labels]
-    state["vergelijk_codes"] = kept or cached.insurer_default_selection(store_dir, built, indeling, niveau)
-    state["_vergelijk_context"] = context
-# A click on the need-index map adds that area (each click once).
-clicked = state.setdefault("_vergelijk_klik", {})
+# A click on the need-index map adds that area (each click once; the last click per map is remembered).
+clicked = st.session_state.setdefault("_vergelijk_klik", {})
 for city in [*GEMEENTEN.values(), "stad"]:
-    event = state.get(f"behoefte_kaart_{city}")
+    event = st.session_state.get(f"behoefte_kaart_{city}")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     location = points[0].get("location") if points else None
     if location and clicked.get(city) != location:
         clicked[city] = location
-        if location in labels and location not in state["vergelijk_codes"]:
-            state["vergelijk_codes"] = [*state["vergelijk_codes"], location]
+        chosen_now = page_state.value("vergelijk_codes")
+        if location in labels and location not in chosen_now:
+            page_state.set_value("vergelijk_codes", [*chosen_now, location])
             st.toast(f"{labels[location].split(' · ')[0]} toegevoegd aan de vergelijking")
-state["vergelijk_codes"] = [c for c in state["vergelijk_codes"] if c in labels]
+chosen = list(page_state.value("vergelijk_codes"))
+# "Vergelijkbare wijken" starts from one of the chosen areas (the first unless another one is picked there); the
+# Excel download of the comparison uses the same area.
+reference = page_state.value("vergelijk_referentie")
+if reference not in chosen:
+    reference = chosen[0] if chosen else None
+    page_state.set_value("vergelijk_referentie", reference)
 
 
 def add_codes(new: list[str]) -> None:
     """Button callback: add areas to the comparison (runs before the widgets are drawn)."""
-    state["vergelijk_codes"] = [*state["vergelijk_codes"], *[c for c in new if c not in state["vergelijk_codes"]]]
-
-
-def need_weight_inputs(div: int) -> dict[str, float]:
-    """Sliders for the need-index weights of a division, kept in session state across pages."""
-    defaults = insurer.need_defaults(div)
-    saved = state.setdefault(WEIGHTS, {}).setdefault(div, dict(defaults))
-
-    def reset() -> None:
-        for name, weight in defaults.items():
-            state[f"behoefte_w_{div}_{name}"] = weight
-
-    columns = st.columns(len(defaults))
-    for column, name in zip(columns, defaults):
-        key = f"behoefte_w_{div}_{name}"
-        if key not in state:
-            state[key] = float(saved.get(name, defaults[name]))
-        column.slider(
-            f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-            help=f"{insurer.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
-        )
-        saved[name] = float(state[key])
-    st.button("Standaardgewichten herstellen", key=f"behoefte_reset_{div}", on_click=reset)
-    return dict(saved)
-
-
-def legend_html(title: str, items: list[tuple[str, str]]) -> str:
-    swatches = " ".join(
-        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
-        for colour, text in items
-    )
-    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
+    current = page_state.value("vergelijk_codes")
+    page_state.set_value("vergelijk_codes", [*current, *[c for c in new if c not in current]])
 
 
 naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
@@ -123,17 +82,12 @@ naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
 
 with naast_tab:
     st.multiselect(
-        "Gebieden (zoek op naam of code)", codes, key="vergelijk_codes", format_func=lambda c: labels.get(c, c),
+        "Gebieden (zoek op naam of code)", codes, key=page_state.key("vergelijk_codes"),
+        format_func=lambda c: labels.get(c, c),
         placeholder="Kies wijken of buurten",
         help="Typ een deel van de naam of de CBS-code. Je kunt ook op de kaart in het tabblad Behoefte-index klikken,"
              " of vergelijkbare wijken toevoegen.",
     )
-    chosen = list(state["vergelijk_codes"])
-    state["_vergelijk_keep"] = chosen
-    if params.get("gebieden") != ",".join(chosen):
-        params["gebieden"] = ",".join(chosen)
-    if params.get("indeling") != str(indeling):
-        params["indeling"] = str(indeling)
     result = None
     if not chosen:
         st.info("Kies hierboven één of meer gebieden om ze te vergelijken.")
@@ -153,11 +107,11 @@ with naast_tab:
         sheets = [("Vergelijking", result["tabel"])]
         lines = list(result["regels"])
         try:
-            similar = cached.insurer_similar(store_dir, built, chosen[0], indeling, niveau)
+            similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
             sheets.append(("Vergelijkbare wijken", similar))
             lines += insurer.similar_lines(data, indeling)
         except KbzDataError:
-            pass  # the first area lacks a similarity input, or the division has none: no second sheet
+            pass  # the reference area lacks a similarity input, or the division has none: no second sheet
         st.download_button(
             "Download Excel", lambda sheets=sheets, lines=lines: insurer.workbook(sheets, lines), key="vergelijk_xlsx",
             file_name=f"kbz_vergelijking_{niveau}_indeling{indeling}.xlsx",
@@ -171,7 +125,7 @@ with behoefte_tab:
                 f" {' en '.join(str(d) for d in need.NEED_INPUTS)}. Kies een andere gebiedsindeling.")
     else:
         st.markdown(insurer.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
-        weights = need_weight_inputs(indeling)
+        weights = need_weight_sliders(data, indeling, reset_key=f"behoefte_reset_{indeling}")
         key_weights = tuple(sorted(weights.items()))
         try:
             table = cached.insurer_need(store_dir, built, indeling, niveau, key_weights)
@@ -221,12 +175,14 @@ with vergelijkbaar_tab:
     if not inputs:
         st.info(f"Voor indeling {indeling} zijn er geen vergelijkingsindicatoren; die bestaan voor indeling"
                 f" {' en '.join(str(d) for d in need.SIMILARITY_INPUTS)}.")
+    elif not chosen:
+        st.info("Kies in het tabblad 'Gebieden naast elkaar' één of meer gebieden; de vergelijkbare wijken worden"
+                " gezocht bij een van die gebieden.")
     else:
         st.markdown(insurer.SIMILAR_METHOD + " Indicatoren: "
                     + ", ".join(f"{data.meta.loc[i, 'label']} ({j})" for i, j in inputs.items()) + ".")
-        if state.get("vergelijk_referentie") not in labels:
-            state["vergelijk_referentie"] = (state["vergelijk_codes"] or codes)[0]
-        reference = st.selectbox("Gebied", codes, key="vergelijk_referentie", format_func=lambda c: labels.get(c, c))
+        st.selectbox("Gebied (een van de gekozen gebieden)", chosen, key=page_state.key("vergelijk_referentie"),
+                     format_func=lambda c: labels.get(c, c))
         try:
             similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
         except KbzDataError as exc:

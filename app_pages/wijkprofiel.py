@@ -9,14 +9,13 @@ from kbz_data import export
 from kbz_data.analysis import profile
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
-from kbz_data.text import escape_markdown
 from kbz_data.ui import cached
+from kbz_data.ui import state as page_state
 
 store_dir = st.session_state["store_dir"]
-gemeente = st.session_state.get("gemeente", "G4")
-niveau = st.session_state.get("niveau", "wijk")
-params = st.query_params
-state = st.session_state
+gemeente = page_state.value("gemeente")
+niveau = page_state.value("niveau")
+current = page_state.value("profiel_code")  # None when the link named an unknown area
 
 st.title("Wijkprofiel")
 st.markdown(
@@ -28,44 +27,22 @@ st.markdown(
 try:
     built = cached.build_info(store_dir)["gebouwd"]
     choices = cached.area_choices(store_dir, built, gemeente, niveau)
-    # A code in the URL (a shared link) selects the area once; afterwards the search box drives the URL.
-    url_code = params.get("code")
-    if url_code is not None and not url_code.strip():
-        url_code = None  # "?code=" without a value: as if there were no code
-    if url_code is not None and url_code != state.get("_profiel_url_code"):
-        state["_profiel_url_code"] = url_code
-        wanted = profile.normalise_code(url_code)
-        try:
-            cached.area_divisions(store_dir, built, wanted)
-        except KbzDataError:  # unknown code in the link: say so below and let the user pick one
-            state["profiel_code"] = None
-            state["_profiel_onbekend"] = url_code
-        else:
-            state["profiel_code"] = wanted
-            state["_profiel_indeling_url"] = params.get("indeling")
-            state.pop("_profiel_onbekend", None)
     options = choices["code"].tolist()
-    if "profiel_code" not in state:  # first visit, or back from another page (widget state is then gone)
-        kbz_first = choices.loc[choices["kbz"] != "", "code"].tolist()
-        state["profiel_code"] = state.get("_profiel_keep") or (kbz_first or options or [None])[0]
-    current = state["profiel_code"]
-    outside = current is not None and current not in options
-    if outside:
+    labels = dict(zip(choices["code"], choices["keuze"], strict=True))
+    if current is not None and current not in options:
         options = [current, *options]
-        outside_label = (
+        labels[current] = (
             f"{cached.area_info(store_dir, built, current, cached.default_division(store_dir, built, current))['naam']}"
             f" · {current} (buiten het filter in de zijbalk)"
         )
-    labels = dict(zip(choices["code"], choices["keuze"]))
-    if outside:
-        labels[current] = outside_label
 except KbzDataError as exc:
     st.error(f"De gebieden konden niet worden gelezen: {exc}")
     st.stop()
 
-if current is None and "_profiel_onbekend" in state:
+unknown = page_state.replacement("profiel_code")
+if current is None and unknown is not None:
     st.error(
-        f"Gebiedscode **{escape_markdown(state['_profiel_onbekend'][:40])}** uit de link is onbekend: die staat niet in de gegevensopslag"
+        f"Gebiedscode **{unknown.shown}** uit de link is onbekend: die staat niet in de gegevensopslag"
         " (alleen wijken en buurten van Amsterdam, Den Haag, Rotterdam en Utrecht). Kies een gebied in de zoekbox"
         " hieronder (kies eerst gemeente en niveau in de zijbalk), of gebruik een CBS-code zoals"
         " `?code=WK034403` (wijk) of `?code=BU03440311` (buurt)."
@@ -73,37 +50,27 @@ if current is None and "_profiel_onbekend" in state:
 
 left, right = st.columns([3, 2])
 left.selectbox(
-    "Zoek een gebied (naam of code)", options, key="profiel_code", format_func=lambda c: labels.get(c, c),
-    placeholder="Kies een wijk of buurt",
+    "Zoek een gebied (naam of code)", options, key=page_state.key("profiel_code"),
+    format_func=lambda c: labels.get(c, c), placeholder="Kies een wijk of buurt",
     help="Typ een deel van de naam of de CBS-code. De lijst bevat de gebieden van de gemeente en het niveau die in"
          " de zijbalk gekozen zijn, in alle gebiedsindelingen.",
 )
-code = state["profiel_code"]
+code = current
 if code is None:
     st.info("Kies een gebied in de zoekbox om het profiel te zien.")
     st.stop()
-state.pop("_profiel_onbekend", None)
 
 try:
     divisions = cached.area_divisions(store_dir, built, code)
-    default = cached.default_division(store_dir, built, code)
-    wanted_division = state.pop("_profiel_indeling_url", None)
-    if wanted_division is not None:
-        if wanted_division.isdigit() and int(wanted_division) in divisions:
-            state["profiel_indeling"] = int(wanted_division)
-        else:
-            st.warning(
-                f"Gebiedsindeling {wanted_division} uit de link bestaat niet voor {code}; getoond wordt indeling"
-                f" {default} (beschikbaar: {', '.join(str(d) for d in divisions)})."
-            )
-            state["profiel_indeling"] = default
-    if "profiel_indeling" not in state and state.get("_profiel_indeling_keep") in divisions:
-        state["profiel_indeling"] = state["_profiel_indeling_keep"]
-    if state.get("profiel_indeling") not in divisions:
-        state["profiel_indeling"] = default
+    bad_division = page_state.replacement("profiel_indeling")
+    if bad_division is not None:
+        st.warning(
+            f"Gebiedsindeling {bad_division.shown} uit de link bestaat niet voor {code}; getoond wordt indeling"
+            f" {page_state.value('profiel_indeling')} (beschikbaar: {', '.join(str(d) for d in divisions)})."
+        )
     if len(divisions) > 1:
         right.radio(
-            "Gebiedsindeling", divisions, key="profiel_indeling", horizontal=True,
+            "Gebiedsindeling", divisions, key=page_state.key("profiel_indeling"), horizontal=True,
             format_func=lambda y: f"indeling {y}",
             help="Cijfers horen bij de CBS-gebiedsindeling van een jaar: Gezondheidsmonitor en SES-WOA bij 2020,"
                  " Kerncijfers 2024 bij 2024, het Utrechtse kwb-2023-bestand bij 2023. Een profiel mengt nooit"
@@ -111,13 +78,7 @@ try:
         )
     else:
         right.caption(f"Dit gebied bestaat alleen in gebiedsindeling {divisions[0]}.")
-    indeling = int(state["profiel_indeling"])
-    state["_profiel_keep"], state["_profiel_indeling_keep"] = code, indeling
-    state["_profiel_url_code"] = code
-    if params.get("code") != code:
-        params["code"] = code
-    if params.get("indeling") != str(indeling):
-        params["indeling"] = str(indeling)
+    indeling = int(page_state.value("profiel_indeling"))
 
     info = cached.area_info(store_dir, built, code, indeling)
     table = cached.profile_table(store_dir, built, code, indeling)

@@ -1,0 +1,249 @@
+"""Browser tests of the page state (kbz_data.ui.state) in Debian's Chromium, following the user's steps of the state
+bugs of issue 8: the map click from an Overzicht start, Back to the Kaart, the practice shared by Praktijk and the
+upload page, and "Vergelijkbare wijken" following the selection (screen and Excel sheet alike).
+
+Same rules as tests/test_browser.py: our own server on 127.0.0.1 on the mini store (stopped by PID), no request may
+leave the machine, screenshots in artifacts/. The mini store holds a few Utrecht areas only, so Utrecht and buurt
+stand in for the issue's Rotterdam and buurt: the same code path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def _path(url: str) -> str:
+    return urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _choose(page, label: str, option: str, scope: str = "") -> None:
+    """Open the selectbox with this label and click the option containing ``option``."""
+    box = page.locator(f'{scope} [data-testid="stSelectbox"]'.strip()).filter(has_text=label).first
+    box.locator("input").first.click()
+    box.locator("input").first.fill(option)  # the list is long and drawn lazily: filter it, as a user types
+    page.locator('[role="option"]').filter(has_text=option).first.click()
+
+
+def _selectbox_text(page, label: str, scope: str = "") -> str:
+    box = page.locator(f'{scope} [data-testid="stSelectbox"]'.strip()).filter(has_text=label).first
+    return box.locator("input").first.input_value()
+
+
+def _checked_radio(page, scope: str) -> list[str]:
+    selected = page.locator(f'{scope} [data-testid="stRadioOption"][data-selected="true"]')
+    return [selected.nth(i).inner_text().strip() for i in range(selected.count())]
+
+
+def _wait_rerun(page) -> None:
+    """Wait until Streamlit has finished the rerun a widget change started."""
+    page.wait_for_timeout(600)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    page.wait_for_timeout(600)
+
+
+def _click_first_area(page) -> str:
+    """Click the middle of the first coloured area of the first map, at its position on the screen.
+
+    The position comes from the map itself (the MapLibre map of plotly's choropleth_map projects the centre of the
+    area's outer ring to pixels), so the click is a real mouse click that plotly turns into the selection event
+    the Kaart page reacts to. Returns the code of the clicked area.
+    """
+    target = page.evaluate(
+        """() => {
+             const gd = [...document.querySelectorAll('.js-plotly-plot')]
+               .find(p => (p.data || []).some(t => t.type === 'choroplethmap' && t.locations && t.locations.length));
+             const trace = gd.data.find(t => t.type === 'choroplethmap' && t.locations && t.locations.length);
+             const map = gd._fullLayout.map._subplot.map;
+             const box = map.getCanvas().getBoundingClientRect();
+             for (const feature of trace.geojson.features) {
+               const code = feature.id || (feature.properties || {}).code;
+               if (!trace.locations.includes(code)) continue;
+               let ring = feature.geometry.coordinates[0];
+               if (feature.geometry.type === 'MultiPolygon') ring = ring[0];
+               let lon = 0, lat = 0;
+               for (const [x, y] of ring) { lon += x; lat += y; }
+               const p = map.project([lon / ring.length, lat / ring.length]);
+               if (p.x > 5 && p.y > 5 && p.x < box.width - 5 && p.y < box.height - 5)
+                 return {code, x: box.left + p.x, y: box.top + p.y};
+             }
+             return null;
+           }""")
+    assert target, "geen aanklikbaar gebied op de kaart"
+    page.mouse.move(target["x"], target["y"])
+    page.wait_for_timeout(400)
+    page.mouse.click(target["x"], target["y"])
+    return target["code"]
+
+
+def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
+    """Bugs (a) and (b): Overzicht -> Kaart, choose gemeente, niveau and indicator, click an area (a real mouse click
+    on the polygon, see _click_first_area): the Wijkprofiel opens with URL and sidebar agreeing; Back returns to the
+    Kaart with the chosen indicator; Forward opens the same profile again."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        watch_requests(page, outside)
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_text("Kerncijfers per stad").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Kaart").click()
+        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        _choose(page, "Gemeente", "Utrecht", SIDEBAR)
+        _wait_rerun(page)
+        page.locator(SIDEBAR).get_by_text("Buurt", exact=True).click()
+        _wait_rerun(page)
+        _choose(page, "Indicator", "Rookt", SIDEBAR)
+        _wait_rerun(page)
+        page.get_by_role("heading", name="Rookt").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)
+        kaart_url = page.url
+        code = _click_first_area(page)
+        page.wait_for_url("**/wijkprofiel?**", timeout=60_000)
+        page.get_by_text(f"({code})").first.wait_for(timeout=60_000)
+        _wait_rerun(page)
+        page.screenshot(path=str(ARTIFACTS / "state_kaart_klik_profiel.png"), full_page=True)
+        profile_url = page.url
+        gemeente_box = _selectbox_text(page, "Gemeente", SIDEBAR)
+        niveau_checked = _checked_radio(page, SIDEBAR)
+        profile_body = page.inner_text("body")
+
+        page.go_back()
+        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        page.screenshot(path=str(ARTIFACTS / "state_terug_naar_kaart.png"), full_page=True)
+        back_url = page.url
+        back_indicator = _selectbox_text(page, "Indicator", SIDEBAR)
+        back_title = page.get_by_role("heading", level=1).first.inner_text()
+
+        page.go_forward()
+        page.wait_for_url("**/wijkprofiel?**", timeout=60_000)
+        page.get_by_text(f"({code})").first.wait_for(timeout=60_000)
+        _wait_rerun(page)
+        forward_url = page.url
+        forward_gemeente = _selectbox_text(page, "Gemeente", SIDEBAR)
+        browser.close()
+    assert {k: _query(kaart_url)[k] for k in ("gemeente", "niveau", "indicator")} == {
+        "gemeente": "GM0344", "niveau": "buurt", "indicator": "roker"}
+    # (a) the profile's URL and its sidebar say the same: Utrecht, buurt, the clicked area
+    assert _path(profile_url) == "wijkprofiel"
+    query = _query(profile_url)
+    assert query["gemeente"] == "GM0344" and query["niveau"] == "buurt" and query["code"] == code, profile_url
+    assert query["indeling"] == "2020"
+    assert "Utrecht" in gemeente_box and niveau_checked == ["Buurt"], (gemeente_box, niveau_checked)
+    assert "Traceback" not in profile_body
+    # (b) Back: the Kaart with the indicator chosen before the click
+    assert _path(back_url) == "kaart"
+    assert _query(back_url).get("indicator") == "roker", back_url
+    assert "Rookt" in back_indicator and "Rookt" in back_title, (back_indicator, back_title)
+    # and Forward: the same profile again
+    assert _query(forward_url) == query and "Utrecht" in forward_gemeente, forward_url
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+def test_practice_and_similar_areas_follow_the_choice(server: str, tmp_path: Path) -> None:
+    """Bugs (c) and (d): the practice chosen on Praktijk is the default on the upload page; "Vergelijkbare wijken"
+    uses one of the chosen areas (the first unless another is picked there), drops one removed from the selection,
+    and the Excel download holds the similar areas of that same area, or none when the screen shows none."""
+    import openpyxl
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        watch_requests(page, outside)
+        # (c)
+        page.goto(f"{server}/praktijk", wait_until="domcontentloaded")
+        page.get_by_text("Mijn praktijk").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        _choose(page, "Mijn praktijk", "Ondiep")
+        _wait_rerun(page)
+        praktijk_url = page.url
+        page.get_by_role("link", name="Praktijkcijfers uploaden").click()
+        page.get_by_text("1. Sjabloon downloaden").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        upload_url = page.url
+        upload_choice = _selectbox_text(page, "Praktijk")
+        page.screenshot(path=str(ARTIFACTS / "state_upload_praktijk.png"), full_page=True)
+
+        # (d)
+        page.goto(f"{server}/vergelijken?gebieden=WK034401,WK034402&indeling=2020", wait_until="domcontentloaded")
+        page.get_by_text("Alle indicatoren").wait_for(timeout=60_000)
+        _wait_rerun(page)
+
+        def similar_tab() -> tuple[str, str]:
+            page.get_by_role("tab", name="Vergelijkbare wijken").click()
+            page.wait_for_timeout(800)
+            panel = page.locator('[role="tabpanel"]:visible').first
+            return _selectbox_text(page, "Gebied (een van de gekozen gebieden)"), panel.inner_text()
+
+        def excel(name: str) -> list[str]:
+            page.get_by_role("tab", name="Gebieden naast elkaar").click()
+            page.wait_for_timeout(800)
+            button = page.locator('[role="tabpanel"]:visible').get_by_role("button", name="Download Excel").first
+            button.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            with page.expect_download(timeout=90_000) as download_info:
+                button.click()
+            path = tmp_path / name
+            download_info.value.save_as(path)
+            book = openpyxl.load_workbook(path)
+            sheets[name] = book.sheetnames
+            if "Vergelijkbare wijken" not in book.sheetnames:
+                return []
+            return [str(v) for row in book["Vergelijkbare wijken"].iter_rows(values_only=True) for v in row]
+
+        sheets: dict[str, list[str]] = {}
+        first_choice, first_panel = similar_tab()
+        first_sheet = excel("eerst.xlsx")
+        similar_tab()
+        _choose(page, "Gebied (een van de gekozen gebieden)", "WK034402")
+        _wait_rerun(page)
+        picked_choice, picked_panel = similar_tab()
+        picked_url = page.url
+        picked_sheet = excel("gekozen.xlsx")
+        # remove WK034402 from the selection (the x on its tag)
+        page.locator('[data-testid="stMultiSelect"] button[aria-label^="Remove"][aria-label*="WK034402"]:visible'
+                     ).first.click()
+        _wait_rerun(page)
+        removed_url = page.url
+        removed_choice, removed_panel = similar_tab()
+        page.screenshot(path=str(ARTIFACTS / "state_vergelijkbaar.png"), full_page=True)
+        removed_sheet = excel("verwijderd.xlsx")
+        browser.close()
+
+    praktijk_code = _query(praktijk_url)["praktijk"]
+    assert praktijk_code == "UTR-ONDIEP-1"
+    assert _path(upload_url) == "upload" and _query(upload_url).get("praktijk") == praktijk_code, upload_url
+    assert praktijk_code in upload_choice, upload_choice
+
+    assert "Wijk 01 West" in first_choice and "Afstand 0" in first_panel
+    assert "WK034401" in first_sheet, sheets  # the screen's area in the Excel sheet
+    assert "WK034402" in picked_choice and "kunnen geen vergelijkbare wijken" in picked_panel
+    assert _query(picked_url).get("referentie") == "WK034402"
+    assert picked_sheet == [] and "Vergelijkbare wijken" not in sheets["gekozen.xlsx"]  # none on screen, none in file
+    assert _query(removed_url).get("gebieden") == "WK034401", removed_url
+    assert _query(removed_url).get("referentie") == "WK034401", removed_url
+    assert "Wijk 01 West" in removed_choice and "WK034402" not in removed_choice
+    assert "Afstand 0" in removed_panel
+    assert "WK034401" in removed_sheet and "WK034402" not in removed_sheet
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
