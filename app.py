@@ -10,7 +10,7 @@ import streamlit as st
 from kbz_data.config import GEMEENTEN, default_sources_dir, default_store_dir
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
-from kbz_data.text import escape_markdown
+from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import cached
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
@@ -50,7 +50,7 @@ def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
     except KbzDataError as exc:
         st.error(
             "De gegevensopslag kon niet worden gebouwd.\n\n"
-            f"{exc}\n\n"
+            f"{public_message(exc)}\n\n"
             "Zet de bronbestanden in de bronmap (of wijs die aan met de omgevingsvariabele `KBZ_SOURCES`), of"
             " download ze met `python -m kbz_data download`, en bouw dan met `python -m kbz_data build`."
         )
@@ -157,7 +157,7 @@ if not storage.exists(STORE_DIR):  # after st.navigation, so the rerun after the
 try:
     _shared_filters(str(STORE_DIR), FILTERS_PER_PAGE.get(navigation.url_path, ()))
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 navigation.run()
 

@@ -15,7 +15,7 @@ from kbz_data.practice import exports, registry, upload_store
 from kbz_data.practice.errors import KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES, validate_upload
-from kbz_data.text import escape_markdown
+from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
@@ -79,7 +79,7 @@ if uploaded is not None:
                     " het bestand en upload het opnieuw; er is niets veranderd.")
         st.error(head + "\n\n" + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
     except KbzDataError as exc:
-        st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
+        st.error(f"De praktijkopslag is niet leesbaar: {public_message(exc)}")
     else:
         for notice in checked.notices:
             st.caption(f"Let op: {escape_markdown(notice)}.")
@@ -97,7 +97,7 @@ if uploaded is not None:
                 st.error("Opslaan is mislukt; er is niets veranderd.\n\n"
                          + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
             except KbzDataError as exc:
-                st.error(f"Opslaan is mislukt; er is niets veranderd. {escape_markdown(str(exc))}")
+                st.error(f"Opslaan is mislukt; er is niets veranderd. {public_message(exc)}")
             else:
                 st.session_state["upload_melding"] = (
                     "ok", f"Opgeslagen als versie {event['versie']}: {event['rijen']} cijfers uit"
@@ -109,7 +109,7 @@ st.subheader("3. Eerdere uploads")
 try:
     history = upload_store.history_table(store_dir)
 except KbzDataError as exc:
-    st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
+    st.error(f"De praktijkopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 if history.empty:
     st.caption("Nog geen uploads: het dashboard toont alleen de fictieve demodata.")
@@ -120,7 +120,7 @@ else:
             try:
                 undone = upload_store.undo_last(store_dir)
             except KbzDataError as exc:
-                st.error(f"Ongedaan maken is mislukt: {escape_markdown(str(exc))}")
+                st.error(f"Ongedaan maken is mislukt: {public_message(exc)}")
             else:
                 st.session_state["upload_melding"] = (
                     "let op", f"Versie {undone['versie']} ({escape_markdown(undone['bestandsnaam'])}) is ongedaan"

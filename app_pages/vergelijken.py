@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis import insurer, need
+from kbz_data.analysis import compare, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.text import public_message
 from kbz_data.ui import cached
+from kbz_data.ui.downloads import xlsx_button
 
 store_dir = st.session_state["store_dir"]
 niveau = st.session_state.get("niveau", "wijk")
@@ -28,9 +30,9 @@ st.markdown(
 try:
     built = cached.build_info(store_dir)["gebouwd"]
     data = cached.store_data(store_dir, built)
-    divisions = cached.insurer_division_choices(store_dir, built, niveau)
+    divisions = cached.division_choices(store_dir, built, niveau)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 if not divisions:
     st.info(f"Er zijn geen cijfers op {niveau}niveau in deze opslag.")
@@ -50,9 +52,9 @@ indeling = st.selectbox(
 )
 
 try:
-    options = cached.insurer_area_options(store_dir, built, indeling, niveau)
+    options = cached.area_options(store_dir, built, indeling, niveau)
 except KbzDataError as exc:
-    st.error(f"De gebieden konden niet worden gelezen: {exc}")
+    st.error(f"De gebieden konden niet worden gelezen: {public_message(exc)}")
     st.stop()
 codes = options["code"].tolist()
 labels = dict(zip(options["code"], options["keuze"]))
@@ -64,7 +66,7 @@ if "vergelijk_codes" not in state or state.get("_vergelijk_context") != context:
     if "_vergelijk_context" not in state and params.get("gebieden"):
         previous = [c.strip().upper() for c in params["gebieden"].split(",")]
     kept = [c for c in previous if c in labels]
-    state["vergelijk_codes"] = kept or cached.insurer_default_selection(store_dir, built, indeling, niveau)
+    state["vergelijk_codes"] = kept or cached.default_selection(store_dir, built, indeling, niveau)
     state["_vergelijk_context"] = context
 # A click on the need-index map adds that area (each click once).
 clicked = state.setdefault("_vergelijk_klik", {})
@@ -87,7 +89,7 @@ def add_codes(new: list[str]) -> None:
 
 def need_weight_inputs(div: int) -> dict[str, float]:
     """Sliders for the need-index weights of a division, kept in session state across pages."""
-    defaults = insurer.need_defaults(div)
+    defaults = need.need_defaults(div)
     saved = state.setdefault(WEIGHTS, {}).setdefault(div, dict(defaults))
 
     def reset() -> None:
@@ -101,7 +103,7 @@ def need_weight_inputs(div: int) -> dict[str, float]:
             state[key] = float(saved.get(name, defaults[name]))
         column.slider(
             f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-            help=f"{insurer.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
+            help=f"{need.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
         )
         saved[name] = float(state[key])
     st.button("Standaardgewichten herstellen", key=f"behoefte_reset_{div}", on_click=reset)
@@ -139,30 +141,23 @@ with naast_tab:
         st.info("Kies hierboven één of meer gebieden om ze te vergelijken.")
     else:
         try:
-            result = cached.insurer_comparison(store_dir, built, indeling, niveau, tuple(chosen))
+            result = cached.comparison_view(store_dir, built, indeling, niveau, tuple(chosen))
         except KbzDataError as exc:
-            st.error(f"De vergelijking kan niet worden gemaakt: {exc}")
+            st.error(f"De vergelijking kan niet worden gemaakt: {public_message(exc)}")
             result = None
     if result is not None:
         st.subheader("Positie onder alle gebieden van de vier steden")
-        st.plotly_chart(cached.insurer_comparison_figure(store_dir, built, indeling, niveau, tuple(chosen)),
-                        key="vergelijk_figuur", config={"displaylogo": False})
-        st.caption(" ".join(result["regels"][1:]))
+        st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
+        st.caption(result.footnote)
         st.subheader("Alle indicatoren")
-        st.dataframe(result["tabel"], hide_index=True, width="stretch", key="vergelijk_tabel")
-        sheets = [("Vergelijking", result["tabel"])]
-        lines = list(result["regels"])
+        st.dataframe(result.table, hide_index=True, width="stretch", key="vergelijk_tabel")
+        export_view = result
         try:
-            similar = cached.insurer_similar(store_dir, built, chosen[0], indeling, niveau)
-            sheets.append(("Vergelijkbare wijken", similar))
-            lines += insurer.similar_lines(data, indeling)
+            similar = cached.similar_areas(store_dir, built, chosen[0], indeling, niveau)
+            export_view = compare.with_similar(result, similar, compare.similar_lines(data, indeling))
         except KbzDataError:
             pass  # the first area lacks a similarity input, or the division has none: no second sheet
-        st.download_button(
-            "Download Excel", lambda sheets=sheets, lines=lines: insurer.workbook(sheets, lines), key="vergelijk_xlsx",
-            file_name=f"kbz_vergelijking_{niveau}_indeling{indeling}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        xlsx_button(export_view, key="vergelijk_xlsx")
 
 with behoefte_tab:
     table = None
@@ -170,17 +165,17 @@ with behoefte_tab:
         st.info(f"Voor indeling {indeling} is er geen behoefte-index: die bestaat voor indeling"
                 f" {' en '.join(str(d) for d in need.NEED_INPUTS)}. Kies een andere gebiedsindeling.")
     else:
-        st.markdown(insurer.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
+        st.markdown(need.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
         weights = need_weight_inputs(indeling)
         key_weights = tuple(sorted(weights.items()))
         try:
-            table = cached.insurer_need(store_dir, built, indeling, niveau, key_weights)
-            view = cached.insurer_need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
+            table = cached.need_table(store_dir, built, indeling, niveau, key_weights)
+            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights)
+            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
         except KbzDataError as exc:
-            st.error(f"De behoefte-index kan niet worden berekend: {exc}")
+            st.error(f"De behoefte-index kan niet worden berekend: {public_message(exc)}")
             table = None
     if table is not None:
-        lines = insurer.need_lines(data, indeling, niveau, weights)
         scored = int(table["index"].notna().sum())
         m1, m2, m3 = st.columns(3)
         m1.metric("Gebieden met een index", f"{scored}")
@@ -196,25 +191,21 @@ with behoefte_tab:
             column.plotly_chart(figure, key=f"behoefte_kaart_{name or 'stad'}", on_select="rerun",
                                 selection_mode="points", config={"displaylogo": False, "scrollZoom": True})
         if view.legend:
-            st.markdown(legend_html(f"{insurer.NEED_LABEL} (kwintielen)", view.legend), unsafe_allow_html=True)
+            st.markdown(legend_html(f"{need.NEED_LABEL} (kwintielen)", view.legend), unsafe_allow_html=True)
         for name, figure in view.panels:
             if name == "staaf":
                 st.plotly_chart(figure, key="behoefte_staaf", config={"displaylogo": False})
-        st.caption(lines[3])
+        st.caption(need_result.sources)
         st.subheader("Hoogste behoefte per stad")
-        st.dataframe(insurer.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
+        st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
         st.subheader("Alle gebieden")
-        display = insurer.need_display(data, table)
-        st.dataframe(display, hide_index=True, width="stretch", key="behoefte_tabel")
-        missing = insurer.flagged(table)
+        tables = dict(need_result.tables)
+        st.dataframe(tables["Behoefte-index"], hide_index=True, width="stretch", key="behoefte_tabel")
+        missing = tables["Gemarkeerd"]
         if not missing.empty:
             with st.expander(f"{len(missing)} gebied(en) zonder index: een invoercijfer ontbreekt"):
                 st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
-        st.download_button(
-            "Download Excel", lambda d=display, m=missing, x=lines: insurer.workbook([("Behoefte-index", d), ("Gemarkeerd", m)], x),
-            key="behoefte_xlsx", file_name=f"kbz_behoefte_index_{niveau}_indeling{indeling}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:
     inputs = need.SIMILARITY_INPUTS.get(indeling)
@@ -222,17 +213,17 @@ with vergelijkbaar_tab:
         st.info(f"Voor indeling {indeling} zijn er geen vergelijkingsindicatoren; die bestaan voor indeling"
                 f" {' en '.join(str(d) for d in need.SIMILARITY_INPUTS)}.")
     else:
-        st.markdown(insurer.SIMILAR_METHOD + " Indicatoren: "
+        st.markdown(compare.SIMILAR_METHOD + " Indicatoren: "
                     + ", ".join(f"{data.meta.loc[i, 'label']} ({j})" for i, j in inputs.items()) + ".")
         if state.get("vergelijk_referentie") not in labels:
             state["vergelijk_referentie"] = (state["vergelijk_codes"] or codes)[0]
         reference = st.selectbox("Gebied", codes, key="vergelijk_referentie", format_func=lambda c: labels.get(c, c))
         try:
-            similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
+            similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)
         except KbzDataError as exc:
-            st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {exc}")
+            st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {public_message(exc)}")
         else:
             st.dataframe(similar, hide_index=True, width="stretch", key="vergelijkbaar_tabel")
-            st.caption(" ".join(insurer.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
+            st.caption(" ".join(compare.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
             st.button("Zet deze gebieden in de vergelijking", key="vergelijkbaar_toevoegen", on_click=add_codes,
                       args=(similar["Code"].tolist(),))

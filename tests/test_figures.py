@@ -12,10 +12,12 @@ import pytest
 
 from kbz_data import export
 from kbz_data.analysis import area_data
+from kbz_data.analysis.results import plain_view
 from kbz_data.charts import map_views, maps
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
 from kbz_data.store.build import build
+from kbz_data.text import fmt_value
 
 
 @pytest.fixture
@@ -42,11 +44,11 @@ def _table(values: list[float], water: list[bool] | None = None) -> pd.DataFrame
 
 
 def test_fmt_value_dutch() -> None:
-    assert maps.fmt_value(1234.56, "%") == "1.234,6 %"
-    assert maps.fmt_value(931298.0, "aantal") == "931.298"
-    assert maps.fmt_value(-0.1, "score") == "-0,100"
-    assert maps.fmt_value(float("nan"), "%") == "onbekend"
-    assert maps.fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
+    assert fmt_value(1234.56, "%") == "1.234,6 %"
+    assert fmt_value(931298.0, "aantal") == "931.298"
+    assert fmt_value(-0.1, "score") == "-0,100"
+    assert fmt_value(float("nan"), "%") == "onbekend"
+    assert fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
 
 
 def test_class_breaks() -> None:
@@ -148,13 +150,15 @@ def test_scatter_pairs_only_within_one_division(mini_data: storage.StoreData) ->
 def test_exports_carry_source_lines() -> None:
     table = pd.DataFrame({"Gebied": ["Zuilen"], "Waarde (%)": [12.5]})
     lines = ["Bron: RIVM/GGD'en/CBS, 50090NED. Peiljaar 2020.", "Licentie: CC BY 4.0"]
-    csv = export.to_csv(table, lines)
+    view = plain_view(lines, table, "x")
+    csv = export.to_csv(view)
     assert csv.startswith("\ufeff# Bron: RIVM".encode())
     back = pd.read_csv(io.BytesIO(csv), sep=";", decimal=",", comment="#", encoding="utf-8-sig")
     assert back["Waarde (%)"].tolist() == [12.5]
-    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(table, lines)))
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(view)))
     assert book.sheetnames == ["Gegevens", "Bron"]
-    assert book["Gegevens"]["A4"].value == lines[0]
+    # the lines stand above the table (one layout for every download): lines, an empty row, the header, the rows
+    assert [c.value for c in book["Gegevens"]["A"]] == [*lines, None, "Gebied", "Zuilen"]
     assert [c.value for c in book["Bron"]["A"]][1:] == lines
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from kbz_data.analysis import kbz_areas
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.indicators import DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
 
 ALLE = "G4"
@@ -24,7 +25,7 @@ def indicator_options(data: StoreData) -> pd.DataFrame:
     """Indicators with at least one known value, ordered by domain and label."""
     known = data.figures.loc[data.figures["waarde"].notna(), "indicator"].unique()
     meta = data.meta[data.meta["indicator"].isin(known)]
-    order = {d: i for i, d in enumerate(("sociaal-economisch", "gezondheid", "zorg", "bevolking"))}
+    order = {d: i for i, d in enumerate(DOMAIN_ORDER)}
     return meta.assign(_o=meta["domein"].map(order)).sort_values(["_o", "label"]).drop(columns="_o")
 
 
@@ -39,6 +40,46 @@ def source_line(data: StoreData, bronnen: list[str], jaar: int) -> str:
     """'Bron: ...' line for the sources of a figure and its reference year."""
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
     return f"{'; '.join(texts)}. Peiljaar {jaar}." if texts else f"Peiljaar {jaar}."
+
+
+def indicator_label(data: StoreData, indicator: str) -> str:
+    """"Label (eenheid)" of an indicator; its id when the registry does not know it."""
+    if indicator not in data.meta.index:
+        return indicator
+    return f"{data.meta.loc[indicator, 'label']} ({data.meta.loc[indicator, 'eenheid']})"
+
+
+def source_title(data: StoreData, indicator: str) -> str:
+    """Title of the source of an indicator (its source id when the source table lacks a title)."""
+    if indicator not in data.meta.index:
+        return ""
+    bron = str(data.meta.loc[indicator, "bron"])
+    return str(data.bronnen.loc[bron, "titel"]) if bron in data.bronnen.index and "titel" in data.bronnen else bron
+
+
+def sources_text(data: StoreData, bronnen: list[str]) -> str:
+    """The attributions ("bronvermelding") of some sources, sorted and joined with "; "."""
+    texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in sorted(set(bronnen)) if b in data.bronnen.index]
+    return "; ".join(texts)
+
+
+def value_table(data: StoreData, values: pd.DataFrame, indeling: int, niveau: str) -> pd.DataFrame:
+    """All areas of a division and level (water included) in the columns of :func:`area_values`, filled from
+    ``values`` (code, waarde, stadswaarde, gemiddelde_g4, rang, aantal): any per-area value (a need index, a
+    budget difference) ready for the map machinery."""
+    g = data.gebieden
+    areas = g[(g["indeling"] == int(indeling)) & (g["niveau"] == niveau)]
+    frame = pd.DataFrame({"code": areas["code"].to_numpy(), "naam": areas["naam"].astype(str).to_numpy(),
+                          "gemeentecode": areas["gemeentecode"].to_numpy(),
+                          "water": areas["water"].to_numpy(dtype=bool)})
+    frame["gemeente"] = frame["gemeentecode"].map(GEMEENTEN)
+    v = values.set_index("code")
+    for column in ("waarde", "stadswaarde", "gemiddelde_g4"):
+        frame[column] = frame["code"].map(v[column]).astype(float)
+    frame["rang"] = frame["code"].map(v["rang"]).astype("Int64")
+    frame["aantal"] = int(values["aantal"].iloc[0]) if len(values) else 0
+    frame.loc[frame["water"], "waarde"] = np.nan
+    return frame
 
 
 def area_values(

@@ -19,9 +19,10 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from kbz_data.errors import KbzDataError
+from kbz_data.text import UNKNOWN, fmt_value
 
 UNKNOWN_COLOR = "rgb(175,175,175)"
-UNKNOWN_LABEL = "onbekend"
+UNKNOWN_LABEL = UNKNOWN
 KBZ_LINE_COLOR = "rgb(20,20,20)"
 NON_RESIDENTIAL_COLOR = "rgb(236,236,236)"
 NON_RESIDENTIAL_LABEL = "geen woongebied (water, haven, bedrijven)"
@@ -57,20 +58,6 @@ def freeze(figure: go.Figure) -> FrozenFigure:
     frozen = FrozenFigure(figure)
     frozen.to_dict()
     return frozen
-
-
-def fmt_value(value: float | None, eenheid: str) -> str:
-    """Dutch number formatting with unit; NaN -> 'onbekend'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return UNKNOWN_LABEL
-    if eenheid in ("aantal", "per km2", "klasse"):
-        text = f"{value:,.0f}".replace(",", ".")
-    elif eenheid == "score":
-        text = f"{value:.3f}".replace(".", ",")
-    else:
-        text = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    suffix = {"%": " %", "aantal": "", "klasse": "", "score": ""}.get(eenheid, f" {eenheid}")
-    return text + suffix
 
 
 def palette(k: int, richting: int) -> list[str]:
@@ -131,7 +118,7 @@ def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
             table["stadswaarde"].map(lambda v: fmt_value(v, eenheid)),
             table["gemiddelde_g4"].map(lambda v: fmt_value(v, eenheid)),
             [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutrale indicator of onbekend)"
-             for r, n in zip(table["rang"], table["aantal"])],
+             for r, n in zip(table["rang"], table["aantal"], strict=False)],
             table["gemeente"].astype(str),
         ]
     )
@@ -324,7 +311,7 @@ def bar_figure(table: pd.DataFrame, *, label: str, eenheid: str, richting: int, 
     """Ranked horizontal bars (worst on top) for when no map shapes exist for the chosen division and level."""
     known = table[table["waarde"].notna()].sort_values("waarde", ascending=richting == 1)  # worst on top
     names = [f"{n} ({g})" + (" ★ KBZ" if c in kbz_codes else "") for n, g, c in
-             zip(known["naam"], known["gemeente"], known["code"])]
+             zip(known["naam"], known["gemeente"], known["code"], strict=False)]
     custom, template = _hover(known, eenheid)
     base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
     scale = pc.make_colorscale(base[1:][::-1] if richting == 1 else base[1:])

@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kbz_data.analysis import profile
-from kbz_data.charts.maps import fmt_value
+from kbz_data.indicators import DOMAIN_ORDER
+from kbz_data.text import fmt_value
 
 WORSE_COLOR = "#b2182b"
 BETTER_COLOR = "#2166ac"
@@ -80,7 +81,7 @@ def _hover(row: pd.Series, city_name: str, niveau_plural: str) -> str:
 
 
 def _number(value: float, eenheid: str) -> str:
-    """A value as in :func:`kbz_data.charts.maps.fmt_value` but without its unit (the row label carries it)."""
+    """A value as in :func:`kbz_data.text.fmt_value` but without its unit (the row label carries it)."""
     text = fmt_value(value, eenheid)
     for suffix in (" %", f" {eenheid}"):
         if text.endswith(suffix):
@@ -126,7 +127,7 @@ def spine_chart(
     ("gebied | stad"). The source lines and the model-estimate note are printed under the chart.
     """
     niveau_plural = {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}.get(niveau, niveau)
-    domains = [d for d in profile.DOMEIN_ORDER if d in set(table["domein"])]
+    domains = [d for d in DOMAIN_ORDER if d in set(table["domein"])]
     domains += [d for d in table["domein"].unique() if d not in domains]
     counts = [int((table["domein"] == d).sum()) for d in domains]
     n_rows = max(len(domains), 1)
