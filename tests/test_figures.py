@@ -147,6 +147,16 @@ def test_scatter_pairs_only_within_one_division(mini_data: storage.StoreData) ->
     assert pairs["x"].isna().all()  # 2024 figures are never paired with 2020-division areas
 
 
+def test_euro_and_public_message() -> None:
+    from kbz_data.text import euro, public_message
+
+    assert euro(1234567.891) == "€ 1.234.568" and euro(1234.5, 2) == "€ 1.234,50"
+    assert euro(float("nan")) == "onbekend" and euro(None) == "onbekend"
+    text = public_message(OSError("opslag /srv/kbz/data/store/build.json ontbreekt"))
+    assert "/srv" not in text and "build.json" in text
+    assert public_message("rang 1/2") == "rang 1/2"
+
+
 def test_exports_carry_source_lines() -> None:
     table = pd.DataFrame({"Gebied": ["Zuilen"], "Waarde (%)": [12.5]})
     lines = ["Bron: RIVM/GGD'en/CBS, 50090NED. Peiljaar 2020.", "Licentie: CC BY 4.0"]
