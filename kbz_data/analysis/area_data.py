@@ -98,8 +98,9 @@ def area_values(
         code, naam, gemeentecode, gemeente, waarde, bron, stadswaarde (the gemeente's own published figure where the
         source has one), gemiddelde_g4 (unweighted mean over all residential areas of this level with a value),
         steden (how many of the four cities have values), rang (1 = worst by the registry's direction; empty for
-        neutral indicators), aantal (areas with a value), water (water, port or business area without residents), kaart (has
-        geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no average.
+        neutral indicators), aantal (areas with a value), water (water, port or business area without residents),
+        kaart (has geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no
+        average.
     """
     if indicator not in data.meta.index:
         raise KbzDataError(f"onbekende indicator {indicator!r}")
@@ -107,9 +108,8 @@ def area_values(
         raise KbzDataError(f"onbekende gemeente {gemeente!r}; kies uit {', '.join(GEMEENTEN)} of {ALLE}")
     g = data.gebieden
     areas = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
-    rows = data.figures[
-        (data.figures["indicator"] == indicator) & (data.figures["jaar"] == jaar) & (data.figures["indeling"] == indeling)
-    ]
+    f = data.figures
+    rows = f[(f["indicator"] == indicator) & (f["jaar"] == jaar) & (f["indeling"] == indeling)]
     frame = pd.DataFrame(
         {
             "code": areas["code"].to_numpy(), "naam": areas["naam"].to_numpy(),
@@ -189,14 +189,16 @@ def pair_values(
     """
     left = area_values(data, x[0], x[1], indeling, niveau, gemeente)
     right = area_values(data, y[0], y[1], indeling, niveau, gemeente)
-    frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(), y=right["waarde"].to_numpy())
+    frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(),
+                                                                 y=right["waarde"].to_numpy())
     return frame[~frame["water"]].drop(columns="water").reset_index(drop=True)
 
 
 def indicators_in_division(data: StoreData, indeling: int, niveau: str) -> list[tuple[str, int]]:
     """(indicator, jaar) pairs with known values at this division and level, newest year first."""
     f = data.figures
-    codes = set(data.gebieden.loc[(data.gebieden["indeling"] == indeling) & (data.gebieden["niveau"] == niveau), "code"])
+    g = data.gebieden
+    codes = set(g.loc[(g["indeling"] == indeling) & (g["niveau"] == niveau), "code"])
     rows = f[(f["indeling"] == indeling) & f["waarde"].notna() & f["code"].isin(codes)]
     pairs = rows[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"], ascending=[True, False])
     return [(str(i), int(j)) for i, j in pairs.itertuples(index=False)]

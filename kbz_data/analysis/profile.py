@@ -153,7 +153,8 @@ def area_choices(data: StoreData, gemeente: str, niveau: str) -> pd.DataFrame:
     per_code["keuze"] = [
         f"{n} · {c}" + (f" · {gm}" if multi else "") + f" (indeling {ind})" + (f" · KBZ {k}" if k else "")
         for n, c, gm, ind, k in zip(
-            per_code["naam"], per_code["code"], per_code["gemeente"], per_code["indelingen"], per_code["kbz"], strict=False
+            per_code["naam"], per_code["code"], per_code["gemeente"], per_code["indelingen"], per_code["kbz"],
+            strict=True,
         )
     ]
     per_code = per_code.sort_values(["gemeentecode", "naam", "code"])

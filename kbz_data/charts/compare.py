@@ -15,7 +15,8 @@ def comparison_figure(rows: pd.DataFrame) -> go.Figure:
     favourable, 100 = most unfavourable; neutral indicators: 100 = highest)."""
     fig = go.Figure()
     labels = rows.drop_duplicates("indicator")
-    y_text = {i: f"{lab} ({e})" for i, lab, e in zip(labels["indicator"], labels["label"], labels["eenheid"], strict=False)}
+    y_text = {i: f"{lab} ({e})"
+              for i, lab, e in zip(labels["indicator"], labels["label"], labels["eenheid"], strict=True)}
     palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
     symbols = ["circle", "diamond", "square", "triangle-up", "x", "star", "cross", "hexagon"]
     for i, (code, part) in enumerate(rows.groupby("code", sort=False)):
@@ -26,7 +27,8 @@ def comparison_figure(rows: pd.DataFrame) -> go.Figure:
             marker={"size": 11, "color": palette[i % len(palette)], "symbol": symbols[i % len(symbols)],
                     "line": {"width": 1, "color": "white"}},
             customdata=np.column_stack([known["code"],
-                                        [fmt_value(v, e) for v, e in zip(known["waarde"], known["eenheid"], strict=False)],
+                                        [fmt_value(v, e)
+                                         for v, e in zip(known["waarde"], known["eenheid"], strict=True)],
                                         [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutraal)"
                                          for r, n in zip(known["rang"], known["aantal"], strict=False)]]),
             hovertemplate=f"<b>{name}</b><br>%{{y}}: %{{customdata[1]}}<br>Rang %{{customdata[2]}}<extra></extra>",
