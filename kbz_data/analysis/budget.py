@@ -215,7 +215,6 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
     if no_pop:
         notes.append(f"{no_pop} gebied(en) zonder inwonersaantal krijgen niets.")
     bronnen = ["cbs_85984NED", *[str(data.meta.loc[k, "bron"]) for k in need_weights if k in data.meta.index]]
-    need_method = need.need_view(data, index, BUDGET_INDELING, niveau, need_weights).method_lines[:2]
     method = (
         f"Budget: {euro(budget_eur)} per jaar, verdeeld in hele centen (grootste-restmethode): elke verdeling telt"
         " precies op tot het budget.",
@@ -224,7 +223,8 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
         f" met gewicht {kbz_weight:g} (overige gebieden 1).",
         "Inwoners: CBS Kerncijfers wijken en buurten 2024. Gebieden zonder (noemenswaardige) bewoners (water,"
         " haven, bedrijventerrein) tellen niet mee.",
-        *need_method,
+        need.NEED_METHOD,
+        need.weights_line(data, BUDGET_INDELING, need_weights),
         "Aandeel naar de 20% met de hoogste behoefte: de gebieden van hoogste naar laagste behoefte-index, tot 20%"
         " van de inwoners (het gebied op de grens naar rato). Concentratie-index: 2·cov(bedrag per inwoner,"
         " fractionele rang)/gemiddelde, positief = geld geconcentreerd bij de hoogste behoefte; 0 = vlak.",

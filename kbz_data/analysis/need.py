@@ -240,19 +240,24 @@ def flagged(table: pd.DataFrame) -> pd.DataFrame:
                          "Ontbrekende invoer": rows["ontbrekend"]}).reset_index(drop=True)
 
 
-def need_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, weights: Mapping[str, float]
-              ) -> ViewResult:
-    """The need index of :func:`need_index` (``table``) for screen and export: definition, inputs and weights
-    (``method_lines[1]``), sources, the ranked table and the flagged areas."""
+def weights_line(data: StoreData, indeling: int, weights: Mapping[str, float]) -> str:
+    """The inputs of a need index with their year, direction and weight (share), marked when not the default."""
     used = {k: w for k, w in weights.items() if w > 0}
     total = sum(used.values()) or 1.0
     jaren = {k: j for k, (j, _w) in NEED_INPUTS.get(int(indeling), {}).items()}
     parts = [f"{indicator_label(data, k)} {jaren.get(k, '')} ({need_direction_text(data, k)}):"
              f" gewicht {w:g} ({w / total:.0%})" for k, w in used.items()]
-    bronnen = [str(data.meta.loc[k, "bron"]) for k in used if k in data.meta.index]
     defaults = need_defaults(indeling)
     changed = "" if dict(used) == {k: w for k, w in defaults.items() if w > 0} else " (aangepast; niet de standaard)"
-    method = [NEED_METHOD, "Invoer en gewichten" + changed + ": " + "; ".join(parts) + "."]
+    return "Invoer en gewichten" + changed + ": " + "; ".join(parts) + "."
+
+
+def need_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, weights: Mapping[str, float]
+              ) -> ViewResult:
+    """The need index of :func:`need_index` (``table``) for screen and export: definition (:data:`NEED_METHOD`),
+    inputs and weights (:func:`weights_line`), sources, the ranked table and the flagged areas."""
+    bronnen = [str(data.meta.loc[k, "bron"]) for k, w in weights.items() if w > 0 and k in data.meta.index]
+    method = [NEED_METHOD, weights_line(data, indeling, weights)]
     if "rivm_50090NED" in bronnen:
         method.append(MODEL_LINE)
     return ViewResult(
