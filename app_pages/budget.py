@@ -11,7 +11,7 @@ from kbz_data.analysis import budget as rules
 from kbz_data.analysis import need, scenario
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
-from kbz_data.text import euro, public_message
+from kbz_data.text import euro, fmt_number, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.downloads import xlsx_button
 
@@ -202,7 +202,7 @@ with scenario_tab:
         totals = dict(view.tables)["Totalen"]
         m = st.columns(len(totals) * 2)
         for i, row in enumerate(totals.itertuples(index=False)):
-            m[2 * i].metric(f"{row.Verwijzing}: vermeden per jaar", f"{row[2]:,.0f}".replace(",", "."),
+            m[2 * i].metric(f"{row.Verwijzing}: vermeden per jaar", fmt_number(row[2]),
                             help="Vermeden verwijzingen per jaar, opgeteld over de praktijken.")
             m[2 * i + 1].metric(f"{row.Verwijzing}: besparing per jaar", euro(row[3]))
         kind = st.radio("Verwijzing", list(scenario.REFERRAL_LABELS), key="scenario_soort", horizontal=True,

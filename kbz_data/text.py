@@ -81,6 +81,21 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
 
 
+def fmt_number(value: float | None, decimals: int = 0) -> str:
+    """A number in Dutch notation without unit: ``1.234.567``, ``12,5`` (``decimals`` after the comma);
+    missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    return _dutch(value, decimals)
+
+
+def fmt_share(value: float | None, decimals: int = 1) -> str:
+    """A fraction as a Dutch percentage: ``0.2345`` -> ``23,5%``; missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    return _dutch(100 * value, decimals) + "%"
+
+
 def fmt_value(value: float | None, eenheid: str) -> str:
     """A value with its unit in Dutch notation: counts without decimals, scores with three, the rest with one
     (``1.234,6 %``, ``931.298``, ``-0,100``, ``38,5 x 1000 euro``); missing -> "onbekend"."""

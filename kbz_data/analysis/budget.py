@@ -21,7 +21,7 @@ from kbz_data.analysis.area_data import sources_text
 from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
-from kbz_data.text import euro
+from kbz_data.text import euro, fmt_number, fmt_share
 
 #: The division of the budget split over areas: the only one with inhabitants (CBS KWB 2024) for all four cities.
 BUDGET_INDELING = 2024
@@ -264,8 +264,8 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Regel": summary["Regel"], "Totaal": summary["Totaal (euro)"].map(lambda v: euro(v, 2)),
         "Aandeel naar de 20% met de hoogste behoefte": summary["Aandeel naar de 20% met de hoogste behoefte"].map(
-            lambda v: f"{v:.1%}".replace(".", ",")),
-        "Concentratie-index": summary["Concentratie-index"].map(lambda v: f"{round(v, 3) + 0.0:.3f}".replace(".", ",")),
+            fmt_share),
+        "Concentratie-index": summary["Concentratie-index"].map(lambda v: fmt_number(round(v, 3) + 0.0, 3)),
     })
 
 

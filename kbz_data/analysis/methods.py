@@ -15,6 +15,7 @@ from kbz_data.analysis.area_data import DIRECTION_TEXT, indicator_label, source_
 from kbz_data.analysis.budget import DEFAULT_DECILE_WEIGHTS
 from kbz_data.indicators import DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
+from kbz_data.text import fmt_number
 
 
 def _areas(data: StoreData) -> pd.DataFrame:
@@ -164,7 +165,7 @@ def caveats(data: StoreData) -> list[tuple[str, str]]:
          " zijn de codes grotendeels gelijk gebleven, maar ook daar worden indelingen niet gemengd."),
         ("Onbekend en geheim",
          f"Ontbrekende, geheime (te weinig waarnemingen) of niet van toepassing zijnde waarden zijn 'onbekend',"
-         f" nooit 0. In deze opslag zijn {unknown:,} cijfers onbekend.".replace(",", ".")),
+         f" nooit 0. In deze opslag zijn {fmt_number(unknown)} cijfers onbekend."),
         ("Water-, haven- en bedrijfsgebieden",
          "Gebieden zonder (veel) inwoners hebben geen zinvolle percentages of gemiddelden. De opslag markeert ze als"
          f" 'geen woongebied' ({rule}); kaarten tonen ze grijs, ze tellen niet mee in rangen, gemiddelden en de"

@@ -12,6 +12,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from kbz_data.text import fmt_number
+
 OWN = "#0072B2"
 MEAN = "#000000"
 OTHER = "#BBBBBB"
@@ -119,7 +121,7 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, target: float, tit
         fig.add_trace(go.Scatter(
             x=part["patienten"], y=part["waarde"], mode="markers", name=name or str(part["praktijk"].iloc[0]),
             marker=dict(color=colour, size=size, line=dict(color="white", width=1)),
-            customdata=list(zip(part["praktijk"], part["patienten"].map(lambda v: f"{v:,.0f}".replace(",", ".")),
+            customdata=list(zip(part["praktijk"], part["patienten"].map(fmt_number),
                                 part["weergave"], part["verwijzingen_tekst"], part["positie"], strict=False)),
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} patiënten<br>%{customdata[2]} per 1.000"
                            " per jaar (%{customdata[3]} verwijzingen)<br>%{customdata[4]}<extra></extra>"),
