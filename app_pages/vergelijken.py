@@ -152,8 +152,11 @@ with naast_tab:
         st.subheader("Alle indicatoren")
         st.dataframe(result.table, hide_index=True, width="stretch", key="vergelijk_tabel")
         export_view = result
+        # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
+        reference = state.get("vergelijk_referentie")
+        reference = reference if reference in labels else chosen[0]
         try:
-            similar = cached.similar_areas(store_dir, built, chosen[0], indeling, niveau)
+            similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)
             export_view = compare.with_similar(result, similar, compare.similar_lines(data, indeling))
         except KbzDataError:
             pass  # the first area lacks a similarity input, or the division has none: no second sheet

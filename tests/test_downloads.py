@@ -100,3 +100,24 @@ def test_vergelijken_excel_equals_the_screen(app_store: Path, recorded) -> None:
     similar = next(i for i, line in enumerate(lines) if line.startswith(compare.SIMILAR_METHOD))
     assert " ".join(lines[1:similar] + lines[similar + 2:]) == caption
     assert "Bron" in openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+
+
+def test_vergelijken_similar_sheet_equals_the_similar_tab(app_store: Path, recorded) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["gebieden"] = "WK034402,WK034401"  # the first area lacks the similarity inputs
+    at.run()
+    at.switch_page("app_pages/vergelijken.py").run()
+    assert not at.exception
+    assert at.selectbox(key="vergelijk_referentie").value == "WK034402"
+    assert any("geen vergelijkbare wijken" in w.value for w in at.warning)
+    names = openpyxl.load_workbook(io.BytesIO(click_download(at, "vergelijk_xlsx"))).sheetnames
+    assert names == ["Vergelijking", "Bron"]  # nothing on screen, no sheet
+    at.selectbox(key="vergelijk_referentie").set_value("WK034401").run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if "Afstand" in d.value.columns)
+    assert shown["Code"].iloc[0] == "WK034401"
+    data = click_download(at, "vergelijk_xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Vergelijking", "Vergelijkbare wijken", "Bron"]
+    _lines, sheet = sheet_lines_and_table(data, "Vergelijkbare wijken")
+    assert sheet.columns.tolist() == shown.columns.tolist()
+    assert sheet["Code"].tolist() == shown["Code"].tolist()
