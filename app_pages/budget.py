@@ -14,6 +14,7 @@ from kbz_data.practice import analysis
 from kbz_data.text import euro, fmt_number, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.downloads import xlsx_button
+from kbz_data.ui.panels import show_map_view
 
 store_dir = st.session_state["store_dir"]
 gemeente = st.session_state.get("gemeente", "G4")
@@ -90,16 +91,6 @@ gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
     ["🗺️ Over wijken en buurten", "🩺 Over praktijken", "↘️ Verwijzingen: scenario"])
 
 
-def legend_html(title: str, items: list[tuple[str, str]]) -> str:
-    swatches = " ".join(
-        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
-        for colour, text in items
-    )
-    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
-
-
 with gebieden_tab:
     try:
         result = cached.area_budget(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights)
@@ -132,17 +123,7 @@ with gebieden_tab:
                 st.info(note)
             st.caption("Verschil per inwoner met de vlakke verdeling per inwoner: donkerder = meer geld dan bij een"
                        " vlakke verdeling; grijs = onbekend; zwarte rand = KBZ-gebied.")
-            maps = [(n, f) for n, f in view.panels if n != "staaf"]
-            columns = st.columns(len(maps)) if len(maps) > 1 else [st.container()]
-            for column, (name, figure) in zip(columns, maps):
-                column.plotly_chart(figure, key=f"budget_kaart_{name or 'stad'}",
-                                    config={"displaylogo": False, "scrollZoom": True})
-            if view.legend:
-                st.markdown(legend_html("Verschil met de verdeling per inwoner (euro per inwoner)", view.legend),
-                            unsafe_allow_html=True)
-            for name, figure in view.panels:
-                if name == "staaf":
-                    st.plotly_chart(figure, key="budget_staaf", config={"displaylogo": False})
+            show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
         st.subheader("Per gebied")
         st.dataframe(result.view.table, hide_index=True, width="stretch", key="budget_tabel")

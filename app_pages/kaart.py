@@ -6,7 +6,7 @@ import streamlit as st
 
 from kbz_data.analysis.area_data import table_for_display
 from kbz_data.analysis.results import LICENCE_LINE, ViewResult
-from kbz_data.charts.maps import SCHEMES
+from kbz_data.charts.maps import SCHEMES, legend_html
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import fmt_value, public_message
@@ -58,14 +58,7 @@ with kaart_tab:
                 st.switch_page("app_pages/wijkprofiel.py",
                                query_params={"code": points[0]["location"], "indeling": str(indeling)})
         if view.legend:
-            swatches = " ".join(
-                f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-                f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-                f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{label}</span>'
-                for colour, label in view.legend
-            )
-            st.markdown(f"**{meta['label']} ({meta['eenheid']})**, gezamenlijke schaal voor de vier steden:<br>"
-                        f"{swatches}", unsafe_allow_html=True)
+            st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
     else:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
     st.caption(view.source_line)
@@ -117,4 +110,5 @@ with samenhang_tab:
         m2.metric("Correlatie (Pearson r)", fmt_value(stats["pearson_r"], "score"))
         m3.metric("Rangcorrelatie (Spearman)", fmt_value(stats["spearman_r"], "score"))
         st.plotly_chart(figure, key="samenhang_grafiek", config={"displaylogo": False})
-        st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn modelschattingen.")
+        st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn"
+                   " modelschattingen.")

@@ -12,6 +12,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui.downloads import xlsx_button
+from kbz_data.ui.panels import show_map_view
 
 store_dir = st.session_state["store_dir"]
 niveau = st.session_state.get("niveau", "wijk")
@@ -110,16 +111,6 @@ def need_weight_inputs(div: int) -> dict[str, float]:
     return dict(saved)
 
 
-def legend_html(title: str, items: list[tuple[str, str]]) -> str:
-    swatches = " ".join(
-        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
-        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
-        for colour, text in items
-    )
-    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
-
-
 naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
     ["⚖️ Gebieden naast elkaar", "🎯 Behoefte-index", "🔎 Vergelijkbare wijken"])
 
@@ -188,16 +179,7 @@ with behoefte_tab:
             st.info(note)
         st.caption("Donkerder = hogere behoefte; grijs = onbekend (invoer ontbreekt); zwarte rand = KBZ-gebied. Klik"
                    " op een gebied om het aan de vergelijking toe te voegen.")
-        maps = [(n, f) for n, f in view.panels if n != "staaf"]
-        columns = st.columns(len(maps)) if len(maps) > 1 else [st.container()]
-        for column, (name, figure) in zip(columns, maps):
-            column.plotly_chart(figure, key=f"behoefte_kaart_{name or 'stad'}", on_select="rerun",
-                                selection_mode="points", config={"displaylogo": False, "scrollZoom": True})
-        if view.legend:
-            st.markdown(legend_html(f"{need.NEED_LABEL} (kwintielen)", view.legend), unsafe_allow_html=True)
-        for name, figure in view.panels:
-            if name == "staaf":
-                st.plotly_chart(figure, key="behoefte_staaf", config={"displaylogo": False})
+        show_map_view(view, "behoefte", f"{need.NEED_LABEL} (kwintielen)", selectable=True)
         st.caption(need_result.sources)
         st.subheader("Hoogste behoefte per stad")
         st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")

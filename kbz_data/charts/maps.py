@@ -291,6 +291,18 @@ def map_figure(
     return figure
 
 
+def legend_html(title: str, items: Sequence[tuple[str, str]]) -> str:
+    """The shared legend under four side-by-side maps as Markdown with inline HTML swatches ((colour, label) items
+    of :func:`legend_items`; the labels are numbers and units made here, never user text)."""
+    swatches = " ".join(
+        f'<span style="display:inline-block;margin-right:14px;white-space:nowrap">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+        f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{text}</span>'
+        for colour, text in items
+    )
+    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
+
+
 def legend_items(
     breaks: Sequence[float] | None, minimum: float, eenheid: str, richting: int, value_range: tuple[float, float] | None
 ) -> list[tuple[str, str]]:
