@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis.area_data import table_for_display
-from kbz_data.analysis.results import LICENCE_LINE, ViewResult
+from kbz_data.analysis.area_data import area_view
 from kbz_data.charts.maps import SCHEMES, legend_html
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -63,16 +62,9 @@ with kaart_tab:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
     st.caption(view.source_line)
 
-    display = table_for_display(table, str(meta["eenheid"]))
+    table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.subheader("Tabel")
-    st.dataframe(display, hide_index=True, width="stretch", key="kaart_tabel")
-    table_view = ViewResult(
-        title=f"{meta['label']} ({meta['eenheid']}), per {niveau}, {plaats}, {jaar}, gebiedsindeling {indeling}.",
-        tables=(("Gegevens", display),), file_stem=f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}",
-        method_lines=(f"Definitie: {meta['definitie']}", "Lege waarde = onbekend of geheim. Rang 1 = meest"
-                      " ongunstig onder alle gebieden van de vier steden."),
-        sources=view.source_line, licence=LICENCE_LINE,
-    )
+    st.dataframe(table_view.table, hide_index=True, width="stretch", key="kaart_tabel")
     download_buttons(table_view, key="kaart")
 
 with samenhang_tab:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kbz_data.analysis import kbz_areas
+from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.indicators import DOMAIN_ORDER
@@ -237,3 +238,20 @@ def headline_table(data: StoreData) -> pd.DataFrame:
             row[name] = float(part["waarde"].get(code, np.nan))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def area_view(data: StoreData, table: pd.DataFrame, indicator: str, jaar: int, indeling: int, niveau: str,
+              gemeente: str, source: str) -> ViewResult:
+    """The Kaart table (:func:`area_values` rows ``table``) for screen and download: title, definition, the
+    reading of empty values and ranks, ``source`` (the map's source line) and the licence."""
+    meta = data.meta.loc[indicator]
+    plaats = "de vier steden" if gemeente == ALLE else GEMEENTEN[gemeente]
+    return ViewResult(
+        title=f"{meta['label']} ({meta['eenheid']}), per {niveau}, {plaats}, {jaar}, gebiedsindeling {indeling}.",
+        tables=(("Gegevens", table_for_display(table, str(meta["eenheid"]))),),
+        file_stem=f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}",
+        method_lines=(f"Definitie: {meta['definitie']}",
+                      "Lege waarde = onbekend of geheim. Rang 1 = meest ongunstig onder alle gebieden van de vier"
+                      " steden."),
+        sources=source, licence=LICENCE_LINE,
+    )
