@@ -1,6 +1,6 @@
-"""Vergelijken and Budgetverdeling (kbz_data.analysis.compare, need, budget, scenario, methods; kbz_data.charts.map_views)
-on a small synthetic store: comparison, similar areas, need tables, budget splits over areas and practices, the
-referral scenario and the Excel export."""
+"""Vergelijken and Budgetverdeling (kbz_data.analysis.compare, need, budget, scenario, methods;
+kbz_data.charts.map_views) on a small synthetic store: comparison, similar areas, need tables, budget splits over
+areas and practices, the referral scenario and the Excel export."""
 
 from __future__ import annotations
 
