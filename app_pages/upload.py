@@ -7,6 +7,7 @@ escape_markdown before it reaches Markdown (st.markdown, st.error, st.warning, s
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, qu
 from kbz_data.practice.upload_checks import RULES, validate_upload
 from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import cached
+from kbz_data.ui.downloads import file_button
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -49,13 +51,10 @@ template_code = s1.selectbox("Praktijk", CODES, key="upload_sjabloon_praktijk",
                              format_func=lambda c: f"{c} · {registry.get(c).naam}")
 template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
 t1, t2 = st.columns(2)
-t1.download_button("Sjabloon (CSV)", lambda: exports.template_csv(template_code, template_period),
-                   file_name=f"sjabloon_{template_code}_{template_period}.csv", mime="text/csv",
-                   key="upload_sjabloon_csv")
-t2.download_button("Sjabloon (Excel)", lambda: exports.template_xlsx(template_code, template_period),
-                   file_name=f"sjabloon_{template_code}_{template_period}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="upload_sjabloon_xlsx")
+file_button("Sjabloon (CSV)", partial(exports.template_csv, template_code, template_period),
+            f"sjabloon_{template_code}_{template_period}.csv", key="upload_sjabloon_csv", container=t1)
+file_button("Sjabloon (Excel)", partial(exports.template_xlsx, template_code, template_period),
+            f"sjabloon_{template_code}_{template_period}.xlsx", key="upload_sjabloon_xlsx", container=t2)
 
 st.subheader("2. Bestand uploaden")
 round_ = st.session_state.setdefault("upload_ronde", 0)

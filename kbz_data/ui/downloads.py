@@ -8,6 +8,8 @@ drop it: ``MediaFileStorageError: Deferred file ... not found``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from kbz_data import export
@@ -15,6 +17,13 @@ from kbz_data.analysis.results import ViewResult
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_button(label: str, make: Callable[[], bytes], file_name: str, key: str, container=None) -> None:
+    """A button for a file that is no view (the upload template): ``make`` writes it on click; the MIME type
+    follows the extension (.csv or .xlsx)."""
+    mime = XLSX_MIME if file_name.endswith(".xlsx") else CSV_MIME
+    (container or st).download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
 def csv_button(view: ViewResult, key: str, label: str = "Download CSV", container=None) -> None:
