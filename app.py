@@ -11,6 +11,7 @@ import streamlit as st
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
+from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 
@@ -40,7 +41,7 @@ def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
     except KbzDataError as exc:
         st.error(
             "De gegevensopslag kon niet worden gebouwd.\n\n"
-            f"{locate.hide_paths(str(exc), [sources_dir, store_dir])}\n\n"
+            f"{public_message(locate.hide_paths(str(exc), [sources_dir, store_dir]))}\n\n"
             "Zet de bronbestanden in de bronmap (of wijs die aan met de omgevingsvariabele `KBZ_SOURCES`), of"
             " download ze met `python -m kbz_data download`, en bouw dan met `python -m kbz_data build`. Zonder"
             " `KBZ_SOURCES` en zonder bronmap draait het dashboard op de meegeleverde momentopname."
@@ -104,7 +105,7 @@ if STORE_CHOICE.kind == locate.KIND_BUILD and STORE_CHOICE.sources_dir is not No
 try:
     _sidebar_filters(str(STORE_DIR), navigation.url_path)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [STORE_DIR])}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(locate.hide_paths(str(exc), [STORE_DIR]))}")
     st.stop()
 navigation.run()
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis import insurer
+from kbz_data.analysis import budget, compare, need
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
+from kbz_data.text import euro, public_message
 from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
@@ -23,7 +24,7 @@ try:
     built = info["gebouwd"]
     tables = cached.methods_tables(store_dir, built)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [store_dir])}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 
 opslag = tables["opslag"]
@@ -48,20 +49,20 @@ st.markdown(
 st.dataframe(tables["indicatoren"], hide_index=True, width="stretch", key="bronnen_indicatoren")
 
 st.subheader("Behoefte-index, vergelijkbare wijken en budgetverdeling")
-method = cached.insurer_method(store_dir, built)
+method = cached.method_tables(store_dir, built)
 st.markdown(
-    f"{insurer.NEED_METHOD} Standaardinvoer en -gewichten per gebiedsindeling staan hieronder; op de pagina's"
+    f"{need.NEED_METHOD} Standaardinvoer en -gewichten per gebiedsindeling staan hieronder; op de pagina's"
     " **Vergelijken** en **Budgetverdeling** kun je de gewichten veranderen."
 )
 st.dataframe(method["behoefte"], hide_index=True, width="stretch", key="bronnen_behoefte")
-st.markdown(f"{insurer.SIMILAR_METHOD} Vergelijkingsindicatoren per gebiedsindeling:")
+st.markdown(f"{compare.SIMILAR_METHOD} Vergelijkingsindicatoren per gebiedsindeling:")
 st.dataframe(method["vergelijkbaar"], hide_index=True, width="stretch", key="bronnen_vergelijkbaar")
 st.markdown(
     "Budgetverdeling: een vast jaarbudget (standaard"
-    f" {insurer.euro(insurer.DEFAULT_BUDGET_EUR)}) wordt in hele centen verdeeld (grootste-restmethode), zodat elke"
+    f" {euro(budget.DEFAULT_BUDGET_EUR)}) wordt in hele centen verdeeld (grootste-restmethode), zodat elke"
     " verdeling precies optelt tot het budget: per inwoner, per inwoner maal het gewicht van het behoeftedeciel"
-    f" (standaardgewichten hieronder) en per inwoner met gewicht {insurer.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
-    f" Inwoners en behoefte-index komen uit gebiedsindeling {insurer.BUDGET_INDELING}."
+    f" (standaardgewichten hieronder) en per inwoner met gewicht {budget.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
+    f" Inwoners en behoefte-index komen uit gebiedsindeling {budget.BUDGET_INDELING}."
 )
 st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
 

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis import insurer
+from kbz_data.analysis import budget as rules
+from kbz_data.analysis import scenario
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
+from kbz_data.text import euro, fmt_number, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.widgets import legend_html, need_weight_sliders, reset_need_weights, saved_need_weights
+from kbz_data.ui.downloads import xlsx_button
+from kbz_data.ui.panels import show_map_view
+from kbz_data.ui.widgets import need_weight_sliders, reset_need_weights, saved_need_weights
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
 state = st.session_state
-INDELING = insurer.BUDGET_INDELING
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INDELING = rules.BUDGET_INDELING
 
 st.title("Budgetverdeling")
 st.markdown(
@@ -32,7 +35,7 @@ try:
     built = cached.build_info(store_dir)["gebouwd"]
     data = cached.store_data(store_dir, built)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 
 left, right = st.columns([2, 1])
@@ -43,22 +46,22 @@ niveau = right.radio("Verdelen over", ["wijk", "buurt"], key=page_state.key("bud
                      format_func=lambda n: f"{n}en".capitalize(),
                      help=f"Gebieden van gebiedsindeling {INDELING}: de enige met inwonersaantallen voor alle vier"
                           " steden.")
-left.caption(f"{insurer.euro(budget)} per jaar")
+left.caption(f"{euro(budget)} per jaar")
 
 with st.expander("Gewichten van de regels en van de behoefte-index", expanded=False):
     st.markdown("**Gewicht per inwoner naar behoeftedeciel** (10 = de 10% gebieden met de hoogste behoefte)")
 
     def reset() -> None:
-        for d, w in insurer.DEFAULT_DECILE_WEIGHTS.items():
+        for d, w in rules.DEFAULT_DECILE_WEIGHTS.items():
             state[f"budget_deciel_{d}"] = w
-        state["budget_kbz"] = insurer.DEFAULT_KBZ_WEIGHT
+        state["budget_kbz"] = rules.DEFAULT_KBZ_WEIGHT
         reset_need_weights(INDELING)
 
     columns = st.columns(10)
-    for column, (d, w) in zip(columns, insurer.DEFAULT_DECILE_WEIGHTS.items()):
+    for column, (d, w) in zip(columns, rules.DEFAULT_DECILE_WEIGHTS.items()):
         state.setdefault(f"budget_deciel_{d}", w)
         column.number_input(f"Deciel {d}", min_value=0.0, max_value=10.0, step=0.1, key=f"budget_deciel_{d}")
-    state.setdefault("budget_kbz", insurer.DEFAULT_KBZ_WEIGHT)
+    state.setdefault("budget_kbz", rules.DEFAULT_KBZ_WEIGHT)
     st.number_input("Gewicht per inwoner van een KBZ-gebied (overige gebieden 1)", min_value=0.0, max_value=10.0,
                     step=0.25, key="budget_kbz")
     st.markdown(f"**Behoefte-index** (gebiedsindeling {INDELING}; dezelfde gewichten als op de pagina Vergelijken)")
@@ -75,65 +78,50 @@ gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
 
 with gebieden_tab:
     try:
-        result = cached.insurer_area_budget(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights)
+        result = cached.area_budget(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights)
     except KbzDataError as exc:
-        st.error(f"De verdeling kan niet worden berekend: {exc}")
+        st.error(f"De verdeling kan niet worden berekend: {public_message(exc)}")
         result = None
     if result is not None:
         st.subheader("Hoe geconcentreerd is elke verdeling?")
-        st.dataframe(insurer.summary_display(result.summary), hide_index=True, width="stretch", key="budget_samenvatting")
+        st.dataframe(rules.summary_display(result.summary), hide_index=True, width="stretch", key="budget_samenvatting")
         st.caption("Aandeel naar de 20% met de hoogste behoefte: het deel van het budget dat naar de gebieden met de"
                    " hoogste behoefte-index gaat, samen 20% van de inwoners (bij een vlakke verdeling precies 20%)."
                    " Concentratie-index: 0 = vlak, positief = meer geld waar de behoefte hoger is.")
         for note in result.notes:
             st.info(note)
         st.subheader("Per stad")
-        st.plotly_chart(cached.insurer_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
+        st.plotly_chart(cached.budget_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
                                                    need_weights), key="budget_steden", config={"displaylogo": False})
-        st.caption(result.lines[-2])
+        st.caption(result.view.sources)
         st.subheader("Op de kaart")
         rule = st.radio("Regel", ["naar_behoefte", "kbz"], key="budget_kaart_regel", horizontal=True,
-                        format_func=insurer.RULES.get)
+                        format_func=rules.RULES.get)
         try:
-            view = cached.insurer_budget_map(store_dir, built, niveau, gemeente, rule, float(budget), deciles,
+            view = cached.budget_map(store_dir, built, niveau, gemeente, rule, float(budget), deciles,
                                              kbz_weight, need_weights)
         except KbzDataError as exc:
-            st.error(f"De kaart kan niet worden gemaakt: {exc}")
+            st.error(f"De kaart kan niet worden gemaakt: {public_message(exc)}")
             view = None
         if view is not None:
             for note in view.notes:
                 st.info(note)
             st.caption("Verschil per inwoner met de vlakke verdeling per inwoner: donkerder = meer geld dan bij een"
                        " vlakke verdeling; grijs = onbekend; zwarte rand = KBZ-gebied.")
-            maps = [(n, f) for n, f in view.panels if n != "staaf"]
-            columns = st.columns(len(maps)) if len(maps) > 1 else [st.container()]
-            for column, (name, figure) in zip(columns, maps):
-                column.plotly_chart(figure, key=f"budget_kaart_{name or 'stad'}",
-                                    config={"displaylogo": False, "scrollZoom": True})
-            if view.legend:
-                st.markdown(legend_html("Verschil met de verdeling per inwoner (euro per inwoner)", view.legend),
-                            unsafe_allow_html=True)
-            for name, figure in view.panels:
-                if name == "staaf":
-                    st.plotly_chart(figure, key="budget_staaf", config={"displaylogo": False})
+            show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
         st.subheader("Per gebied")
-        display = insurer.budget_display(result)
-        st.dataframe(display, hide_index=True, width="stretch", key="budget_tabel")
-        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.lines[1:-2]))
-        st.download_button(
-            "Download Excel", lambda display=display, result=result: insurer.workbook([("Verdeling per gebied", display),
-                                                ("Samenvatting", result.summary.drop(columns="regel"))], result.lines),
-            key="budget_xlsx", file_name=f"kbz_budgetverdeling_{niveau}_indeling{INDELING}.xlsx", mime=XLSX,
-        )
+        st.dataframe(result.view.table, hide_index=True, width="stretch", key="budget_tabel")
+        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
+        xlsx_button(result.view, key="budget_xlsx")
 
 with praktijken_tab:
     try:
         praktijk_state = cached.praktijk_state(store_dir)
-        presult = cached.insurer_practice_budget(store_dir, built, praktijk_state, float(budget), deciles,
+        presult = cached.practice_budget(store_dir, built, praktijk_state, float(budget), deciles,
                                                  need_weights)
     except KbzDataError as exc:
-        st.error(f"De verdeling over de praktijken kan niet worden berekend: {exc}")
+        st.error(f"De verdeling over de praktijken kan niet worden berekend: {public_message(exc)}")
         presult = None
     if presult is not None:
         if presult.fictief:
@@ -141,24 +129,17 @@ with praktijken_tab:
                        icon="⚠️")
         st.markdown("Het budget over de KBZ-praktijken per ingeschreven patiënt (laatste kwartaal), vlak en gewogen"
                     " naar het behoeftedeciel van de hoofdwijk van de praktijk (zelfde decielgewichten als hierboven).")
-        st.dataframe(insurer.summary_display(presult.summary), hide_index=True, width="stretch",
+        st.dataframe(rules.summary_display(presult.summary), hide_index=True, width="stretch",
                      key="budget_praktijk_samenvatting")
         for note in presult.notes:
             st.info(note)
-        st.plotly_chart(cached.insurer_practice_figure(store_dir, built, praktijk_state, float(budget), deciles,
+        st.plotly_chart(cached.practice_budget_figure(store_dir, built, praktijk_state, float(budget), deciles,
                                                        need_weights),
                         key="budget_praktijk_figuur", config={"displaylogo": False})
-        st.caption(("⚠️ Fictieve demodata. " if presult.fictief else "") + presult.lines[-2] + " " + presult.lines[-1])
-        pdisplay = insurer.practice_display(presult)
-        st.dataframe(pdisplay, hide_index=True, width="stretch", key="budget_praktijk_tabel")
-        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in presult.lines[1:-2]))
-        lines = ([presult.lines[0], "FICTIEVE DEMODATA: de praktijkcijfers zijn verzonnen."] if presult.fictief
-                 else presult.lines[:1]) + presult.lines[1:]
-        st.download_button(
-            "Download Excel", lambda pdisplay=pdisplay, presult=presult, lines=lines: insurer.workbook([("Verdeling per praktijk", pdisplay),
-                                                ("Samenvatting", presult.summary.drop(columns="regel"))], lines),
-            key="budget_praktijk_xlsx", file_name="kbz_budgetverdeling_praktijken.xlsx", mime=XLSX,
-        )
+        st.caption(("⚠️ Fictieve demodata. " if presult.fictief else "") + presult.view.sources)
+        st.dataframe(presult.view.table, hide_index=True, width="stretch", key="budget_praktijk_tabel")
+        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in presult.view.method_lines))
+        xlsx_button(presult.view, key="budget_praktijk_xlsx")
 
 with scenario_tab:
     st.markdown(
@@ -168,37 +149,33 @@ with scenario_tab:
     )
     c1, c2 = st.columns(2)
     cost_zh = c1.number_input("Kosten per verwijzing naar het ziekenhuis (euro)", min_value=0, max_value=1_000_000,
-                              value=int(insurer.DEFAULT_REFERRAL_COSTS["verwijzingen_ziekenhuis"]), step=100,
+                              value=int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ziekenhuis"]), step=100,
                               key="scenario_kosten_ziekenhuis")
     cost_ggz = c2.number_input("Kosten per verwijzing naar de GGZ (euro)", min_value=0, max_value=1_000_000,
-                               value=int(insurer.DEFAULT_REFERRAL_COSTS["verwijzingen_ggz"]), step=100,
+                               value=int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ggz"]), step=100,
                                key="scenario_kosten_ggz")
     costs = (("verwijzingen_ggz", float(cost_ggz)), ("verwijzingen_ziekenhuis", float(cost_zh)))
     try:
         scenario_state = cached.praktijk_state(store_dir)
-        scenario = cached.insurer_scenario(store_dir, scenario_state, costs)
+        view = cached.scenario_view(store_dir, scenario_state, costs)
     except KbzDataError as exc:
-        st.error(f"Het scenario kan niet worden berekend: {exc}")
-        scenario = None
-    if scenario is not None:
-        if scenario["fictief"]:
+        st.error(f"Het scenario kan niet worden berekend: {public_message(exc)}")
+        view = None
+    if view is not None:
+        if view.fictief:
             st.warning(f"**{analysis.FICTIEF_WARNING}** De uitkomst van dit scenario zegt niets over echte"
                        " praktijken.", icon="⚠️")
-        totals = scenario["totalen"]
+        totals = dict(view.tables)["Totalen"]
         m = st.columns(len(totals) * 2)
         for i, row in enumerate(totals.itertuples(index=False)):
-            m[2 * i].metric(f"{row.Verwijzing}: vermeden per jaar", f"{row[2]:,.0f}".replace(",", "."),
+            m[2 * i].metric(f"{row.Verwijzing}: vermeden per jaar", fmt_number(row[2]),
                             help="Vermeden verwijzingen per jaar, opgeteld over de praktijken.")
-            m[2 * i + 1].metric(f"{row.Verwijzing}: besparing per jaar", insurer.euro(row[3]))
-        kind = st.radio("Verwijzing", list(insurer.REFERRAL_LABELS), key="scenario_soort", horizontal=True,
-                        format_func=insurer.REFERRAL_LABELS.get)
-        st.plotly_chart(cached.insurer_scenario_figure(store_dir, scenario_state, costs, kind), key="scenario_figuur",
+            m[2 * i + 1].metric(f"{row.Verwijzing}: besparing per jaar", euro(row[3]))
+        kind = st.radio("Verwijzing", list(scenario.REFERRAL_LABELS), key="scenario_soort", horizontal=True,
+                        format_func=scenario.REFERRAL_LABELS.get)
+        st.plotly_chart(cached.scenario_figure(store_dir, scenario_state, costs, kind), key="scenario_figuur",
                         config={"displaylogo": False})
-        st.caption(("⚠️ Fictieve demodata. " if scenario["fictief"] else "") + scenario["regels"][-1])
-        st.dataframe(scenario["tabel"], hide_index=True, width="stretch", key="scenario_tabel")
-        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in scenario["regels"][1:-1]))
-        st.download_button(
-            "Download Excel", lambda scenario=scenario, totals=totals: insurer.workbook([("Scenario per praktijk", scenario["tabel"]),
-                                                ("Totalen", totals)], scenario["regels"]),
-            key="scenario_xlsx", file_name="kbz_verwijzingen_scenario.xlsx", mime=XLSX,
-        )
+        st.caption(("⚠️ Fictieve demodata. " if view.fictief else "") + view.sources)
+        st.dataframe(view.table, hide_index=True, width="stretch", key="scenario_tabel")
+        st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in view.method_lines))
+        xlsx_button(view, key="scenario_xlsx")

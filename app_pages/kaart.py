@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import export
-from kbz_data.analysis.area_data import table_for_display
-from kbz_data.charts.maps import SCHEMES, fmt_value
+from kbz_data.analysis.area_data import area_view
+from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
+from kbz_data.ui.downloads import download_buttons
 from kbz_data.ui.widgets import legend_html
 
 store_dir = st.session_state["store_dir"]
@@ -50,7 +51,7 @@ with kaart_tab:
         view = cached.map_view(store_dir, built, indicator, jaar, indeling, niveau, gemeente, scheme, k, show_kbz)
         table = cached.area_table(store_dir, built, indicator, jaar, indeling, niveau, gemeente)
     except KbzDataError as exc:
-        st.error(f"Deze kaart kan niet worden gemaakt: {exc}")
+        st.error(f"Deze kaart kan niet worden gemaakt: {public_message(exc)}")
         st.stop()
     for note in view.notes:
         st.info(note)
@@ -72,24 +73,10 @@ with kaart_tab:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
     st.caption(view.source_line)
 
-    display = table_for_display(table, str(meta["eenheid"]))
+    table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.subheader("Tabel")
-    st.dataframe(display, hide_index=True, width="stretch", key="kaart_tabel")
-    lines = [
-        f"{meta['label']} ({meta['eenheid']}), per {niveau}, {plaats}, {jaar}, gebiedsindeling {indeling}.",
-        view.source_line,
-        f"Definitie: {meta['definitie']}",
-        "Lege waarde = onbekend of geheim. Rang 1 = meest ongunstig onder alle gebieden van de vier steden.",
-        "Licentie: CC BY 4.0 (CBS, RIVM/GGD'en, Kadaster/PDOK). Samengesteld met het KBZ wijkdashboard.",
-    ]
-    name = f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}"
-    d1, d2 = st.columns(2)
-    d1.download_button("Download CSV", lambda: export.to_csv(display, lines), file_name=f"{name}.csv", mime="text/csv",
-                       key="kaart_csv")
-    d2.download_button(
-        "Download Excel", lambda: export.to_xlsx(display, lines), file_name=f"{name}.xlsx", key="kaart_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    st.dataframe(table_view.table, hide_index=True, width="stretch", key="kaart_tabel")
+    download_buttons(table_view, key="kaart")
 
 with samenhang_tab:
     st.markdown("Eén stip per gebied. Beide indicatoren komen uit **dezelfde gebiedsindeling**; cijfers van"
@@ -119,11 +106,12 @@ with samenhang_tab:
             figure, stats, line = cached.scatter_view(store_dir, built, xi, int(xj), yi, int(yj), s_indeling, niveau,
                                                       gemeente)
         except KbzDataError as exc:
-            st.error(f"Deze grafiek kan niet worden gemaakt: {exc}")
+            st.error(f"Deze grafiek kan niet worden gemaakt: {public_message(exc)}")
             st.stop()
         m1, m2, m3 = st.columns(3)
         m1.metric("Gebieden", f"{int(stats['n'])}")
         m2.metric("Correlatie (Pearson r)", fmt_value(stats["pearson_r"], "score"))
         m3.metric("Rangcorrelatie (Spearman)", fmt_value(stats["spearman_r"], "score"))
         st.plotly_chart(figure, key="samenhang_grafiek", config={"displaylogo": False})
-        st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn modelschattingen.")
+        st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn"
+                   " modelschattingen.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis import kbz_areas
-from kbz_data.charts.maps import fmt_value
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
+from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 
 store_dir = st.session_state["store_dir"]
@@ -28,7 +28,7 @@ try:
     coverage = cached.coverage(store_dir, info["gebouwd"])
     overview = cached.indicator_overview(store_dir, info["gebouwd"])
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {locate.hide_paths(str(exc), [store_dir])}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 
 st.subheader("Wat KBZ oplevert volgens de evaluatie")

@@ -14,9 +14,10 @@ import streamlit as st
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
-from kbz_data.text import escape_markdown
+from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
+from kbz_data.ui.downloads import download_buttons
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -48,7 +49,7 @@ try:
     summary = cached.praktijk_summary(store_dir, state, own)
     origins = set(cached.praktijk_figures(store_dir, state)["herkomst"])
 except KbzDataError as exc:
-    st.error(f"De praktijkcijfers zijn niet leesbaar: {escape_markdown(str(exc))}")
+    st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
     st.stop()
 
 all_fictief, any_upload = "demo" in origins, "upload" in origins
@@ -92,7 +93,7 @@ with right:
         built = cached.build_info(store_dir)["gebouwd"]
         profile = cached.praktijk_wijkprofiel(store_dir, built, own)
     except KbzDataError as exc:
-        st.error(f"Het wijkprofiel is niet beschikbaar: {escape_markdown(str(exc))}")
+        st.error(f"Het wijkprofiel is niet beschikbaar: {public_message(exc)}")
         profile = []
     if not profile:
         st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
@@ -114,7 +115,7 @@ for measure_ids in [TRENDS[group]]:
                 fig = cached.praktijk_trend_figure(store_dir, state, own, measure_id, show_others)
             except KbzDataError as exc:
                 columns[i % 2].error(f"{MEASURES[measure_id].label}: de praktijkcijfers zijn niet leesbaar:"
-                                     f" {escape_markdown(str(exc))}")
+                                     f" {public_message(exc)}")
                 continue
             with columns[i % 2]:
                 st.plotly_chart(fig, width="stretch", key=f"praktijk_trend_{measure_id}",
@@ -130,7 +131,7 @@ measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_ma
 try:
     frame = cached.praktijk_measure(store_dir, state, own, measure_id)
 except KbzDataError as exc:
-    st.error(f"De vergelijking is niet beschikbaar: {escape_markdown(str(exc))}")
+    st.error(f"De vergelijking is niet beschikbaar: {public_message(exc)}")
     periods = []
 else:
     periods = sorted(set(frame["periode"]), reverse=True)
@@ -145,21 +146,18 @@ if periods:
     if fictief:
         st.warning("Fictieve demodata in deze tabel.", icon="⚠️")
     st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
-    title = f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}, vergeleken met {praktijk.naam}"
-    d1, d2 = st.columns(2)
-    d1.download_button("Download vergelijking (CSV)", lambda: exports.export_csv(table, title, fictief,
-                       [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.csv",
-                       mime="text/csv", key="praktijk_download_vergelijking_csv")
-    d2.download_button("Download vergelijking (Excel)", lambda: exports.export_xlsx(table, title, fictief,
-                       [line, analysis.SUPPRESSION_TEXT]), file_name=f"vergelijking_{measure_id}_{periode}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="praktijk_download_vergelijking_xlsx")
+    comparison = exports.practice_view(
+        table, own=own, fictief=fictief, source=line, method_lines=(analysis.SUPPRESSION_TEXT,),
+        title=f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}, vergeleken met"
+              f" {praktijk.naam}", file_stem=f"vergelijking_{measure_id}_{periode}")
+    download_buttons(comparison, key="praktijk_download_vergelijking",
+                     labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"))
 
 st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
 try:
     years = cached.praktijk_funnel_years(store_dir, state)
 except KbzDataError as exc:
-    st.error(f"De funnelplot is niet beschikbaar: {escape_markdown(str(exc))}")
+    st.error(f"De funnelplot is niet beschikbaar: {public_message(exc)}")
     years = []
 if years:
     f1, f2 = st.columns(2)
@@ -170,7 +168,7 @@ if years:
         points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
         fig = cached.praktijk_funnel_figure(store_dir, state, own, kengetal, int(jaar)) if len(points) else None
     except KbzDataError as exc:
-        st.error(f"De funnelplot is niet beschikbaar: {escape_markdown(str(exc))}")
+        st.error(f"De funnelplot is niet beschikbaar: {public_message(exc)}")
     else:
         if len(points):
             st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
@@ -190,13 +188,10 @@ if years:
             st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 
 st.subheader("Downloads")
-title = f"Praktijkcijfers {praktijk.naam} ({own})"
-lines = [own_source, "Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen."]
-g1, g2 = st.columns(2)
-g1.download_button("Mijn praktijkcijfers (CSV)", lambda: exports.export_csv(mine, title, own_fictief, lines),
-                   file_name=f"praktijkcijfers_{own}.csv", mime="text/csv", key="praktijk_download_csv")
-g2.download_button("Mijn praktijkcijfers (Excel)", lambda: exports.export_xlsx(mine, title, own_fictief, lines),
-                   file_name=f"praktijkcijfers_{own}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="praktijk_download_xlsx")
+own_view = exports.practice_view(
+    mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
+    method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),
+    file_stem=f"praktijkcijfers_{own}")
+download_buttons(own_view, key="praktijk_download",
+                 labels=("Mijn praktijkcijfers (CSV)", "Mijn praktijkcijfers (Excel)"))
 st.caption(own_source)

@@ -7,6 +7,7 @@ escape_markdown before it reaches Markdown (st.markdown, st.error, st.warning, s
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -15,9 +16,10 @@ from kbz_data.practice import exports, registry, upload_store
 from kbz_data.practice.errors import KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES, validate_upload
-from kbz_data.text import escape_markdown
+from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
+from kbz_data.ui.downloads import file_button
 
 store_dir = st.session_state["store_dir"]
 CODES = registry.codes()
@@ -50,13 +52,10 @@ template_code = s1.selectbox("Praktijk", CODES, key=page_state.key("praktijk_keu
                              format_func=lambda c: f"{c} · {registry.get(c).naam}")
 template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
 t1, t2 = st.columns(2)
-t1.download_button("Sjabloon (CSV)", lambda: exports.template_csv(template_code, template_period),
-                   file_name=f"sjabloon_{template_code}_{template_period}.csv", mime="text/csv",
-                   key="upload_sjabloon_csv")
-t2.download_button("Sjabloon (Excel)", lambda: exports.template_xlsx(template_code, template_period),
-                   file_name=f"sjabloon_{template_code}_{template_period}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="upload_sjabloon_xlsx")
+file_button("Sjabloon (CSV)", partial(exports.template_csv, template_code, template_period),
+            f"sjabloon_{template_code}_{template_period}.csv", key="upload_sjabloon_csv", container=t1)
+file_button("Sjabloon (Excel)", partial(exports.template_xlsx, template_code, template_period),
+            f"sjabloon_{template_code}_{template_period}.xlsx", key="upload_sjabloon_xlsx", container=t2)
 
 st.subheader("2. Bestand uploaden")
 round_ = st.session_state.setdefault("upload_ronde", 0)
@@ -80,7 +79,7 @@ if uploaded is not None:
                     " het bestand en upload het opnieuw; er is niets veranderd.")
         st.error(head + "\n\n" + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
     except KbzDataError as exc:
-        st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
+        st.error(f"De praktijkopslag is niet leesbaar: {public_message(exc)}")
     else:
         for notice in checked.notices:
             st.caption(f"Let op: {escape_markdown(notice)}.")
@@ -98,7 +97,7 @@ if uploaded is not None:
                 st.error("Opslaan is mislukt; er is niets veranderd.\n\n"
                          + "\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems[:200]))
             except KbzDataError as exc:
-                st.error(f"Opslaan is mislukt; er is niets veranderd. {escape_markdown(str(exc))}")
+                st.error(f"Opslaan is mislukt; er is niets veranderd. {public_message(exc)}")
             else:
                 st.session_state["upload_melding"] = (
                     "ok", f"Opgeslagen als versie {event['versie']}: {event['rijen']} cijfers uit"
@@ -110,7 +109,7 @@ st.subheader("3. Eerdere uploads")
 try:
     history = upload_store.history_table(store_dir)
 except KbzDataError as exc:
-    st.error(f"De praktijkopslag is niet leesbaar: {escape_markdown(str(exc))}")
+    st.error(f"De praktijkopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 if history.empty:
     st.caption("Nog geen uploads: het dashboard toont alleen de fictieve demodata.")
@@ -121,7 +120,7 @@ else:
             try:
                 undone = upload_store.undo_last(store_dir)
             except KbzDataError as exc:
-                st.error(f"Ongedaan maken is mislukt: {escape_markdown(str(exc))}")
+                st.error(f"Ongedaan maken is mislukt: {public_message(exc)}")
             else:
                 st.session_state["upload_melding"] = (
                     "let op", f"Versie {undone['versie']} ({escape_markdown(undone['bestandsnaam'])}) is ongedaan"

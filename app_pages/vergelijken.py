@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis import insurer, need
+from kbz_data.analysis import compare, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.widgets import legend_html, need_weight_sliders
+from kbz_data.ui.downloads import xlsx_button
+from kbz_data.ui.panels import show_map_view
+from kbz_data.ui.widgets import need_weight_sliders
 
 store_dir = st.session_state["store_dir"]
 niveau = page_state.value("niveau")
@@ -28,9 +31,9 @@ st.markdown(
 try:
     built = cached.build_info(store_dir)["gebouwd"]
     data = cached.store_data(store_dir, built)
-    divisions = cached.insurer_division_choices(store_dir, built, niveau)
+    divisions = cached.division_choices(store_dir, built, niveau)
 except KbzDataError as exc:
-    st.error(f"De gegevensopslag is niet leesbaar: {exc}")
+    st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 if not divisions:
     st.info(f"Er zijn geen cijfers op {niveau}niveau in deze opslag.")
@@ -43,9 +46,9 @@ st.selectbox(
 )
 
 try:
-    options = cached.insurer_area_options(store_dir, built, indeling, niveau)
+    options = cached.area_options(store_dir, built, indeling, niveau)
 except KbzDataError as exc:
-    st.error(f"De gebieden konden niet worden gelezen: {exc}")
+    st.error(f"De gebieden konden niet worden gelezen: {public_message(exc)}")
     st.stop()
 codes = options["code"].tolist()
 labels = dict(zip(options["code"], options["keuze"], strict=True))
@@ -93,30 +96,24 @@ with naast_tab:
         st.info("Kies hierboven één of meer gebieden om ze te vergelijken.")
     else:
         try:
-            result = cached.insurer_comparison(store_dir, built, indeling, niveau, tuple(chosen))
+            result = cached.comparison_view(store_dir, built, indeling, niveau, tuple(chosen))
         except KbzDataError as exc:
-            st.error(f"De vergelijking kan niet worden gemaakt: {exc}")
+            st.error(f"De vergelijking kan niet worden gemaakt: {public_message(exc)}")
             result = None
     if result is not None:
         st.subheader("Positie onder alle gebieden van de vier steden")
-        st.plotly_chart(cached.insurer_comparison_figure(store_dir, built, indeling, niveau, tuple(chosen)),
-                        key="vergelijk_figuur", config={"displaylogo": False})
-        st.caption(" ".join(result["regels"][1:]))
+        st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
+        st.caption(result.footnote)
         st.subheader("Alle indicatoren")
-        st.dataframe(result["tabel"], hide_index=True, width="stretch", key="vergelijk_tabel")
-        sheets = [("Vergelijking", result["tabel"])]
-        lines = list(result["regels"])
+        st.dataframe(result.table, hide_index=True, width="stretch", key="vergelijk_tabel")
+        export_view = result
+        # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
         try:
-            similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
-            sheets.append(("Vergelijkbare wijken", similar))
-            lines += insurer.similar_lines(data, indeling)
+            similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)
+            export_view = compare.with_similar(result, similar, compare.similar_lines(data, indeling))
         except KbzDataError:
             pass  # the reference area lacks a similarity input, or the division has none: no second sheet
-        st.download_button(
-            "Download Excel", lambda sheets=sheets, lines=lines: insurer.workbook(sheets, lines), key="vergelijk_xlsx",
-            file_name=f"kbz_vergelijking_{niveau}_indeling{indeling}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        xlsx_button(export_view, key="vergelijk_xlsx")
 
 with behoefte_tab:
     table = None
@@ -124,17 +121,17 @@ with behoefte_tab:
         st.info(f"Voor indeling {indeling} is er geen behoefte-index: die bestaat voor indeling"
                 f" {' en '.join(str(d) for d in need.NEED_INPUTS)}. Kies een andere gebiedsindeling.")
     else:
-        st.markdown(insurer.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
+        st.markdown(need.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
         weights = need_weight_sliders(data, indeling, reset_key=f"behoefte_reset_{indeling}")
         key_weights = tuple(sorted(weights.items()))
         try:
-            table = cached.insurer_need(store_dir, built, indeling, niveau, key_weights)
-            view = cached.insurer_need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
+            table = cached.need_table(store_dir, built, indeling, niveau, key_weights)
+            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights)
+            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
         except KbzDataError as exc:
-            st.error(f"De behoefte-index kan niet worden berekend: {exc}")
+            st.error(f"De behoefte-index kan niet worden berekend: {public_message(exc)}")
             table = None
     if table is not None:
-        lines = insurer.need_lines(data, indeling, niveau, weights)
         scored = int(table["index"].notna().sum())
         m1, m2, m3 = st.columns(3)
         m1.metric("Gebieden met een index", f"{scored}")
@@ -144,31 +141,18 @@ with behoefte_tab:
             st.info(note)
         st.caption("Donkerder = hogere behoefte; grijs = onbekend (invoer ontbreekt); zwarte rand = KBZ-gebied. Klik"
                    " op een gebied om het aan de vergelijking toe te voegen.")
-        maps = [(n, f) for n, f in view.panels if n != "staaf"]
-        columns = st.columns(len(maps)) if len(maps) > 1 else [st.container()]
-        for column, (name, figure) in zip(columns, maps):
-            column.plotly_chart(figure, key=f"behoefte_kaart_{name or 'stad'}", on_select="rerun",
-                                selection_mode="points", config={"displaylogo": False, "scrollZoom": True})
-        if view.legend:
-            st.markdown(legend_html(f"{insurer.NEED_LABEL} (kwintielen)", view.legend), unsafe_allow_html=True)
-        for name, figure in view.panels:
-            if name == "staaf":
-                st.plotly_chart(figure, key="behoefte_staaf", config={"displaylogo": False})
-        st.caption(lines[3])
+        show_map_view(view, "behoefte", f"{need.NEED_LABEL} (kwintielen)", selectable=True)
+        st.caption(need_result.sources)
         st.subheader("Hoogste behoefte per stad")
-        st.dataframe(insurer.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
+        st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
         st.subheader("Alle gebieden")
-        display = insurer.need_display(data, table)
-        st.dataframe(display, hide_index=True, width="stretch", key="behoefte_tabel")
-        missing = insurer.flagged(table)
+        tables = dict(need_result.tables)
+        st.dataframe(tables["Behoefte-index"], hide_index=True, width="stretch", key="behoefte_tabel")
+        missing = tables["Gemarkeerd"]
         if not missing.empty:
             with st.expander(f"{len(missing)} gebied(en) zonder index: een invoercijfer ontbreekt"):
                 st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
-        st.download_button(
-            "Download Excel", lambda d=display, m=missing, x=lines: insurer.workbook([("Behoefte-index", d), ("Gemarkeerd", m)], x),
-            key="behoefte_xlsx", file_name=f"kbz_behoefte_index_{niveau}_indeling{indeling}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:
     inputs = need.SIMILARITY_INPUTS.get(indeling)
@@ -179,16 +163,16 @@ with vergelijkbaar_tab:
         st.info("Kies in het tabblad 'Gebieden naast elkaar' één of meer gebieden; de vergelijkbare wijken worden"
                 " gezocht bij een van die gebieden.")
     else:
-        st.markdown(insurer.SIMILAR_METHOD + " Indicatoren: "
+        st.markdown(compare.SIMILAR_METHOD + " Indicatoren: "
                     + ", ".join(f"{data.meta.loc[i, 'label']} ({j})" for i, j in inputs.items()) + ".")
         st.selectbox("Gebied (een van de gekozen gebieden)", chosen, key=page_state.key("vergelijk_referentie"),
                      format_func=lambda c: labels.get(c, c))
         try:
-            similar = cached.insurer_similar(store_dir, built, reference, indeling, niveau)
+            similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)
         except KbzDataError as exc:
-            st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {exc}")
+            st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {public_message(exc)}")
         else:
             st.dataframe(similar, hide_index=True, width="stretch", key="vergelijkbaar_tabel")
-            st.caption(" ".join(insurer.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
+            st.caption(" ".join(compare.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
             st.button("Zet deze gebieden in de vergelijking", key="vergelijkbaar_toevoegen", on_click=add_codes,
                       args=(similar["Code"].tolist(),))

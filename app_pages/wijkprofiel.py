@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data import export
 from kbz_data.analysis import profile
+from kbz_data.analysis.results import plain_view
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
+from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
+from kbz_data.ui.downloads import csv_button
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -36,7 +38,7 @@ try:
             f" · {current} (buiten het filter in de zijbalk)"
         )
 except KbzDataError as exc:
-    st.error(f"De gebieden konden niet worden gelezen: {exc}")
+    st.error(f"De gebieden konden niet worden gelezen: {public_message(exc)}")
     st.stop()
 
 unknown = page_state.replacement("profiel_code")
@@ -85,7 +87,7 @@ try:
     sources = cached.profile_sources(store_dir, built, code, indeling)
     context = cached.kbz_context(store_dir, built, code, indeling)
 except KbzDataError as exc:
-    st.error(f"Het profiel van {code} kon niet worden gemaakt: {exc}")
+    st.error(f"Het profiel van {code} kon niet worden gemaakt: {public_message(exc)}")
     st.stop()
 
 st.subheader(f"{info['naam']} ({code})")
@@ -123,17 +125,14 @@ else:
     with st.expander("Tabel met alle waarden en eenheden", expanded=False):
         st.dataframe(display, hide_index=True, width="stretch", key="profiel_tabel")
         lines = [f"Wijkprofiel {info['naam']} ({code}), {info['gemeente']}, gebiedsindeling {indeling}", *notes]
-        st.download_button(
-            "Download CSV", lambda: export.to_csv(display, lines), file_name=f"wijkprofiel_{code}_{indeling}.csv",
-            mime="text/csv", key="profiel_csv",
-        )
+        csv_button(plain_view(lines, display, f"wijkprofiel_{code}_{indeling}"), key="profiel_csv")
 
 st.subheader("Gezondheid 2012 – 2016 – 2020")
 try:
     trend = cached.trend_table(store_dir, built, code)
     trend_sources = cached.profile_sources(store_dir, built, code, indeling, trend=True)
 except KbzDataError as exc:
-    st.error(f"De trendcijfers van {code} konden niet worden gelezen: {exc}")
+    st.error(f"De trendcijfers van {code} konden niet worden gelezen: {public_message(exc)}")
     trend = None
 if trend is not None:
     if profile.TREND_INDELING not in divisions:

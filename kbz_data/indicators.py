@@ -240,7 +240,8 @@ for _ind in [
 ]:
     INDICATORS[_ind.indicator] = _ind
 
-DOMEINEN: tuple[str, ...] = ("bevolking", "sociaal-economisch", "gezondheid", "zorg")
+#: The order of the domains wherever indicators are listed (tables, charts, choices).
+DOMAIN_ORDER: tuple[str, ...] = ("sociaal-economisch", "gezondheid", "zorg", "bevolking")
 EENHEDEN_PERCENTAGE: frozenset[str] = frozenset({"%"})
 EENHEDEN_NIET_NEGATIEF: frozenset[str] = frozenset(
     {"aantal", "x 1000 euro", "km", "per km2", "klasse", "per 1000 inwoners"}

@@ -5,11 +5,20 @@ as Markdown (GitHub-flavoured, plus Streamlit's own ``:red[...]`` directives, ``
 shortcodes). Text from an uploaded file or a link must go through :func:`escape_markdown` before it is put into
 such a string, so that ``[Klik](http://evil.example)`` is shown as those characters and never becomes a link,
 a heading, a table or a coloured text.
+
+:func:`fmt_value` and :func:`euro` are the one Dutch number formatter of the product (decimal comma, thousands
+dot, unit; a missing value reads "onbekend").
 """
 
 from __future__ import annotations
 
+import math
 import re
+
+import pandas as pd
+
+#: How a missing value reads on screen and in files.
+UNKNOWN = "onbekend"
 
 #: Characters that start or end Markdown syntax: backslash-escaped (CommonMark allows a backslash before any
 #: ASCII punctuation, and the character is then shown as itself).
@@ -61,3 +70,59 @@ def escape_markdown(text: str) -> str:
     value = _SPECIAL.sub(r"\\\1", value)
     value = _LIST_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", value)
     return _AUTOLINK.sub(_ZERO_WIDTH_SPACE, value)
+
+
+def _dutch(value: float, decimals: int) -> str:
+    """``1234567.891`` -> ``1.234.567,89`` (thousands dot, decimal comma)."""
+    return f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
+
+
+def fmt_number(value: float | None, decimals: int = 0) -> str:
+    """A number in Dutch notation without unit: ``1.234.567``, ``12,5`` (``decimals`` after the comma);
+    missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    return _dutch(value, decimals)
+
+
+def fmt_share(value: float | None, decimals: int = 1) -> str:
+    """A fraction as a Dutch percentage: ``0.2345`` -> ``23,5%``; missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    return _dutch(100 * value, decimals) + "%"
+
+
+def fmt_value(value: float | None, eenheid: str) -> str:
+    """A value with its unit in Dutch notation: counts without decimals, scores with three, the rest with one
+    (``1.234,6 %``, ``931.298``, ``-0,100``, ``38,5 x 1000 euro``); missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    if eenheid in ("aantal", "per km2", "klasse"):
+        text = _dutch(value, 0)
+    elif eenheid == "score":
+        text = f"{value:.3f}".replace(".", ",")
+    else:
+        text = _dutch(value, 1)
+    suffix = {"%": " %", "aantal": "", "klasse": "", "score": ""}.get(eenheid, f" {eenheid}")
+    return text + suffix
+
+
+def euro(value: float | None, decimals: int = 0) -> str:
+    """Dutch euro amount: ``€ 1.234.567`` (``decimals`` after a comma); missing -> "onbekend"."""
+    if _missing(value):
+        return UNKNOWN
+    return f"€ {_dutch(value, decimals)}"
+
+
+#: An absolute path (POSIX ``/a/b`` or Windows ``C:\a\b``) inside a message: the server's layout, not the user's.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:\\|/)(?:[^\s'\"`:;,()]+[/\\])+([^\s'\"`:;,()/\\]*)")
+
+
+def public_message(exc: BaseException | str) -> str:
+    """An error message fit for the screen: absolute server paths shortened to their last part (``…/name``),
+    then escaped with :func:`escape_markdown`."""
+    return escape_markdown(_ABSOLUTE_PATH.sub(lambda m: "…/" + m.group(1) if m.group(1) else "…", str(exc)))

@@ -71,7 +71,7 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(tmp_path / "budget.xlsx")
-    assert book.sheetnames == ["Verdeling per gebied", "Samenvatting"]
+    assert book.sheetnames == ["Verdeling per gebied", "Samenvatting", "Bron"]
     first = [row[0] for row in book["Verdeling per gebied"].iter_rows(max_col=1, values_only=True)]
     assert any("hele centen" in str(v) for v in first) and any("2.500.000" in str(v) for v in first)
     assert outside == [], f"verzoeken buiten de machine: {outside}"

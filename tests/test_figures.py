@@ -11,9 +11,11 @@ import pytest
 
 from kbz_data import export
 from kbz_data.analysis import area_data
+from kbz_data.analysis.results import plain_view
 from kbz_data.charts import map_views, maps
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
+from kbz_data.text import fmt_value
 from tests.conftest import BuiltStore
 
 
@@ -41,11 +43,11 @@ def _table(values: list[float], water: list[bool] | None = None) -> pd.DataFrame
 
 
 def test_fmt_value_dutch() -> None:
-    assert maps.fmt_value(1234.56, "%") == "1.234,6 %"
-    assert maps.fmt_value(931298.0, "aantal") == "931.298"
-    assert maps.fmt_value(-0.1, "score") == "-0,100"
-    assert maps.fmt_value(float("nan"), "%") == "onbekend"
-    assert maps.fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
+    assert fmt_value(1234.56, "%") == "1.234,6 %"
+    assert fmt_value(931298.0, "aantal") == "931.298"
+    assert fmt_value(-0.1, "score") == "-0,100"
+    assert fmt_value(float("nan"), "%") == "onbekend"
+    assert fmt_value(38.5, "x 1000 euro") == "38,5 x 1000 euro"
 
 
 def test_class_breaks() -> None:
@@ -145,16 +147,28 @@ def test_scatter_pairs_only_within_one_division(mini_data: storage.StoreData) ->
     assert pairs["x"].isna().all()  # 2024 figures are never paired with 2020-division areas
 
 
+def test_euro_and_public_message() -> None:
+    from kbz_data.text import euro, public_message
+
+    assert euro(1234567.891) == "€ 1.234.568" and euro(1234.5, 2) == "€ 1.234,50"
+    assert euro(float("nan")) == "onbekend" and euro(None) == "onbekend"
+    text = public_message(OSError("opslag /srv/kbz/data/store/build.json ontbreekt"))
+    assert "/srv" not in text and "build.json" in text
+    assert public_message("rang 1/2") == "rang 1/2"
+
+
 def test_exports_carry_source_lines() -> None:
     table = pd.DataFrame({"Gebied": ["Zuilen"], "Waarde (%)": [12.5]})
     lines = ["Bron: RIVM/GGD'en/CBS, 50090NED. Peiljaar 2020.", "Licentie: CC BY 4.0"]
-    csv = export.to_csv(table, lines)
+    view = plain_view(lines, table, "x")
+    csv = export.to_csv(view)
     assert csv.startswith("\ufeff# Bron: RIVM".encode())
     back = pd.read_csv(io.BytesIO(csv), sep=";", decimal=",", comment="#", encoding="utf-8-sig")
     assert back["Waarde (%)"].tolist() == [12.5]
-    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(table, lines)))
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(view)))
     assert book.sheetnames == ["Gegevens", "Bron"]
-    assert book["Gegevens"]["A4"].value == lines[0]
+    # the lines stand above the table (one layout for every download): lines, an empty row, the header, the rows
+    assert [c.value for c in book["Gegevens"]["A"]] == [*lines, None, "Gebied", "Zuilen"]
     assert [c.value for c in book["Bron"]["A"]][1:] == lines
 
 

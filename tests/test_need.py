@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbz_data import indicators
+from kbz_data.analysis import budget as budget_rules
 from kbz_data.analysis import need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -127,12 +128,12 @@ def test_similar_areas_come_from_other_cities() -> None:
 
 
 def test_split_cents_exact() -> None:
-    cents = need.split_cents(100.0, [1, 1, 1])
+    cents = budget_rules.split_cents(100.0, [1, 1, 1])
     assert cents.tolist() == [3334, 3333, 3333] and cents.sum() == 10000
     with pytest.raises(KbzDataError, match="som boven 0"):
-        need.split_cents(10.0, [0, 0])
+        budget_rules.split_cents(10.0, [0, 0])
     with pytest.raises(KbzDataError, match="0 of groter"):
-        need.split_cents(-1.0, [1])
+        budget_rules.split_cents(-1.0, [1])
 
 
 def _allocation(budget: float, decile_weights: dict[int, float], kbz_weight: float = 2.0) -> pd.DataFrame:
@@ -140,7 +141,7 @@ def _allocation(budget: float, decile_weights: dict[int, float], kbz_weight: flo
     index = need.need_index(data, 2024, "wijk")
     index.loc[index["code"] == "WK059901", "kbz"] = "Crooswijk"
     population = data.figures[data.figures["indicator"] == "inwoners"].set_index("code")["waarde"]
-    return need.allocate(index, population, budget, decile_weights, kbz_weight)
+    return budget_rules.allocate(index, population, budget, decile_weights, kbz_weight)
 
 
 def test_allocation_rules() -> None:
@@ -151,8 +152,8 @@ def test_allocation_rules() -> None:
     assert np.allclose(frame["per_inwoner"], share * 1_000_000.01, atol=0.01)
     kbz_row = frame.set_index("code").loc["WK059901"]
     assert kbz_row["kbz"] > kbz_row["per_inwoner"]
-    flat = need.concentration(frame, "per_inwoner")
-    weighted = need.concentration(frame, "naar_behoefte")
+    flat = budget_rules.concentration(frame, "per_inwoner")
+    weighted = budget_rules.concentration(frame, "naar_behoefte")
     assert flat["aandeel_armste_20pct"] == pytest.approx(0.2, abs=1e-6)
     assert abs(flat["concentratie_index"]) < 1e-6
     assert weighted["aandeel_armste_20pct"] > 0.2 and weighted["concentratie_index"] > 0

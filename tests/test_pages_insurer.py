@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.analysis import insurer, kbz_areas
+from kbz_data.analysis import budget, kbz_areas, need
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
@@ -69,7 +69,7 @@ def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
     assert any("alle gewichten zijn 0" in e.value for e in at.error)
     at.button(key="behoefte_reset_2024").click().run()
     assert not at.error
-    assert at.slider(key="behoefte_w_2024_woz_waarde").value == insurer.need_defaults(2024)["woz_waarde"]
+    assert at.slider(key="behoefte_w_2024_woz_waarde").value == need.need_defaults(2024)["woz_waarde"]
 
 
 def test_vergelijken_buurt_with_flagged_areas(app_store: Path) -> None:
@@ -86,12 +86,12 @@ def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
     summary = _table(at, "Concentratie-index")
     assert summary["Totaal"].tolist() == ["€ 10.000.000,00"] * 3
     practices = _table(at, "Ingeschreven patiënten")
-    assert abs(practices["Vlak (euro)"].sum() - insurer.DEFAULT_BUDGET_EUR) < 0.01
-    assert abs(practices["Naar behoefte (euro)"].sum() - insurer.DEFAULT_BUDGET_EUR) < 0.01
+    assert abs(practices["Vlak (euro)"].sum() - budget.DEFAULT_BUDGET_EUR) < 0.01
+    assert abs(practices["Naar behoefte (euro)"].sum() - budget.DEFAULT_BUDGET_EUR) < 0.01
     assert any("Fictieve demodata" in w.value for w in at.warning)
     scenario = _table(at, "Vermeden verwijzingen per jaar")
     assert (scenario["Fictief"] == "ja").all()
-    assert at.query_params["budget"] == str(insurer.DEFAULT_BUDGET_EUR)
+    assert at.query_params["budget"] == str(budget.DEFAULT_BUDGET_EUR)
 
 
 def test_budget_change_amount_and_weights(app_store: Path) -> None:

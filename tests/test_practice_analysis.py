@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from kbz_data import export
 from kbz_data.charts import practice_charts
 from kbz_data.practice import analysis, exports, registry
 from kbz_data.practice.schema import MEASURES
@@ -112,13 +113,15 @@ def test_exports_carry_fictief_flag_source_and_suppression() -> None:
     frame = analysis.measure_frame(SMALL, "RTD-BLOEMHOF-1", "gezinnen_miniteam")
     table = analysis.comparison_table(frame, "2024Q1")
     lines = [analysis.source_line(True, False), analysis.SUPPRESSION_TEXT]
-    data = exports.export_csv(table, "Vergelijking", True, lines)
+    view = exports.practice_view(table, own="RTD-BLOEMHOF-1", title="Vergelijking", fictief=True, source=lines[0],
+                                 method_lines=(lines[1],), file_stem="vergelijking")
+    data = export.to_csv(view)
     text = data.decode("utf-8-sig")
     assert text.startswith("# Vergelijking\r\n# FICTIEVE DEMODATA")
     assert "# Onderdrukking: aantallen onder de 10" in text and "<10" in text
     back = pd.read_csv(io.BytesIO(data), sep=";", comment="#", encoding="utf-8-sig", dtype=str)
     assert set(back["Fictief"]) == {"ja"}
-    book = openpyxl.load_workbook(io.BytesIO(exports.export_xlsx(table, "Vergelijking", True, lines)))
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(view)))
     cells = [c.value for c in book.active["A"] if c.value]
     assert cells[1].startswith("FICTIEVE DEMODATA") and any("Onderdrukking" in str(c) for c in cells)
     assert "<10" in [c.value for row in book.active.iter_rows() for c in row]

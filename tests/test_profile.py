@@ -13,10 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kbz_data.analysis import profile
+from kbz_data.analysis import methods, profile
 from kbz_data.charts import profile_charts
 from kbz_data.errors import KbzDataError
-from kbz_data.indicators import INDICATORS
+from kbz_data.indicators import DOMAIN_ORDER, INDICATORS
 from kbz_data.store import storage
 from tests.conftest import BuiltStore
 
@@ -62,7 +62,7 @@ def test_profile_values_equal_the_store(mini_data: storage.StoreData) -> None:
 
 def test_profile_rows_grouped_by_domain_in_registry_order(mini_data: storage.StoreData) -> None:
     table = profile.profile_table(mini_data, "BU03440101", 2024)
-    order = [profile.DOMEIN_ORDER.index(d) for d in table["domein"]]
+    order = [DOMAIN_ORDER.index(d) for d in table["domein"]]
     assert order == sorted(order)
     registry = list(mini_data.meta["indicator"])
     for _, part in table.groupby("domein"):
@@ -224,28 +224,28 @@ def test_kbz_membership_and_practices() -> None:
 
 
 def test_sources_files_skipped_indicators_and_caveats(mini_data: storage.StoreData) -> None:
-    sources = profile.sources_table(mini_data).set_index("Bron")
+    sources = methods.sources_table(mini_data).set_index("Bron")
     rivm = sources.loc["rivm_50090NED"]
     assert rivm["Tabel"] == "50090NED" and rivm["Jaren"] == "2012, 2016, 2020" and rivm["Indeling"] == "2020"
     assert rivm["Licentie"] == "CC BY 4.0" and rivm["Bronvermelding"].startswith("Bron: RIVM/GGD'en/CBS")
     assert sources.loc["woonikveilig_kwb2024", "Secundair"] == "ja"
     info = mini_data.build_info
-    files = profile.files_table(mini_data)
+    files = methods.files_table(mini_data)
     assert list(files["SHA-256"]) == [x["sha256"] for x in info["bestanden"]]
     for row in files.itertuples(index=False):  # the checksums are those of the source files themselves
         raw = (Path(info["bronmap"]) / row.Bestand).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == row._3 and len(raw) == row.Bytes
-    skipped = profile.skipped_table(mini_data)
+    skipped = methods.skipped_table(mini_data)
     assert "geo/derived_G4_wijken.geojson" in set(skipped["Bestand"])
-    indicators = profile.indicator_table(mini_data).set_index("Id")
+    indicators = methods.indicator_table(mini_data).set_index("Id")
     assert indicators.loc["overgewicht", "Richting"] == "hoger is slechter"
     assert indicators.loc["overgewicht", "Eenheid"] == "%" and "Modelschatting" in indicators.loc["overgewicht",
                                                                                                    "Definitie"]
-    titles = [title for title, _ in profile.caveats(mini_data)]
+    titles = [title for title, _ in methods.caveats(mini_data)]
     for needed in ("Modelschattingen", "Gebiedsindelingen", "Amsterdam: nieuwe codes sinds 2022", "Onbekend en geheim",
                    "Secundaire bron", "Kaartvormen indeling 2020", "Afronding door CBS"):
         assert needed in titles
-    assert profile.build_summary(mini_data)["gebouwd"] == info["gebouwd"]
+    assert methods.build_summary(mini_data)["gebouwd"] == info["gebouwd"]
 
 
 def test_real_store_profiles_keep_divisions_apart(unchanged_real_store: BuiltStore) -> None:

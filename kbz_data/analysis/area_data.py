@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from kbz_data.analysis import kbz_areas
+from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.indicators import DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
 
 ALLE = "G4"
@@ -24,7 +26,7 @@ def indicator_options(data: StoreData) -> pd.DataFrame:
     """Indicators with at least one known value, ordered by domain and label."""
     known = data.figures.loc[data.figures["waarde"].notna(), "indicator"].unique()
     meta = data.meta[data.meta["indicator"].isin(known)]
-    order = {d: i for i, d in enumerate(("sociaal-economisch", "gezondheid", "zorg", "bevolking"))}
+    order = {d: i for i, d in enumerate(DOMAIN_ORDER)}
     return meta.assign(_o=meta["domein"].map(order)).sort_values(["_o", "label"]).drop(columns="_o")
 
 
@@ -39,6 +41,46 @@ def source_line(data: StoreData, bronnen: list[str], jaar: int) -> str:
     """'Bron: ...' line for the sources of a figure and its reference year."""
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
     return f"{'; '.join(texts)}. Peiljaar {jaar}." if texts else f"Peiljaar {jaar}."
+
+
+def indicator_label(data: StoreData, indicator: str) -> str:
+    """"Label (eenheid)" of an indicator; its id when the registry does not know it."""
+    if indicator not in data.meta.index:
+        return indicator
+    return f"{data.meta.loc[indicator, 'label']} ({data.meta.loc[indicator, 'eenheid']})"
+
+
+def source_title(data: StoreData, indicator: str) -> str:
+    """Title of the source of an indicator (its source id when the source table lacks a title)."""
+    if indicator not in data.meta.index:
+        return ""
+    bron = str(data.meta.loc[indicator, "bron"])
+    return str(data.bronnen.loc[bron, "titel"]) if bron in data.bronnen.index and "titel" in data.bronnen else bron
+
+
+def sources_text(data: StoreData, bronnen: list[str]) -> str:
+    """The attributions ("bronvermelding") of some sources, sorted and joined with "; "."""
+    texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in sorted(set(bronnen)) if b in data.bronnen.index]
+    return "; ".join(texts)
+
+
+def value_table(data: StoreData, values: pd.DataFrame, indeling: int, niveau: str) -> pd.DataFrame:
+    """All areas of a division and level (water included) in the columns of :func:`area_values`, filled from
+    ``values`` (code, waarde, stadswaarde, gemiddelde_g4, rang, aantal): any per-area value (a need index, a
+    budget difference) ready for the map machinery."""
+    g = data.gebieden
+    areas = g[(g["indeling"] == int(indeling)) & (g["niveau"] == niveau)]
+    frame = pd.DataFrame({"code": areas["code"].to_numpy(), "naam": areas["naam"].astype(str).to_numpy(),
+                          "gemeentecode": areas["gemeentecode"].to_numpy(),
+                          "water": areas["water"].to_numpy(dtype=bool)})
+    frame["gemeente"] = frame["gemeentecode"].map(GEMEENTEN)
+    v = values.set_index("code")
+    for column in ("waarde", "stadswaarde", "gemiddelde_g4"):
+        frame[column] = frame["code"].map(v[column]).astype(float)
+    frame["rang"] = frame["code"].map(v["rang"]).astype("Int64")
+    frame["aantal"] = int(values["aantal"].iloc[0]) if len(values) else 0
+    frame.loc[frame["water"], "waarde"] = np.nan
+    return frame
 
 
 def area_values(
@@ -57,8 +99,9 @@ def area_values(
         code, naam, gemeentecode, gemeente, waarde, bron, stadswaarde (the gemeente's own published figure where the
         source has one), gemiddelde_g4 (unweighted mean over all residential areas of this level with a value),
         steden (how many of the four cities have values), rang (1 = worst by the registry's direction; empty for
-        neutral indicators), aantal (areas with a value), water (water, port or business area without residents), kaart (has
-        geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no average.
+        neutral indicators), aantal (areas with a value), water (water, port or business area without residents),
+        kaart (has geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no
+        average.
     """
     if indicator not in data.meta.index:
         raise KbzDataError(f"onbekende indicator {indicator!r}")
@@ -66,9 +109,8 @@ def area_values(
         raise KbzDataError(f"onbekende gemeente {gemeente!r}; kies uit {', '.join(GEMEENTEN)} of {ALLE}")
     g = data.gebieden
     areas = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
-    rows = data.figures[
-        (data.figures["indicator"] == indicator) & (data.figures["jaar"] == jaar) & (data.figures["indeling"] == indeling)
-    ]
+    f = data.figures
+    rows = f[(f["indicator"] == indicator) & (f["jaar"] == jaar) & (f["indeling"] == indeling)]
     frame = pd.DataFrame(
         {
             "code": areas["code"].to_numpy(), "naam": areas["naam"].to_numpy(),
@@ -148,14 +190,16 @@ def pair_values(
     """
     left = area_values(data, x[0], x[1], indeling, niveau, gemeente)
     right = area_values(data, y[0], y[1], indeling, niveau, gemeente)
-    frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(), y=right["waarde"].to_numpy())
+    frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(),
+                                                                 y=right["waarde"].to_numpy())
     return frame[~frame["water"]].drop(columns="water").reset_index(drop=True)
 
 
 def indicators_in_division(data: StoreData, indeling: int, niveau: str) -> list[tuple[str, int]]:
     """(indicator, jaar) pairs with known values at this division and level, newest year first."""
     f = data.figures
-    codes = set(data.gebieden.loc[(data.gebieden["indeling"] == indeling) & (data.gebieden["niveau"] == niveau), "code"])
+    g = data.gebieden
+    codes = set(g.loc[(g["indeling"] == indeling) & (g["niveau"] == niveau), "code"])
     rows = f[(f["indeling"] == indeling) & f["waarde"].notna() & f["code"].isin(codes)]
     pairs = rows[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"], ascending=[True, False])
     return [(str(i), int(j)) for i, j in pairs.itertuples(index=False)]
@@ -194,3 +238,20 @@ def headline_table(data: StoreData) -> pd.DataFrame:
             row[name] = float(part["waarde"].get(code, np.nan))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def area_view(data: StoreData, table: pd.DataFrame, indicator: str, jaar: int, indeling: int, niveau: str,
+              gemeente: str, source: str) -> ViewResult:
+    """The Kaart table (:func:`area_values` rows ``table``) for screen and download: title, definition, the
+    reading of empty values and ranks, ``source`` (the map's source line) and the licence."""
+    meta = data.meta.loc[indicator]
+    plaats = "de vier steden" if gemeente == ALLE else GEMEENTEN[gemeente]
+    return ViewResult(
+        title=f"{meta['label']} ({meta['eenheid']}), per {niveau}, {plaats}, {jaar}, gebiedsindeling {indeling}.",
+        tables=(("Gegevens", table_for_display(table, str(meta["eenheid"]))),),
+        file_stem=f"kbz_{indicator}_{niveau}_{gemeente}_{jaar}_indeling{indeling}",
+        method_lines=(f"Definitie: {meta['definitie']}",
+                      "Lege waarde = onbekend of geheim. Rang 1 = meest ongunstig onder alle gebieden van de vier"
+                      " steden."),
+        sources=source, licence=LICENCE_LINE,
+    )

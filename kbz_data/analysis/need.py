@@ -1,4 +1,4 @@
-"""Need index, similar areas and budget allocation rules (issue: insurer views). Pure functions, no Streamlit.
+"""Need index and similar areas. Pure functions, no Streamlit.
 
 Need index
     A weighted mean of standardised indicators per area of one division and level. Each input is turned into a
@@ -10,19 +10,22 @@ Need index
 Similar areas
     Euclidean distance between standardised socio-economic and age indicators (:data:`SIMILARITY_INPUTS`); the
     nearest areas in the other three cities.
-Allocation
-    A fixed budget split over areas by rule (per inhabitant; per inhabitant weighted by need decile; extra weight
-    for KBZ areas), in whole cents with the largest-remainder method so every split sums exactly to the budget.
+Display
+    :func:`need_view` is what the Vergelijken page shows and its download holds (ranked table, flagged areas,
+    method and sources); the map is :func:`kbz_data.charts.map_views.need_map_view`. The budget rules that use the
+    index are in :mod:`kbz_data.analysis.budget`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from kbz_data.analysis.area_data import area_values
+from kbz_data.analysis.area_data import area_values, indicator_label, sources_text
+from kbz_data.analysis.results import LICENCE_LINE, MODEL_LINE, ViewResult
+from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
 
@@ -164,7 +167,8 @@ def similar_areas(data: StoreData, code: str, indeling: int, niveau: str, n: int
     z = pd.DataFrame({k: standardise(frame[k]) for k in inputs})
     complete = z.notna().all(axis=1)
     if code not in set(frame["code"]):
-        raise KbzDataError(f"gebied {code} bestaat niet (of is geen woongebied) op {niveau}niveau in indeling {indeling}")
+        raise KbzDataError(f"gebied {code} bestaat niet (of is geen woongebied) op {niveau}niveau in indeling"
+                           f" {indeling}")
     row = frame.index[frame["code"] == code][0]
     if not complete[row]:
         missing = [k for k in inputs if pd.isna(z.loc[row, k])]
@@ -175,92 +179,90 @@ def similar_areas(data: StoreData, code: str, indeling: int, niveau: str, n: int
     return result.sort_values(["afstand", "code"]).head(n).drop(columns="gemeentecode").reset_index(drop=True)
 
 
-def split_cents(budget_eur: float, weights: Sequence[float]) -> np.ndarray:
-    """Split a budget (euro) in whole cents proportional to ``weights``, summing exactly (largest remainder).
-
-    Raises
-    ------
-    KbzDataError
-        For a negative budget, negative or non-finite weights, or weights that sum to 0.
-    """
-    cents_total = int(round(budget_eur * 100))
-    w = np.asarray(weights, dtype=float)
-    if cents_total < 0:
-        raise KbzDataError("het budget moet 0 of groter zijn")
-    if w.size == 0 or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-        raise KbzDataError("de verdeelsleutel moet uit niet-negatieve getallen bestaan met een som boven 0")
-    exact = cents_total * w / w.sum()
-    cents = np.floor(exact).astype(np.int64)
-    rest = cents_total - int(cents.sum())
-    order = np.lexsort((np.arange(w.size), -(exact - cents)))  # largest remainder, ties by position
-    cents[order[:rest]] += 1
-    return cents
+NEED_LABEL = "Behoefte-index"
 
 
-def allocate(
-    need: pd.DataFrame, population: pd.Series, budget_eur: float, decile_weights: Mapping[int, float],
-    kbz_weight: float,
-) -> pd.DataFrame:
-    """Split a budget over areas under three rules, side by side.
-
-    Parameters
-    ----------
-    need
-        :func:`need_index` output (code, deciel, kbz, ...).
-    population
-        Inhabitants per code (same division); areas without population get nothing under any rule.
-    decile_weights
-        Weight per need decile 1..10; areas without a decile (missing input) get weight 1.
-    kbz_weight
-        Extra weight per inhabitant for KBZ areas (1 = none).
-
-    Returns
-    -------
-    pandas.DataFrame
-        code, naam, gemeente, inwoners, deciel, kbz, and per rule (``per_inwoner``, ``naar_behoefte``, ``kbz``)
-        the amount in euro (from whole cents), and ``verschil_<rule>`` against the flat per-inhabitant split.
-    """
-    frame = need[["code", "naam", "gemeente", "deciel", "kbz", "index"]].copy()
-    frame["inwoners"] = frame["code"].map(population).astype(float).fillna(0.0)
-    if frame["inwoners"].sum() <= 0:
-        raise KbzDataError("geen inwonersaantallen voor deze gebieden: verdelen per inwoner kan niet")
-    deciles = frame["deciel"].astype("float").fillna(0).astype(int)
-    w_decile = np.array([float(decile_weights.get(d, 1.0)) if d > 0 else 1.0 for d in deciles])
-    is_kbz = frame["kbz"].astype(str).ne("").to_numpy()
-    rules = {
-        "per_inwoner": frame["inwoners"].to_numpy(),
-        "naar_behoefte": frame["inwoners"].to_numpy() * w_decile,
-        "kbz": frame["inwoners"].to_numpy() * np.where(is_kbz, float(kbz_weight), 1.0),
-    }
-    for rule, weights in rules.items():
-        frame[rule] = split_cents(budget_eur, weights) / 100.0
-    for rule in ("naar_behoefte", "kbz"):
-        frame[f"verschil_{rule}"] = frame[rule] - frame["per_inwoner"]
-    return frame
+NEED_UNIT = "score"
 
 
-def concentration(frame: pd.DataFrame, amount: str) -> dict[str, float]:
-    """How much a split favours the most deprived: share to the most deprived 20% of the population, and a
-    concentration index.
+NEED_METHOD = (
+    "Behoefte-index: gewogen gemiddelde van gestandaardiseerde indicatoren (z-scores over alle woongebieden van de"
+    " vier steden op dit niveau en in deze gebiedsindeling; gemiddelde 0, standaardafwijking 1), met het teken zo"
+    " gekozen dat hoger = meer behoefte. Gewichten worden genormaliseerd tot som 1. Een gebied dat een invoercijfer"
+    " mist, krijgt geen index, rang of deciel (gemarkeerd, nooit als gemiddeld meegeteld). Rang 1 en deciel 10 ="
+    " hoogste behoefte."
+)
 
-    The areas are ordered from highest to lowest need index (unscored areas last); the share of the budget going
-    to the first 20% of inhabitants is summed, the area straddling 20% counted pro rata. The concentration index is
-    2·cov(a, R)/mean(a), with a the amount per inhabitant and R the population-weighted fractional rank from most
-    to least deprived, sign flipped so that a positive value means money concentrated among the most deprived.
-    """
-    data = frame[frame["inwoners"] > 0].copy()
-    data["_score"] = data["index"].fillna(-np.inf)
-    data = data.sort_values(["_score", "code"], ascending=[False, True])
-    pop = data["inwoners"].to_numpy(dtype=float)
-    money = data[amount].to_numpy(dtype=float)
-    total_pop, total_money = pop.sum(), money.sum()
-    cum = np.cumsum(pop) / total_pop
-    start = np.concatenate([[0.0], cum[:-1]])
-    fraction = np.clip((0.2 - start) / (cum - start), 0.0, 1.0)
-    share20 = float((money * fraction).sum() / total_money) if total_money else float("nan")
-    per_capita = money / pop
-    rank = (start + cum) / 2  # fractional rank, 0 = most deprived
-    mean = np.average(per_capita, weights=pop)
-    cov = np.average((per_capita - mean) * (rank - np.average(rank, weights=pop)), weights=pop)
-    ci = float(-2 * cov / mean) if mean else float("nan")
-    return {"aandeel_armste_20pct": share20, "concentratie_index": ci}
+
+def need_defaults(indeling: int) -> dict[str, float]:
+    """Default need-index weights of a division (:data:`NEED_INPUTS`); empty when it has none."""
+    return {k: float(w) for k, (_j, w) in NEED_INPUTS.get(int(indeling), {}).items()}
+
+
+def need_direction_text(data: StoreData, indicator: str) -> str:
+    """How an input enters the index (:func:`need_sign`): 'lager = meer behoefte' or 'hoger = ...'."""
+    return "lager = meer behoefte" if need_sign(data, indicator) < 0 else "hoger = meer behoefte"
+
+
+def need_display(data: StoreData, table: pd.DataFrame) -> pd.DataFrame:
+    """The need index as shown and exported: rank order, Dutch columns, the z-score of each input."""
+    shown = table.sort_values(["rang", "code"], na_position="last")
+    out = pd.DataFrame({
+        "Rang (1 = hoogste behoefte)": shown["rang"], "Deciel (10 = hoogste behoefte)": shown["deciel"],
+        "Gebied": shown["naam"], "Code": shown["code"], "Gemeente": shown["gemeente"],
+        NEED_LABEL: shown["index"].round(3), "KBZ-gebied": shown["kbz"],
+    })
+    for column in [c for c in shown.columns if c.startswith("z_")]:
+        out[f"z {data.meta.loc[column[2:], 'label']}"] = shown[column].round(2)
+    out["Ontbrekende invoer"] = shown["ontbrekend"]
+    return out.reset_index(drop=True)
+
+
+def top_per_city(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` areas with the highest need index per city: Gemeente, Rang in de stad, Gebied, Code, index, rang
+    over the four cities, deciel."""
+    scored = table[table["index"].notna()].sort_values(["index", "code"], ascending=[False, True])
+    rows = []
+    for gm, name in GEMEENTEN.items():
+        part = scored[scored["gemeentecode"] == gm].head(n)
+        for i, r in enumerate(part.itertuples(index=False), start=1):
+            rows.append({"Gemeente": name, "Rang in de stad": i, "Gebied": r.naam, "Code": r.code,
+                         NEED_LABEL: round(float(r.index), 3), "Rang vier steden": int(r.rang),
+                         "Deciel": int(r.deciel), "KBZ-gebied": r.kbz})
+    return pd.DataFrame(rows, columns=["Gemeente", "Rang in de stad", "Gebied", "Code", NEED_LABEL,
+                                       "Rang vier steden", "Deciel", "KBZ-gebied"])
+
+
+def flagged(table: pd.DataFrame) -> pd.DataFrame:
+    """Areas without an index because an input is missing: Gebied, Code, Gemeente, Ontbrekende invoer."""
+    rows = table[table["ontbrekend"] != ""]
+    return pd.DataFrame({"Gebied": rows["naam"], "Code": rows["code"], "Gemeente": rows["gemeente"],
+                         "Ontbrekende invoer": rows["ontbrekend"]}).reset_index(drop=True)
+
+
+def weights_line(data: StoreData, indeling: int, weights: Mapping[str, float]) -> str:
+    """The inputs of a need index with their year, direction and weight (share), marked when not the default."""
+    used = {k: w for k, w in weights.items() if w > 0}
+    total = sum(used.values()) or 1.0
+    jaren = {k: j for k, (j, _w) in NEED_INPUTS.get(int(indeling), {}).items()}
+    parts = [f"{indicator_label(data, k)} {jaren.get(k, '')} ({need_direction_text(data, k)}):"
+             f" gewicht {w:g} ({w / total:.0%})" for k, w in used.items()]
+    defaults = need_defaults(indeling)
+    changed = "" if dict(used) == {k: w for k, w in defaults.items() if w > 0} else " (aangepast; niet de standaard)"
+    return "Invoer en gewichten" + changed + ": " + "; ".join(parts) + "."
+
+
+def need_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, weights: Mapping[str, float]
+              ) -> ViewResult:
+    """The need index of :func:`need_index` (``table``) for screen and export: definition (:data:`NEED_METHOD`),
+    inputs and weights (:func:`weights_line`), sources, the ranked table and the flagged areas."""
+    bronnen = [str(data.meta.loc[k, "bron"]) for k, w in weights.items() if w > 0 and k in data.meta.index]
+    method = [NEED_METHOD, weights_line(data, indeling, weights)]
+    if "rivm_50090NED" in bronnen:
+        method.append(MODEL_LINE)
+    return ViewResult(
+        title=f"{NEED_LABEL} per {niveau}, gebiedsindeling {indeling}, vier steden.",
+        tables=(("Behoefte-index", need_display(data, table)), ("Gemarkeerd", flagged(table))),
+        file_stem=f"kbz_behoefte_index_{niveau}_indeling{indeling}", method_lines=tuple(method),
+        sources=sources_text(data, bronnen) + ".", licence=LICENCE_LINE,
+    )

@@ -1,14 +1,23 @@
-"""Composition of the map explorer's views: store data -> tables and plotly Figures (pure, no Streamlit)."""
+"""Map views: store data -> one map per city (or four side by side on one scale) and plotly Figures (no Streamlit).
+
+:func:`map_view` draws an indicator (Kaart); :func:`value_map_view` any per-area value (the need index, a budget
+difference) with the same panel loop (:func:`city_panels`).
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from kbz_data.analysis import area_data, kbz_areas
+from kbz_data.analysis import area_data, budget, kbz_areas
 from kbz_data.analysis.area_data import ALLE
+from kbz_data.analysis.budget import BudgetResult
+from kbz_data.analysis.need import NEED_LABEL, NEED_UNIT
 from kbz_data.charts import maps
 from kbz_data.config import GEMEENTEN
 from kbz_data.store.storage import StoreData
@@ -23,6 +32,59 @@ class MapView:
     source_line: str
     notes: list[str]
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, label), drawn below four maps
+
+
+@dataclass(frozen=True)
+class PanelSizes:
+    """Pixel sizes of a map panel: one city alone, or one of four side by side (width, height, fit box)."""
+
+    four_height: int
+    four_fit: tuple[int, int]
+    one_width: int = 900
+    one_height: int = 640
+    one_fit: tuple[int, int] = (350, 265)
+    four_width: int = 240
+
+
+#: The Kaart page: four tall panels.
+LARGE_PANELS = PanelSizes(four_height=420, four_fit=(120, 280))
+#: Vergelijken and Budget: four panels 300 pixels high. maps.view_for assumes 256-pixel tiles, MapLibre draws 512,
+#: so the fit box is half the ~230 x 270 pixels a panel gets on a 1400-pixel-wide screen; with a larger box
+#: Amsterdam and Rotterdam are cut off at the sides.
+SMALL_PANELS = PanelSizes(four_height=300, four_fit=(110, 130))
+#: At most this many bars when a city has no shapes (the table lists every area).
+BAR_LIMIT = 60
+
+
+def city_panels(
+    data: StoreData, table: pd.DataFrame, cities: list[str], sizes: PanelSizes, *, label: str, eenheid: str,
+    richting: int, breaks: list[float] | None, value_range: tuple[float, float] | None, indeling: int, niveau: str,
+    kbz_codes: set[str], show_kbz: bool, hover: str | None = None,
+) -> tuple[list[tuple[str, go.Figure]], list[str]]:
+    """One map per city on one common scale (the loop every map view shares): the (city name, frozen figure)
+    panels and the cities without shapes. ``hover`` replaces the hover template of the value traces (the grey
+    non-residential areas and the KBZ outline keep theirs)."""
+    panels: list[tuple[str, go.Figure]] = []
+    missing: list[str] = []
+    four = len(cities) > 1
+    for city in cities:
+        geojson = area_data.shapes(data, city, niveau, int(indeling))
+        if not geojson["features"]:
+            missing.append(city)
+            continue
+        fig = maps.map_figure(
+            geojson, table[table["gemeentecode"] == city], label=label, eenheid=eenheid, richting=richting,
+            breaks=breaks, value_range=value_range, kbz_codes=kbz_codes, show_kbz=show_kbz,
+            title=GEMEENTEN[city] if four else "", width_px=sizes.four_width if four else sizes.one_width,
+            height_px=sizes.four_height if four else sizes.one_height,
+            fit=sizes.four_fit if four else sizes.one_fit, show_legend=not four,
+        )
+        if hover:
+            for trace in fig.data:
+                if trace.customdata is not None:
+                    trace.hovertemplate = hover
+        panels.append((GEMEENTEN[city], maps.freeze(fig)))
+    return panels, missing
 
 
 def _meta(data: StoreData, indicator: str) -> tuple[str, str, int]:
@@ -64,21 +126,10 @@ def map_view(
     breaks = None if scheme == "doorlopend" else maps.class_breaks(values, scheme, k)
     value_range = (float(np.nanmin(values)), float(np.nanmax(values))) if np.isfinite(values).any() else None
     cities = list(GEMEENTEN) if gemeente == ALLE else [gemeente]
-    panels = []
-    for index, city in enumerate(cities):
-        geojson = area_data.shapes(data, city, niveau, indeling)
-        if not geojson["features"]:
-            notes.append(f"Geen kaartvormen voor {GEMEENTEN[city]} op {niveau}niveau in indeling {indeling}.")
-            continue
-        part = table[table["gemeentecode"] == city]
-        four = len(cities) > 1
-        fig = maps.map_figure(
-            geojson, part, label=label, eenheid=eenheid, richting=richting, breaks=breaks, value_range=value_range,
-            kbz_codes=kbz_codes, show_kbz=show_kbz, title=GEMEENTEN[city] if four else "",
-            width_px=240 if four else 900, height_px=420 if four else 640,
-            fit=(120, 280) if four else (350, 265), show_legend=not four,
-        )
-        panels.append((GEMEENTEN[city], maps.freeze(fig)))
+    panels, missing = city_panels(data, table, cities, LARGE_PANELS, label=label, eenheid=eenheid,
+                                  richting=richting, breaks=breaks, value_range=value_range, indeling=indeling,
+                                  niveau=niveau, kbz_codes=kbz_codes, show_kbz=show_kbz)
+    notes += [f"Geen kaartvormen voor {GEMEENTEN[c]} op {niveau}niveau in indeling {indeling}." for c in missing]
     legend = []
     if len(cities) > 1:
         minimum = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
@@ -100,3 +151,85 @@ def scatter_view(
     bronnen = sorted({str(data.meta.loc[x[0], "bron"]), str(data.meta.loc[y[0], "bron"])})
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
     return maps.freeze(fig), stats, "; ".join(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}."
+
+
+def value_map_view(
+    data: StoreData, table: pd.DataFrame, *, label: str, eenheid: str, richting: int, indeling: int, niveau: str,
+    gemeente: str, source_line: str, hover: str, notes: Sequence[str] = (), k: int = 5,
+) -> MapView:
+    """Maps (one city, or the four side by side on one scale, quantile classes) of any per-area value, like
+    :func:`map_view`; a ranked bar chart for cities without shapes.
+
+    Parameters
+    ----------
+    table
+        Columns of :func:`kbz_data.analysis.area_data.area_values` (see
+        :func:`kbz_data.analysis.area_data.value_table`).
+    hover
+        Plotly hover template over the customdata of :func:`kbz_data.charts.maps.map_figure` (0 naam, 1 code,
+        2 waarde, 3 stadswaarde, 4 gemiddelde_g4, 5 "rang van aantal", 6 gemeente).
+    """
+    notes = list(notes)
+    if gemeente != ALLE:
+        table = table[table["gemeentecode"] == gemeente]
+    shown = table[~table["water"]]
+    kbz_codes = kbz_areas.codes(int(indeling), niveau, deel=None)
+    values = shown["waarde"].to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Not enough unique values")  # ties: fewer classes is right
+        breaks = maps.class_breaks(values, "kwantielen", k) if np.isfinite(values).any() else None
+    value_range = (float(np.nanmin(values)), float(np.nanmax(values))) if np.isfinite(values).any() else None
+    cities = list(GEMEENTEN) if gemeente == ALLE else [gemeente]
+    panels, missing = city_panels(data, table, cities, SMALL_PANELS, label=label, eenheid=eenheid,
+                                  richting=richting, breaks=breaks or None, value_range=value_range,
+                                  indeling=indeling, niveau=niveau, kbz_codes=kbz_codes, show_kbz=True, hover=hover)
+    missing = [c for c in missing if (shown["gemeentecode"] == c).any()]  # cities without areas: nothing to show
+    if missing:
+        names = ", ".join(GEMEENTEN[c] for c in missing)
+        rest = shown[shown["gemeentecode"].isin(missing) & shown["waarde"].notna()]
+        text = (f"Geen kaartvormen op {niveau}niveau in gebiedsindeling {indeling} voor {names}; daarom een"
+                " gerangschikte staafgrafiek")
+        if len(rest) > BAR_LIMIT:
+            rest = rest.sort_values(["waarde", "code"], ascending=[False, True]).head(BAR_LIMIT)
+            text += f" van de {BAR_LIMIT} hoogste waarden (alle gebieden staan in de tabel)"
+        notes.insert(0, text + ".")
+        bar = maps.bar_figure(rest, label=label, eenheid=eenheid, richting=richting, kbz_codes=kbz_codes)
+        for trace in bar.data:
+            trace.hovertemplate = hover
+        panels.append(("staaf", maps.freeze(bar)))
+    legend: list[tuple[str, str]] = []
+    if len(cities) > 1 and np.isfinite(values).any():
+        legend = maps.legend_items(breaks or None, float(np.nanmin(values)), eenheid, richting, value_range)
+    kind = "kaart" if any(name != "staaf" for name, _f in panels) else "staaf"
+    return MapView(panels, kind, source_line, notes, legend)
+
+
+def need_map_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, gemeente: str,
+                  source_line: str) -> MapView:
+    """Map of the need index (:func:`kbz_data.analysis.need.need_index`; quintiles over the areas shown; darker =
+    more need)."""
+    values = table[["code", "index", "rang"]].rename(columns={"index": "waarde"})
+    values["stadswaarde"] = table.groupby("gemeentecode")["index"].transform("mean")
+    values["gemiddelde_g4"] = table["index"].mean()
+    values["aantal"] = int(table["index"].notna().sum())
+    frame = area_data.value_table(data, values, indeling, niveau)
+    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]}, %{customdata[6]})<br>Behoefte-index: %{customdata[2]}<br>"
+             "Rang: %{customdata[5]} (1 = hoogste behoefte)<br>Gemiddelde van de gebieden in de stad:"
+             " %{customdata[3]}<extra></extra>")
+    unknown = int((~frame["water"] & frame["waarde"].isna()).sum())
+    notes = [f"{unknown} gebied(en) zonder index door een ontbrekend invoercijfer staan in grijs (onbekend)."] \
+        if unknown else []
+    return value_map_view(data, frame, label=NEED_LABEL, eenheid=NEED_UNIT, richting=-1, indeling=indeling,
+                          niveau=niveau, gemeente=gemeente, source_line=source_line, hover=hover, notes=notes)
+
+
+def budget_map_view(data: StoreData, result: BudgetResult, rule: str, niveau: str, gemeente: str) -> MapView:
+    """Map of the difference per inhabitant between a rule and the flat per-inhabitant split (euro per inwoner) of
+    an area split (:func:`kbz_data.analysis.budget.area_budget`)."""
+    frame = area_data.value_table(data, budget.budget_map_values(result, rule), budget.BUDGET_INDELING, niveau)
+    hover = ("<b>%{customdata[0]}</b> (%{customdata[1]}, %{customdata[6]})<br>Verschil met de verdeling per"
+             " inwoner: %{customdata[2]}<br>Bedrag per inwoner onder deze regel: %{customdata[3]}<br>Vlakke verdeling:"
+             " %{customdata[4]}<br>Behoefterang: %{customdata[5]} (1 = hoogste behoefte)<extra></extra>")
+    return value_map_view(data, frame, label=f"Verschil met de verdeling per inwoner ({budget.RULES[rule].lower()})",
+                          eenheid="euro", richting=0, indeling=budget.BUDGET_INDELING, niveau=niveau,
+                          gemeente=gemeente, source_line=result.view.sources, hover=hover)

@@ -19,9 +19,10 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from kbz_data.errors import KbzDataError
+from kbz_data.text import UNKNOWN, fmt_value
 
 UNKNOWN_COLOR = "rgb(175,175,175)"
-UNKNOWN_LABEL = "onbekend"
+UNKNOWN_LABEL = UNKNOWN
 KBZ_LINE_COLOR = "rgb(20,20,20)"
 NON_RESIDENTIAL_COLOR = "rgb(236,236,236)"
 NON_RESIDENTIAL_LABEL = "geen woongebied (water, haven, bedrijven)"
@@ -57,20 +58,6 @@ def freeze(figure: go.Figure) -> FrozenFigure:
     frozen = FrozenFigure(figure)
     frozen.to_dict()
     return frozen
-
-
-def fmt_value(value: float | None, eenheid: str) -> str:
-    """Dutch number formatting with unit; NaN -> 'onbekend'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return UNKNOWN_LABEL
-    if eenheid in ("aantal", "per km2", "klasse"):
-        text = f"{value:,.0f}".replace(",", ".")
-    elif eenheid == "score":
-        text = f"{value:.3f}".replace(".", ",")
-    else:
-        text = f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    suffix = {"%": " %", "aantal": "", "klasse": "", "score": ""}.get(eenheid, f" {eenheid}")
-    return text + suffix
 
 
 def palette(k: int, richting: int) -> list[str]:
@@ -131,7 +118,7 @@ def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
             table["stadswaarde"].map(lambda v: fmt_value(v, eenheid)),
             table["gemiddelde_g4"].map(lambda v: fmt_value(v, eenheid)),
             [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutrale indicator of onbekend)"
-             for r, n in zip(table["rang"], table["aantal"])],
+             for r, n in zip(table["rang"], table["aantal"], strict=False)],
             table["gemeente"].astype(str),
         ]
     )
@@ -171,6 +158,68 @@ def view_for(geojson: dict, width_px: int, height_px: int) -> tuple[dict[str, fl
     return {"lon": (west + east) / 2, "lat": centre_lat}, max(min(lon_zoom, lat_zoom) - 0.15, 1.0)
 
 
+def _flat(geojson: dict, codes: pd.Series, colour: str, **kwargs) -> go.Choroplethmap:
+    """A trace that fills its areas with one colour (a class, unknown, non-residential or a transparent outline)."""
+    kwargs.setdefault("marker", {"line": {"width": 0.4, "color": "white"}})
+    return go.Choroplethmap(geojson=geojson, locations=codes, z=np.ones(len(codes)),
+                            colorscale=[[0, colour], [1, colour]], showscale=False, **kwargs)
+
+
+def _add_continuous(figure: go.Figure, table: pd.DataFrame, subset, custom: np.ndarray, template: str, *, label: str,
+                    eenheid: str, richting: int, value_range: tuple[float, float] | None, show_legend: bool) -> None:
+    """The known values on a continuous colour scale (higher is better: low values are the dark, worse end)."""
+    known = table["waarde"].notna().to_numpy()
+    low, high = value_range or (float(np.nanmin(table["waarde"])) if known.any() else 0.0,
+                                float(np.nanmax(table["waarde"])) if known.any() else 1.0)
+    base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
+    scale = pc.make_colorscale(base[1:][::-1] if richting == 1 else base[1:])
+    figure.add_trace(go.Choroplethmap(
+        geojson=subset(table.loc[known, "code"]), locations=table.loc[known, "code"],
+        z=table.loc[known, "waarde"], zmin=low, zmax=high, colorscale=scale,
+        marker={"line": {"width": 0.4, "color": "white"}}, customdata=custom[known], hovertemplate=template,
+        name=label, showscale=show_legend,
+        colorbar={"title": {"text": f"{label} ({eenheid})", "side": "top"}, "orientation": "h",
+                  "x": 0.0, "xanchor": "left", "y": -0.03, "yanchor": "top", "thickness": 12, "len": 0.6},
+    ))
+
+
+def _add_classes(figure: go.Figure, table: pd.DataFrame, subset, custom: np.ndarray, template: str, *, eenheid: str,
+                 richting: int, breaks: Sequence[float], show_legend: bool) -> None:
+    """One trace per class, the legend from best to worst."""
+    known = table["waarde"].notna().to_numpy()
+    k = len(breaks)
+    colours = palette(k, richting)
+    minimum = float(np.nanmin(table["waarde"])) if known.any() else 0.0
+    labels = class_labels(breaks, minimum, eenheid)
+    classes = assign(table["waarde"].to_numpy(dtype=float), breaks)
+    order = list(range(k))[::-1] if richting == 1 else list(range(k))
+    for rank, index in enumerate(order):
+        rows = classes == index
+        figure.add_trace(_flat(subset(table.loc[rows, "code"]), table.loc[rows, "code"], colours[rank],
+                               customdata=custom[rows], hovertemplate=template, name=labels[index],
+                               showlegend=show_legend, legendrank=rank))
+
+
+def _add_context(figure: go.Figure, table: pd.DataFrame, water_rows: pd.DataFrame, subset, custom: np.ndarray,
+                 template: str, *, kbz_codes, show_legend: bool) -> None:
+    """Unknown values in grey, non-residential areas in light grey, KBZ areas outlined."""
+    unknown = ~table["waarde"].notna().to_numpy()
+    figure.add_trace(_flat(subset(table.loc[unknown, "code"]), table.loc[unknown, "code"], UNKNOWN_COLOR,
+                           customdata=custom[unknown], hovertemplate=template, name=UNKNOWN_LABEL,
+                           showlegend=show_legend, legendrank=100))
+    water_codes, water_names = water_rows["code"].astype(str), water_rows["naam"].astype(str)
+    if len(water_codes) or show_legend:
+        figure.add_trace(_flat(
+            subset(water_codes), water_codes, NON_RESIDENTIAL_COLOR, name=NON_RESIDENTIAL_LABEL,
+            showlegend=show_legend, legendrank=101, customdata=np.column_stack([water_names, water_codes]),
+            hovertemplate="%{customdata[0]} (%{customdata[1]}): " + NON_RESIDENTIAL_LABEL + "<extra></extra>"))
+    outlined = table[table["code"].isin(kbz_codes)]
+    if not outlined.empty:
+        figure.add_trace(_flat(subset(outlined["code"]), outlined["code"], "rgba(0,0,0,0)",
+                               marker={"line": {"width": 2.2, "color": KBZ_LINE_COLOR}}, hoverinfo="skip",
+                               name="KBZ-gebied", showlegend=show_legend))
+
+
 def map_figure(
     geojson: dict,
     table: pd.DataFrame,
@@ -193,8 +242,8 @@ def map_figure(
     Parameters
     ----------
     table
-        Rows of :func:`kbz_data.analysis.area_data.area_values` to draw; water/port areas (column ``water``) are drawn in
-        a light neutral grey without value and left out of the map's extent.
+        Rows of :func:`kbz_data.analysis.area_data.area_values` to draw; water/port areas (column ``water``) are
+        drawn in a light neutral grey without value and left out of the map's extent.
     breaks
         Class upper bounds (:func:`class_breaks`), or None for a continuous colour scale.
     value_range
@@ -208,8 +257,7 @@ def map_figure(
     by_code = {f["id"]: f for f in geojson.get("features", [])}
     table = table[table["code"].isin(by_code)].reset_index(drop=True)
     water_rows = table[table["water"].astype(bool)] if "water" in table else table.iloc[0:0]
-    water_codes, water_names = water_rows["code"].astype(str), water_rows["naam"].astype(str)
-    table = table[~table["code"].isin(set(water_codes))].reset_index(drop=True)
+    table = table[~table["code"].isin(set(water_rows["code"].astype(str)))].reset_index(drop=True)
 
     def subset(codes) -> dict:
         # Each trace carries only its own features, so the figure holds every shape once.
@@ -217,71 +265,14 @@ def map_figure(
 
     figure = go.Figure()
     custom, template = _hover(table, eenheid)
-    known = table["waarde"].notna().to_numpy()
-    reverse = richting == 1  # higher is better: low values are the dark ("worse") end
     if breaks is None:
-        low, high = value_range or (float(np.nanmin(table["waarde"])) if known.any() else 0.0,
-                                    float(np.nanmax(table["waarde"])) if known.any() else 1.0)
-        base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
-        scale = pc.make_colorscale(base[1:][::-1] if reverse else base[1:])
-        figure.add_trace(
-            go.Choroplethmap(
-                geojson=subset(table.loc[known, "code"]), locations=table.loc[known, "code"], z=table.loc[known, "waarde"],
-                zmin=low, zmax=high, colorscale=scale, marker={"line": {"width": 0.4, "color": "white"}},
-                customdata=custom[known], hovertemplate=template, name=label,
-                colorbar={"title": {"text": f"{label} ({eenheid})", "side": "top"}, "orientation": "h",
-                          "x": 0.0, "xanchor": "left", "y": -0.03, "yanchor": "top", "thickness": 12, "len": 0.6},
-                showscale=show_legend,
-            )
-        )
+        _add_continuous(figure, table, subset, custom, template, label=label, eenheid=eenheid, richting=richting,
+                        value_range=value_range, show_legend=show_legend)
     else:
-        k = len(breaks)
-        colours = palette(k, richting)
-        minimum = float(np.nanmin(table["waarde"])) if known.any() else 0.0
-        labels = class_labels(breaks, minimum, eenheid)
-        classes = assign(table["waarde"].to_numpy(dtype=float), breaks)
-        order = list(range(k))[::-1] if reverse else list(range(k))  # legend from best to worst
-        for rank, index in enumerate(order):
-            colour = colours[rank]
-            rows = classes == index
-            figure.add_trace(
-                go.Choroplethmap(
-                    geojson=subset(table.loc[rows, "code"]), locations=table.loc[rows, "code"], z=np.ones(int(rows.sum())),
-                    colorscale=[[0, colour], [1, colour]], showscale=False, customdata=custom[rows],
-                    hovertemplate=template, name=labels[index], showlegend=show_legend,
-                    marker={"line": {"width": 0.4, "color": "white"}}, legendrank=rank,
-                )
-            )
-    unknown = ~known
-    figure.add_trace(
-        go.Choroplethmap(
-            geojson=subset(table.loc[unknown, "code"]), locations=table.loc[unknown, "code"],
-            z=np.ones(int(unknown.sum())),
-            colorscale=[[0, UNKNOWN_COLOR], [1, UNKNOWN_COLOR]], showscale=False, customdata=custom[unknown],
-            hovertemplate=template, name=UNKNOWN_LABEL, showlegend=show_legend,
-            marker={"line": {"width": 0.4, "color": "white"}}, legendrank=100,
-        )
-    )
-    if len(water_codes) or show_legend:
-        figure.add_trace(
-            go.Choroplethmap(
-                geojson=subset(water_codes), locations=water_codes, z=np.ones(len(water_codes)),
-                colorscale=[[0, NON_RESIDENTIAL_COLOR], [1, NON_RESIDENTIAL_COLOR]], showscale=False,
-                marker={"line": {"width": 0.4, "color": "white"}}, name=NON_RESIDENTIAL_LABEL,
-                showlegend=show_legend, legendrank=101, customdata=np.column_stack([water_names, water_codes]),
-                hovertemplate="%{customdata[0]} (%{customdata[1]}): " + NON_RESIDENTIAL_LABEL + "<extra></extra>",
-            )
-        )
-    outlined = table[table["code"].isin(kbz_codes)]
-    if show_kbz and not outlined.empty:
-        figure.add_trace(
-            go.Choroplethmap(
-                geojson=subset(outlined["code"]), locations=outlined["code"], z=np.ones(len(outlined)),
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                marker={"line": {"width": 2.2, "color": KBZ_LINE_COLOR}}, hoverinfo="skip", name="KBZ-gebied",
-                showlegend=show_legend,
-            )
-        )
+        _add_classes(figure, table, subset, custom, template, eenheid=eenheid, richting=richting, breaks=breaks,
+                     show_legend=show_legend)
+    _add_context(figure, table, water_rows, subset, custom, template, kbz_codes=kbz_codes if show_kbz else (),
+                 show_legend=show_legend)
     fit_width, fit_height = fit or (width_px, height_px)
     centre, zoom = view_for(subset(table["code"]) if len(table) else geojson, fit_width, fit_height)
     figure.update_layout(
@@ -324,7 +315,7 @@ def bar_figure(table: pd.DataFrame, *, label: str, eenheid: str, richting: int, 
     """Ranked horizontal bars (worst on top) for when no map shapes exist for the chosen division and level."""
     known = table[table["waarde"].notna()].sort_values("waarde", ascending=richting == 1)  # worst on top
     names = [f"{n} ({g})" + (" ★ KBZ" if c in kbz_codes else "") for n, g, c in
-             zip(known["naam"], known["gemeente"], known["code"])]
+             zip(known["naam"], known["gemeente"], known["code"], strict=False)]
     custom, template = _hover(known, eenheid)
     base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
     scale = pc.make_colorscale(base[1:][::-1] if richting == 1 else base[1:])
@@ -380,7 +371,8 @@ def scatter_figure(
             slope=float(slope), intercept=float(intercept),
         )
         xs = np.linspace(data["x"].min(), data["x"].max(), 50)
-        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", name="Regressielijn (kleinste kwadraten)",
+        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines",
+                                    name="Regressielijn (kleinste kwadraten)",
                                     line={"color": "black", "dash": "dash"}, hoverinfo="skip"))
     figure.update_layout(
         height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}}, separators=",.",

@@ -12,6 +12,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from kbz_data.text import fmt_number
+
 OWN = "#0072B2"
 MEAN = "#000000"
 OTHER = "#BBBBBB"
@@ -57,7 +59,7 @@ def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | N
         for name, rows in part.groupby("praktijk", sort=True):
             shown = rows[~rows["onderdrukt"]]
             custom = list(zip(shown["praktijk"], shown["periode"], shown["weergave"],
-                              _basis(shown["noemer_tekst"], is_share)))
+                              _basis(shown["noemer_tekst"], is_share), strict=False))
             fig.add_trace(go.Scatter(
                 x=shown["datum"], y=shown["waarde"], mode="lines+markers" if rol == "eigen" else "lines",
                 name=str(name) if rol != "ander" else "Andere KBZ-praktijken", legendgroup=rol,
@@ -72,7 +74,7 @@ def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | N
                     legendgroup="onderdrukt", showlegend=False,
                     marker=dict(symbol="circle-open", color="#888888", size=7),
                     customdata=list(zip(hidden["praktijk"], hidden["periode"], hidden["weergave"],
-                                        ["aantal onder de 10: niet getoond"] * len(hidden))),
+                                        ["aantal onder de 10: niet getoond"] * len(hidden), strict=False)),
                     hovertemplate=_hover(""),
                 ))
     if kbz_start is not None:
@@ -119,8 +121,8 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, target: float, tit
         fig.add_trace(go.Scatter(
             x=part["patienten"], y=part["waarde"], mode="markers", name=name or str(part["praktijk"].iloc[0]),
             marker=dict(color=colour, size=size, line=dict(color="white", width=1)),
-            customdata=list(zip(part["praktijk"], part["patienten"].map(lambda v: f"{v:,.0f}".replace(",", ".")),
-                                part["weergave"], part["verwijzingen_tekst"], part["positie"])),
+            customdata=list(zip(part["praktijk"], part["patienten"].map(fmt_number),
+                                part["weergave"], part["verwijzingen_tekst"], part["positie"], strict=False)),
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} patiënten<br>%{customdata[2]} per 1.000"
                            " per jaar (%{customdata[3]} verwijzingen)<br>%{customdata[4]}<extra></extra>"),
         ))
@@ -129,7 +131,7 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, target: float, tit
         fig.add_trace(go.Scatter(
             x=hidden["patienten"], y=[0] * len(hidden), mode="markers", name="<10 verwijzingen (onderdrukt)",
             marker=dict(symbol="circle-open", color="#888888", size=9),
-            customdata=list(zip(hidden["praktijk"], hidden["verwijzingen_tekst"])),
+            customdata=list(zip(hidden["praktijk"], hidden["verwijzingen_tekst"], strict=False)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} verwijzingen: niet getoond<extra></extra>",
         ))
     fig.update_layout(

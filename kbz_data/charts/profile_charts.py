@@ -19,7 +19,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kbz_data.analysis import profile
-from kbz_data.charts.maps import fmt_value
+from kbz_data.analysis.area_data import DIRECTION_TEXT
+from kbz_data.indicators import DOMAIN_ORDER
+from kbz_data.text import fmt_value
 
 WORSE_COLOR = "#b2182b"
 BETTER_COLOR = "#2166ac"
@@ -75,12 +77,12 @@ def _hover(row: pd.Series, city_name: str, niveau_plural: str) -> str:
         f"Spreiding over {int(row['n'])} {niveau_plural} in {int(row['steden'])} van de vier steden:<br>"
         f"min {fmt_value(row['min'], u)} · 25% {fmt_value(row['p25'], u)} · mediaan {fmt_value(row['median'], u)}"
         f" · 75% {fmt_value(row['p75'], u)} · max {fmt_value(row['max'], u)}<br>"
-        f"Richting: {'hoger is beter' if row['richting'] == 1 else 'hoger is slechter' if row['richting'] == -1 else 'neutraal'}"
+        f"Richting: {DIRECTION_TEXT.get(int(row['richting']), 'neutraal')}"
     )
 
 
 def _number(value: float, eenheid: str) -> str:
-    """A value as in :func:`kbz_data.charts.maps.fmt_value` but without its unit (the row label carries it)."""
+    """A value as in :func:`kbz_data.text.fmt_value` but without its unit (the row label carries it)."""
     text = fmt_value(value, eenheid)
     for suffix in (" %", f" {eenheid}"):
         if text.endswith(suffix):
@@ -108,6 +110,61 @@ def _wrap_lines(lines: Sequence[str], width: int = 110) -> str:
     return "<br>".join(part for line in lines for part in textwrap.wrap(line, width))
 
 
+def _add_domain_rows(fig: go.Figure, part: pd.DataFrame, r: int, city_name: str, niveau_plural: str) -> None:
+    """The rows of one domain (subplot row ``r``): spread, middle half, median, city diamond, area dot, values."""
+    labels = [_row_label(row) for _, row in part.iterrows()]
+    hover = [_hover(row, city_name, niveau_plural) for _, row in part.iterrows()]
+    has = part["n"].to_numpy() > 0
+    pos = {
+        col: np.array([scaled(v, lo, hi, ri) for v, lo, hi, ri in
+                       zip(part[col], part["min"], part["max"], part["richting"], strict=False)])
+        for col in ("waarde", "stadswaarde", "p25", "median", "p75")
+    }
+    fig.add_trace(go.Bar(
+        y=labels, x=np.where(has, 1.0, 0.0), base=0.0, orientation="h", width=0.62,
+        marker={"color": RANGE_COLOR, "line": {"width": 0}}, name="Spreiding vier steden (min–max)",
+        legendgroup="range", showlegend=False, hovertext=hover, hoverinfo="text",
+    ), row=r, col=1)
+    low = np.fmin(pos["p25"], pos["p75"])
+    fig.add_trace(go.Bar(
+        y=labels, x=np.abs(pos["p75"] - pos["p25"]), base=low, orientation="h", width=0.62,
+        marker={"color": IQR_COLOR, "line": {"width": 0}}, name="Middelste helft (25–75%)",
+        legendgroup="iqr", showlegend=False, hovertext=hover, hoverinfo="text",
+    ), row=r, col=1)
+    fig.add_trace(go.Scatter(
+        y=labels, x=pos["median"], mode="markers", name="Mediaan",
+        marker={"symbol": "line-ns", "size": 14, "line": {"width": 2, "color": MEDIAN_COLOR}},
+        legendgroup="median", showlegend=False, hovertext=hover, hoverinfo="text",
+    ), row=r, col=1)
+    city_x = np.where(part["eenheid"].isin(profile.SIZE_UNITS), np.nan, np.clip(pos["stadswaarde"], -0.04, 1.04))
+    fig.add_trace(go.Scatter(
+        y=labels, x=city_x, mode="markers", name=f"{city_name} (gemeentecijfer)",
+        marker={"symbol": "diamond-open", "size": 11, "color": CITY_COLOR, "line": {"width": 2}},
+        legendgroup="city", showlegend=False, hovertext=hover, hoverinfo="text",
+    ), row=r, col=1)
+    for name, color, outcomes in MARKER_GROUPS:
+        mask = part["vergelijking"].isin(outcomes).to_numpy()
+        if not mask.any():
+            continue
+        fig.add_trace(go.Scatter(
+            y=[lab for lab, m in zip(labels, mask, strict=True) if m], x=pos["waarde"][mask], mode="markers",
+            name=name,
+            marker={"symbol": "circle", "size": 12, "color": color, "line": {"width": 1, "color": "white"}},
+            legendgroup=name, showlegend=False, hovertext=[h for h, m in zip(hover, mask, strict=False) if m],
+            hoverinfo="text",
+        ), row=r, col=1)
+    values = [
+        f"{_number(w, u)}  |  " + ("–" if u in profile.SIZE_UNITS else _number(s, u))
+        for w, s, u in zip(part["waarde"], part["stadswaarde"], part["eenheid"], strict=False)
+    ]
+    fig.add_trace(go.Scatter(
+        y=labels, x=[VALUE_X] * len(labels), mode="text", text=values, textposition="middle right",
+        textfont={"size": 11, "color": "#333333"}, showlegend=False, hovertext=hover, hoverinfo="text",
+    ), row=r, col=1)
+    fig.update_yaxes(range=[len(labels) - 0.5, -0.5], categoryorder="array", categoryarray=labels, row=r,
+                     col=1, tickfont={"size": 12}, automargin=True)
+
+
 def spine_chart(
     table: pd.DataFrame,
     *,
@@ -126,7 +183,7 @@ def spine_chart(
     ("gebied | stad"). The source lines and the model-estimate note are printed under the chart.
     """
     niveau_plural = {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}.get(niveau, niveau)
-    domains = [d for d in profile.DOMEIN_ORDER if d in set(table["domein"])]
+    domains = [d for d in DOMAIN_ORDER if d in set(table["domein"])]
     domains += [d for d in table["domein"].unique() if d not in domains]
     counts = [int((table["domein"] == d).sum()) for d in domains]
     n_rows = max(len(domains), 1)
@@ -137,57 +194,7 @@ def spine_chart(
         subplot_titles=[f"<b>{d.capitalize()}</b>" for d in domains] or [""],
     )
     for r, domein in enumerate(domains, start=1):
-        part = table[table["domein"] == domein]
-        labels = [_row_label(row) for _, row in part.iterrows()]
-        hover = [_hover(row, city_name, niveau_plural) for _, row in part.iterrows()]
-        has = part["n"].to_numpy() > 0
-        pos = {
-            col: np.array([scaled(v, lo, hi, ri) for v, lo, hi, ri in
-                           zip(part[col], part["min"], part["max"], part["richting"])])
-            for col in ("waarde", "stadswaarde", "p25", "median", "p75")
-        }
-        fig.add_trace(go.Bar(
-            y=labels, x=np.where(has, 1.0, 0.0), base=0.0, orientation="h", width=0.62,
-            marker={"color": RANGE_COLOR, "line": {"width": 0}}, name="Spreiding vier steden (min–max)",
-            legendgroup="range", showlegend=False, hovertext=hover, hoverinfo="text",
-        ), row=r, col=1)
-        low = np.fmin(pos["p25"], pos["p75"])
-        fig.add_trace(go.Bar(
-            y=labels, x=np.abs(pos["p75"] - pos["p25"]), base=low, orientation="h", width=0.62,
-            marker={"color": IQR_COLOR, "line": {"width": 0}}, name="Middelste helft (25–75%)",
-            legendgroup="iqr", showlegend=False, hovertext=hover, hoverinfo="text",
-        ), row=r, col=1)
-        fig.add_trace(go.Scatter(
-            y=labels, x=pos["median"], mode="markers", name="Mediaan",
-            marker={"symbol": "line-ns", "size": 14, "line": {"width": 2, "color": MEDIAN_COLOR}},
-            legendgroup="median", showlegend=False, hovertext=hover, hoverinfo="text",
-        ), row=r, col=1)
-        city_x = np.where(part["eenheid"].isin(profile.SIZE_UNITS), np.nan, np.clip(pos["stadswaarde"], -0.04, 1.04))
-        fig.add_trace(go.Scatter(
-            y=labels, x=city_x, mode="markers", name=f"{city_name} (gemeentecijfer)",
-            marker={"symbol": "diamond-open", "size": 11, "color": CITY_COLOR, "line": {"width": 2}},
-            legendgroup="city", showlegend=False, hovertext=hover, hoverinfo="text",
-        ), row=r, col=1)
-        for name, color, outcomes in MARKER_GROUPS:
-            mask = part["vergelijking"].isin(outcomes).to_numpy()
-            if not mask.any():
-                continue
-            fig.add_trace(go.Scatter(
-                y=[lab for lab, m in zip(labels, mask) if m], x=pos["waarde"][mask], mode="markers", name=name,
-                marker={"symbol": "circle", "size": 12, "color": color, "line": {"width": 1, "color": "white"}},
-                legendgroup=name, showlegend=False, hovertext=[h for h, m in zip(hover, mask) if m],
-                hoverinfo="text",
-            ), row=r, col=1)
-        values = [
-            f"{_number(w, u)}  |  " + ("–" if u in profile.SIZE_UNITS else _number(s, u))
-            for w, s, u in zip(part["waarde"], part["stadswaarde"], part["eenheid"])
-        ]
-        fig.add_trace(go.Scatter(
-            y=labels, x=[VALUE_X] * len(labels), mode="text", text=values, textposition="middle right",
-            textfont={"size": 11, "color": "#333333"}, showlegend=False, hovertext=hover, hoverinfo="text",
-        ), row=r, col=1)
-        fig.update_yaxes(range=[len(labels) - 0.5, -0.5], categoryorder="array", categoryarray=labels, row=r,
-                         col=1, tickfont={"size": 12}, automargin=True)
+        _add_domain_rows(fig, table[table["domein"] == domein], r, city_name, niveau_plural)
     fig.update_xaxes(range=list(X_RANGE), showgrid=False, zeroline=False, showticklabels=False)
     fig.update_xaxes(
         showticklabels=True, tickvals=[0.0, 0.5, 1.0],
@@ -256,7 +263,8 @@ def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], colu
             name = str(line["naam"].iloc[0])
             fig.add_trace(go.Scatter(
                 x=line["jaar"], y=line["waarde"], mode="lines+markers", name=name, legendgroup=reeks,
-                showlegend=reeks not in shown, line={"color": color, "dash": dash, "width": 2.5 if reeks == "gebied" else 2},
+                showlegend=reeks not in shown,
+                line={"color": color, "dash": dash, "width": 2.5 if reeks == "gebied" else 2},
                 marker={"size": 7}, hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} %<extra>{labels[ind]}</extra>",
             ), row=r, col=c)
             shown.add(reeks)

@@ -35,6 +35,7 @@ import pandas as pd
 from kbz_data.config import GEMEENTEN
 from kbz_data.practice import registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS, Measure, period_start
+from kbz_data.text import fmt_number
 
 SUPPRESS_BELOW = 10
 SUPPRESSED = "<10"
@@ -102,10 +103,7 @@ def _measure_values(measure: Measure, teller: pd.DataFrame, noemer: pd.DataFrame
 
 
 def _fmt(value: float, decimals: int) -> str:
-    if value != value:
-        return "onbekend"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return fmt_number(value, decimals)
 
 
 def _count_text(value: float, suppress: bool) -> str:

@@ -1,9 +1,9 @@
 """Files for download: the upload template (CSV and Excel) and exports of practice tables.
 
-Exports carry their context in the file itself: the CSV starts with ``#`` lines (title, "FICTIEVE DEMODATA" when
-any figure is a demo figure, the source line and the suppression rule; read it back with
-``pandas.read_csv(..., comment="#")``) and has a ``fictief`` column; the Excel file puts the same lines above the
-table on its first sheet.
+Exports of practice tables are :class:`~kbz_data.analysis.results.ViewResult` objects written by
+:mod:`kbz_data.export`: the file carries its title, "FICTIEVE DEMODATA" when any figure is a demo figure, the
+method and source lines, and a ``fictief`` column; other practices appear only anonymised (:func:`practice_view`
+refuses a table that names one by code).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import openpyxl
 import pandas as pd
 from openpyxl.styles import Font
 
-from kbz_data import export
+from kbz_data.analysis.results import ViewResult
+from kbz_data.errors import KbzDataError
+from kbz_data.practice import registry
 from kbz_data.practice.schema import COLUMNS, KENGETALLEN
 
 
@@ -43,7 +45,7 @@ def template_xlsx(praktijk_code: str, periode: str) -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDE", (22, 10, 34, 10, 10)):
+    for column, width in zip("ABCDE", (22, 10, 34, 10, 10), strict=True):
         sheet.column_dimensions[column].width = width
     info = book.create_sheet("uitleg")
     info.append(["kengetal", "soort", "omschrijving"])
@@ -57,28 +59,31 @@ def template_xlsx(praktijk_code: str, periode: str) -> bytes:
     return buffer.getvalue()
 
 
-def _header_lines(title: str, fictief: bool, lines: list[str]) -> list[str]:
-    head = [title]
-    if fictief:
-        head.append("FICTIEVE DEMODATA: deze praktijkcijfers zijn verzonnen en gegenereerd door het dashboard zelf.")
-    return head + [line for line in lines if line]
+def _with_fictief_column(table: pd.DataFrame, fictief: bool) -> pd.DataFrame:
+    if "Fictief" in table.columns or "fictief" in table.columns:
+        return table
+    return table.assign(fictief="ja" if fictief else "nee")
 
 
-def export_csv(table: pd.DataFrame, title: str, fictief: bool, lines: list[str]) -> bytes:
-    """A table as CSV (``;``, UTF-8 with BOM) with ``#`` context lines on top and a ``fictief`` column."""
-    buffer = io.StringIO()
-    for line in _header_lines(title, fictief, lines):
-        buffer.write(f"# {line}\r\n")
-    out = table.copy()
-    if "Fictief" not in out.columns and "fictief" not in out.columns:
-        out["fictief"] = "ja" if fictief else "nee"
-    out.to_csv(buffer, sep=";", index=False, lineterminator="\r\n", decimal=",")
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+def _check_own_only(table: pd.DataFrame, own: str) -> None:
+    """Refuse a table that names another practice by code: other practices leave the dashboard only anonymised."""
+    others = set(registry.codes()) - {own}
+    text = table.astype(str).to_numpy().ravel().tolist() + [str(c) for c in table.columns]
+    leaked = sorted(others.intersection(text))
+    if leaked:
+        raise KbzDataError(f"de tabel noemt andere praktijken bij hun code ({', '.join(leaked)}); niet geëxporteerd")
 
 
-def export_xlsx(table: pd.DataFrame, title: str, fictief: bool, lines: list[str]) -> bytes:
-    """A table as Excel: the context lines above the table on the first sheet, and a ``fictief`` column."""
-    out = table.copy()
-    if "Fictief" not in out.columns and "fictief" not in out.columns:
-        out["fictief"] = "ja" if fictief else "nee"
-    return export.lines_then_tables_xlsx([("cijfers", out)], _header_lines(title, fictief, lines))
+def practice_view(table: pd.DataFrame, *, own: str, title: str, fictief: bool, source: str,
+                  method_lines: tuple[str, ...], file_stem: str, sheet: str = "cijfers") -> ViewResult:
+    """A practice table as a view for screen and download: title, "FICTIEVE DEMODATA" when ``fictief``, method
+    lines and the source line, and a ``fictief`` column when the table has none.
+
+    Raises
+    ------
+    KbzDataError
+        When the table names another practice than ``own`` by its code.
+    """
+    _check_own_only(table, own)
+    return ViewResult(title=title, tables=((sheet, _with_fictief_column(table, fictief)),), file_stem=file_stem,
+                      method_lines=method_lines, sources=source, fictief=fictief)

@@ -57,16 +57,3 @@ def indicator_overview(store_dir: str | Path) -> pd.DataFrame:
         columns={"label": "Indicator", "domein": "Domein", "eenheid": "Eenheid", "richting": "Richting",
                  "jaren": "Jaren", "indelingen": "Indeling", "waarden": "Waarden", "tabel": "Tabel"}
     )[["Domein", "Indicator", "Eenheid", "Richting", "Jaren", "Indeling", "Waarden", "Tabel"]].reset_index(drop=True)
-
-
-def sources_used(store_dir: str | Path) -> pd.DataFrame:
-    """The source registry rows that the store's figures or geometry refer to, with attribution."""
-    bronnen = storage.read_bronnen(store_dir)
-    figures = storage.read_indicatoren(store_dir)
-    gebieden = storage.read_gebieden(store_dir)
-    used = set(figures["bron"].unique()) | set(gebieden["geometriebron"].dropna().unique())
-    frame = bronnen[bronnen["id"].isin(used)]
-    return frame.rename(
-        columns={"titel": "Titel", "uitgever": "Uitgever", "tabel": "Tabel", "licentie": "Licentie",
-                 "bronvermelding": "Bronvermelding"}
-    )[["Titel", "Uitgever", "Tabel", "Licentie", "Bronvermelding"]].reset_index(drop=True)

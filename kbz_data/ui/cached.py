@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kbz_data.analysis import area_data
+from kbz_data.analysis.results import ViewResult
 from kbz_data.charts import map_views, maps
 from kbz_data.store import storage, summary
 
@@ -27,12 +28,6 @@ def coverage(store_dir: str, built: str) -> pd.DataFrame:
 def indicator_overview(store_dir: str, built: str) -> pd.DataFrame:
     """Cached :func:`kbz_data.store.summary.indicator_overview`."""
     return summary.indicator_overview(store_dir)
-
-
-@st.cache_data(show_spinner=False)
-def sources_used(store_dir: str, built: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.store.summary.sources_used`."""
-    return summary.sources_used(store_dir)
 
 
 def build_info(store_dir: str) -> dict[str, Any]:
@@ -86,7 +81,7 @@ def division_indicators(store_dir: str, built: str, indeling: int, niveau: str) 
     return area_data.indicators_in_division(store_data(store_dir, built), indeling, niveau)
 
 
-# --- Wijkprofiel and Bronnen en methode (kbz_data.analysis.profile) -----------------------------------------------------
+# --- Wijkprofiel and Bronnen en methode (kbz_data.analysis.profile, methods) ---------------------------------------
 
 @st.cache_data(show_spinner=False)
 def area_choices(store_dir: str, built: str, gemeente: str, niveau: str) -> pd.DataFrame:
@@ -148,14 +143,15 @@ def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend:
 
 @st.cache_data(show_spinner=False)
 def methods_tables(store_dir: str, built: str) -> dict[str, Any]:
-    """Everything the Bronnen en methode page shows: sources, files, skipped files, indicators, caveats."""
-    from kbz_data.analysis import profile
+    """Everything the Bronnen en methode page shows: sources, files, skipped files, indicators, caveats
+    (:mod:`kbz_data.analysis.methods`)."""
+    from kbz_data.analysis import methods
 
     data = store_data(store_dir, built)
     return {
-        "opslag": profile.build_summary(data), "bronnen": profile.sources_table(data), "bestanden": profile.files_table(data),
-        "overgeslagen": profile.skipped_table(data), "indicatoren": profile.indicator_table(data),
-        "kanttekeningen": profile.caveats(data),
+        "opslag": methods.build_summary(data), "bronnen": methods.sources_table(data),
+        "bestanden": methods.files_table(data), "overgeslagen": methods.skipped_table(data),
+        "indicatoren": methods.indicator_table(data), "kanttekeningen": methods.caveats(data),
     }
 
 
@@ -286,168 +282,163 @@ def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -
     ))
 
 
-# --- Insurer views: Vergelijken and Budgetverdeling (kbz_data.analysis.insurer) -------------------------------------------
-# Weights travel as sorted tuples of (key, weight) pairs, so the cache key is made of primitives only.
+# --- Vergelijken and Budgetverdeling (kbz_data.analysis.compare, need, budget, scenario) ---------------------------
+# Weights travel as sorted tuples of (key, weight) pairs, so the cache key is made of primitives only. View results
+# with a figure are shared (cache_resource, frozen figure): pages only read them.
 
 @st.cache_data(show_spinner=False)
-def insurer_division_choices(store_dir: str, built: str, niveau: str) -> list[int]:
-    """Cached :func:`kbz_data.analysis.insurer.division_choices`."""
-    from kbz_data.analysis import insurer
+def division_choices(store_dir: str, built: str, niveau: str) -> list[int]:
+    """Cached :func:`kbz_data.analysis.compare.division_choices`."""
+    from kbz_data.analysis import compare
 
-    return insurer.division_choices(store_data(store_dir, built), niveau)
-
-
-@st.cache_data(show_spinner=False)
-def insurer_area_options(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.insurer.area_options`."""
-    from kbz_data.analysis import insurer
-
-    return insurer.area_options(store_data(store_dir, built), indeling, niveau)
+    return compare.division_choices(store_data(store_dir, built), niveau)
 
 
 @st.cache_data(show_spinner=False)
-def insurer_default_selection(store_dir: str, built: str, indeling: int, niveau: str) -> list[str]:
-    """Cached :func:`kbz_data.analysis.insurer.default_selection`."""
-    from kbz_data.analysis import insurer
+def area_options(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.compare.area_options`."""
+    from kbz_data.analysis import compare
 
-    return insurer.default_selection(store_data(store_dir, built), indeling, niveau)
+    return compare.area_options(store_data(store_dir, built), indeling, niveau)
+
+
+@st.cache_data(show_spinner=False)
+def default_selection(store_dir: str, built: str, indeling: int, niveau: str) -> list[str]:
+    """Cached :func:`kbz_data.analysis.compare.default_selection`."""
+    from kbz_data.analysis import compare
+
+    return compare.default_selection(store_data(store_dir, built), indeling, niveau)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def insurer_division_values(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.insurer.division_values`."""
-    from kbz_data.analysis import insurer
+def division_values(store_dir: str, built: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.compare.division_values`."""
+    from kbz_data.analysis import compare
 
-    return insurer.division_values(store_data(store_dir, built), indeling, niveau)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def insurer_comparison(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]
-                       ) -> dict[str, Any]:
-    """Comparison display table and lines (:func:`kbz_data.analysis.insurer.comparison` and friends)."""
-    from kbz_data.analysis import insurer
-
-    data = store_data(store_dir, built)
-    rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
-    return {"tabel": insurer.comparison_display(rows), "regels": insurer.comparison_lines(data, rows, indeling, niveau)}
+    return compare.division_values(store_data(store_dir, built), indeling, niveau)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def insurer_comparison_figure(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.comparison_figure`."""
-    from kbz_data.analysis import insurer
+def comparison_view(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> ViewResult:
+    """:func:`kbz_data.analysis.compare.comparison_view` with its chart attached (shared, frozen)."""
+    from kbz_data.analysis import compare
+    from kbz_data.charts.compare import comparison_figure
 
-    rows = insurer.comparison(insurer_division_values(store_dir, built, indeling, niveau), list(codes))
-    return maps.freeze(insurer.comparison_figure(rows))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def insurer_similar(store_dir: str, built: str, code: str, indeling: int, niveau: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.insurer.similar_table`."""
-    from kbz_data.analysis import insurer
-
-    return insurer.similar_table(store_data(store_dir, built), code, indeling, niveau)
+    rows = compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes))
+    view = compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
+    return view.replace(figure=maps.freeze(comparison_figure(rows)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def insurer_need(store_dir: str, built: str, indeling: int, niveau: str,
-                 weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.insurer.need_table`."""
-    from kbz_data.analysis import insurer
+def similar_areas(store_dir: str, built: str, code: str, indeling: int, niveau: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.compare.similar_table`."""
+    from kbz_data.analysis import compare
 
-    return insurer.need_table(store_data(store_dir, built), indeling, niveau, dict(weights))
+    return compare.similar_table(store_data(store_dir, built), code, indeling, niveau)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_table(store_dir: str, built: str, indeling: int, niveau: str,
+               weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.need.need_index`."""
+    from kbz_data.analysis import need
+
+    return need.need_index(store_data(store_dir, built), int(indeling), niveau, dict(weights))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def need_view(store_dir: str, built: str, indeling: int, niveau: str,
+              weights: tuple[tuple[str, float], ...]) -> ViewResult:
+    """Cached :func:`kbz_data.analysis.need.need_view`."""
+    from kbz_data.analysis import need
+
+    table = need_table(store_dir, built, indeling, niveau, weights)
+    return need.need_view(store_data(store_dir, built), table, indeling, niveau, dict(weights))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def insurer_need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
-                     weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.insurer.need_map_view` with its source line."""
-    from kbz_data.analysis import insurer
-
-    data = store_data(store_dir, built)
-    table = insurer_need(store_dir, built, indeling, niveau, weights)
-    line = insurer.need_lines(data, indeling, niveau, dict(weights))[3]
-    return insurer.need_map_view(data, table, indeling, niveau, gemeente, line)
+def need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
+             weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+    """Cached :func:`kbz_data.charts.map_views.need_map_view` with the sources of the need view."""
+    table = need_table(store_dir, built, indeling, niveau, weights)
+    line = need_view(store_dir, built, indeling, niveau, weights).sources
+    return map_views.need_map_view(store_data(store_dir, built), table, indeling, niveau, gemeente, line)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def insurer_area_budget(store_dir: str, built: str, niveau: str, budget: float,
-                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-                        weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.insurer.area_budget`."""
-    from kbz_data.analysis import insurer
+def area_budget(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
+                kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.analysis.budget.area_budget`."""
+    from kbz_data.analysis import budget as budget_rules
 
-    return insurer.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
-                               dict(weights))
+    return budget_rules.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
+                                    dict(weights))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def insurer_budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
+def budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
+               deciles: tuple[tuple[int, float], ...], kbz_weight: float,
+               weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+    """Cached :func:`kbz_data.charts.map_views.budget_map_view`."""
+    result = area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
+    return map_views.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def budget_city_figure(store_dir: str, built: str, niveau: str, budget: float,
                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
                        weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.insurer.budget_map_view`."""
-    from kbz_data.analysis import insurer
+    """Cached (shared, frozen) :func:`kbz_data.charts.budget.city_figure` of an area split."""
+    from kbz_data.charts import budget as budget_charts
 
-    result = insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
-    return insurer.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def insurer_city_figure(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
-                        kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.city_figure` of an area split."""
-    from kbz_data.analysis import insurer
-
-    return maps.freeze(insurer.city_figure(
-        insurer_area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def insurer_practice_figure(store_dir: str, built: str, state: str, budget: float,
-                            deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.practice_figure`."""
-    from kbz_data.analysis import insurer
-
-    return maps.freeze(insurer.practice_figure(
-        insurer_practice_budget(store_dir, built, state, budget, deciles, weights)))
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def insurer_scenario_figure(store_dir: str, state: str, costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.analysis.insurer.scenario_figure`."""
-    from kbz_data.analysis import insurer
-
-    return maps.freeze(insurer.scenario_figure(insurer_scenario(store_dir, state, costs)["scenario"], kengetal))
+    return maps.freeze(budget_charts.city_figure(
+        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def insurer_practice_budget(store_dir: str, built: str, state: str, budget: float,
-                            deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.insurer.practice_budget` on the current practice figures."""
-    from kbz_data.analysis import insurer
+def practice_budget(store_dir: str, built: str, state: str, budget: float,
+                    deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached :func:`kbz_data.analysis.budget.practice_budget` on the current practice figures."""
+    from kbz_data.analysis import budget as budget_rules
 
-    return insurer.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
-                                   dict(deciles), dict(weights))
+    return budget_rules.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
+                                        dict(deciles), dict(weights))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def practice_budget_figure(store_dir: str, built: str, state: str, budget: float,
+                           deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.charts.budget.practice_figure`."""
+    from kbz_data.charts import budget as budget_charts
+
+    return maps.freeze(budget_charts.practice_figure(
+        practice_budget(store_dir, built, state, budget, deciles, weights)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def insurer_scenario(store_dir: str, state: str, costs: tuple[tuple[str, float], ...]) -> dict[str, Any]:
-    """Cached :func:`kbz_data.analysis.insurer.referral_scenario` with its totals and lines."""
-    from kbz_data.analysis import insurer
+def scenario_view(store_dir: str, state: str, costs: tuple[tuple[str, float], ...]) -> ViewResult:
+    """Cached :func:`kbz_data.analysis.scenario.scenario_view` on the current practice figures."""
+    from kbz_data.analysis import scenario
 
-    figures = praktijk_figures(store_dir, state)
-    scenario = insurer.referral_scenario(figures, dict(costs))
-    return {"scenario": scenario, "tabel": insurer.scenario_display(scenario),
-            "totalen": insurer.scenario_totals(scenario), "regels": insurer.scenario_lines(figures, dict(costs)),
-            "fictief": bool((figures["herkomst"] == "demo").any())}
+    return scenario.scenario_view(praktijk_figures(store_dir, state), dict(costs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def scenario_figure(store_dir: str, state: str, costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.charts.budget.scenario_figure`."""
+    from kbz_data.analysis import scenario
+    from kbz_data.charts import budget as budget_charts
+
+    frame = scenario.referral_scenario(praktijk_figures(store_dir, state), dict(costs))
+    return maps.freeze(budget_charts.scenario_figure(frame, kengetal))
 
 
 @st.cache_data(show_spinner=False)
-def insurer_method(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
-    """Cached :func:`kbz_data.analysis.insurer.method_tables`."""
-    from kbz_data.analysis import insurer
+def method_tables(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
+    """Cached :func:`kbz_data.analysis.methods.method_tables`."""
+    from kbz_data.analysis import methods
 
-    return insurer.method_tables(store_data(store_dir, built))
+    return methods.method_tables(store_data(store_dir, built))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

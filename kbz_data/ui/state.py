@@ -247,7 +247,7 @@ def _default_area_division(ctx: Context) -> int | None:
 
 
 def _compare_divisions(ctx: Context) -> list[int]:
-    return _cached().insurer_division_choices(ctx.store_dir, ctx.built, ctx.values.get("niveau", "wijk"))
+    return _cached().division_choices(ctx.store_dir, ctx.built, ctx.values.get("niveau", "wijk"))
 
 
 def _default_compare_division(ctx: Context) -> int | None:
@@ -264,7 +264,7 @@ def _compare_codes(ctx: Context) -> list[str]:
     indeling = ctx.values.get("vergelijk_indeling")
     if indeling is None:
         return []
-    options = _cached().insurer_area_options(ctx.store_dir, ctx.built, indeling, ctx.values.get("niveau", "wijk"))
+    options = _cached().area_options(ctx.store_dir, ctx.built, indeling, ctx.values.get("niveau", "wijk"))
     return options["code"].tolist()
 
 
@@ -272,7 +272,7 @@ def _default_compare_codes(ctx: Context) -> list[str]:
     indeling = ctx.values.get("vergelijk_indeling")
     if indeling is None:
         return []
-    return list(_cached().insurer_default_selection(ctx.store_dir, ctx.built, indeling,
+    return list(_cached().default_selection(ctx.store_dir, ctx.built, indeling,
                                                     ctx.values.get("niveau", "wijk")))
 
 
@@ -291,9 +291,9 @@ def _practices(ctx: Context) -> list[str]:
 
 
 def _default_budget(ctx: Context) -> int:
-    from kbz_data.analysis import insurer
+    from kbz_data.analysis import budget
 
-    return int(insurer.DEFAULT_BUDGET_EUR)
+    return int(budget.DEFAULT_BUDGET_EUR)
 
 
 #: Every view parameter, in the order they are resolved (a computed choice may use those before it).

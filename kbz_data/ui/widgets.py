@@ -6,7 +6,7 @@ from html import escape
 
 import streamlit as st
 
-from kbz_data.analysis import insurer
+from kbz_data.analysis import need
 from kbz_data.store.storage import StoreData
 
 #: Session key of the need-index weights, {indeling: {indicator: weight}}: shared by Vergelijken and Budget and kept
@@ -35,13 +35,13 @@ def weight_key(indeling: int, indicator: str) -> str:
 
 def reset_need_weights(indeling: int) -> None:
     """Put the need-index weights of a division back to their defaults (a button callback)."""
-    for name, weight in insurer.need_defaults(indeling).items():
+    for name, weight in need.need_defaults(indeling).items():
         st.session_state[weight_key(indeling, name)] = weight
 
 
 def saved_need_weights(indeling: int) -> dict[str, float]:
     """The need-index weights of a division as last set on any page (the defaults at first)."""
-    defaults = insurer.need_defaults(indeling)
+    defaults = need.need_defaults(indeling)
     return dict(st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults)))
 
 
@@ -51,7 +51,7 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
 
     Draws a reset button with ``reset_key`` when given; returns {indicator: weight}.
     """
-    defaults = insurer.need_defaults(indeling)
+    defaults = need.need_defaults(indeling)
     saved = st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults))
     for column, name in zip(st.columns(len(defaults)), defaults, strict=True):
         key = weight_key(indeling, name)
@@ -59,7 +59,7 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
             st.session_state[key] = float(saved.get(name, defaults[name]))
         column.slider(
             f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-            help=f"{insurer.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}."
+            help=f"{need.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}."
                  + (" 0 = niet meetellen." if zero_help else ""),
         )
         saved[name] = float(st.session_state[key])

@@ -1,0 +1,46 @@
+"""Download buttons for a :class:`~kbz_data.analysis.results.ViewResult` (the only place that draws them).
+
+The file is written on click from the view object passed in, so it always carries that view's title, lines and
+fictief flag (never a variable a later line of the page changed). ``on_click="ignore"``: a click does not rerun
+the page, so the deferred file stays registered and quick successive clicks all get their file (a rerun used to
+drop it: ``MediaFileStorageError: Deferred file ... not found``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from kbz_data import export
+from kbz_data.analysis.results import ViewResult
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_button(label: str, make: Callable[[], bytes], file_name: str, key: str, container=None) -> None:
+    """A button for a file that is no view (the upload template): ``make`` writes it on click; the MIME type
+    follows the extension (.csv or .xlsx)."""
+    mime = XLSX_MIME if file_name.endswith(".xlsx") else CSV_MIME
+    (container or st).download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
+def csv_button(view: ViewResult, key: str, label: str = "Download CSV", container=None) -> None:
+    """A button that downloads ``view`` as CSV (its first table)."""
+    (container or st).download_button(label, lambda: export.to_csv(view), file_name=f"{view.file_stem}.csv",
+                                      mime=CSV_MIME, key=key, on_click="ignore")
+
+
+def xlsx_button(view: ViewResult, key: str, label: str = "Download Excel", container=None) -> None:
+    """A button that downloads ``view`` as Excel (every table, plus the sheet "Bron")."""
+    (container or st).download_button(label, lambda: export.to_xlsx(view), file_name=f"{view.file_stem}.xlsx",
+                                      mime=XLSX_MIME, key=key, on_click="ignore")
+
+
+def download_buttons(view: ViewResult, key: str, labels: tuple[str, str] = ("Download CSV", "Download Excel")
+                     ) -> None:
+    """CSV and Excel buttons side by side; their keys are ``{key}_csv`` and ``{key}_xlsx``."""
+    left, right = st.columns(2)
+    csv_button(view, f"{key}_csv", labels[0], left)
+    xlsx_button(view, f"{key}_xlsx", labels[1], right)
