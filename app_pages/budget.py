@@ -58,7 +58,7 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
         reset_need_weights(INDELING)
 
     columns = st.columns(10)
-    for column, (d, w) in zip(columns, rules.DEFAULT_DECILE_WEIGHTS.items()):
+    for column, (d, w) in zip(columns, rules.DEFAULT_DECILE_WEIGHTS.items(), strict=True):
         state.setdefault(f"budget_deciel_{d}", w)
         column.number_input(f"Deciel {d}", min_value=0.0, max_value=10.0, step=0.1, key=f"budget_deciel_{d}")
     state.setdefault("budget_kbz", rules.DEFAULT_KBZ_WEIGHT)

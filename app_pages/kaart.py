@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis.area_data import area_view
+from kbz_data.analysis.area_data import DIRECTION_TEXT, area_view
 from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -27,7 +27,7 @@ plaats = "de vier steden" if gemeente == "G4" else GEMEENTEN[gemeente]
 st.title(f"{meta['label']}")
 st.caption(
     f"{meta['domein'].capitalize()} · eenheid {meta['eenheid']} · per {niveau} in {plaats} · {jaar}, gebiedsindeling"
-    f" {indeling} · {'hoger is beter' if meta['richting'] == 1 else 'hoger is slechter' if meta['richting'] == -1 else 'neutraal'}"
+    f" {indeling} · {DIRECTION_TEXT[int(meta['richting'])]}"
 )
 
 
@@ -59,7 +59,7 @@ with kaart_tab:
         st.caption("Klik op een gebied om het wijkprofiel te openen. Donkerder = ongunstiger; grijs = onbekend;"
                    " zwarte rand = KBZ-gebied.")
         columns = st.columns(len(view.panels)) if len(view.panels) > 1 else [st.container()]
-        for column, (name, figure) in zip(columns, view.panels):
+        for column, (name, figure) in zip(columns, view.panels, strict=True):
             event = column.plotly_chart(
                 figure, key=f"kaart_{name or 'stad'}", on_select="rerun", selection_mode="points",
                 config={"displaylogo": False, "scrollZoom": True},

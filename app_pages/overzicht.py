@@ -51,7 +51,7 @@ st.caption("De KBZ-gebieden zijn op de kaart zwart omlijnd. Welke CBS-wijken en 
 st.subheader("Kerncijfers per stad")
 shown = headline.copy()
 for name in GEMEENTEN.values():
-    shown[name] = [fmt_value(v, e) for v, e in zip(headline[name], headline["eenheid"])]
+    shown[name] = [fmt_value(v, e) for v, e in zip(headline[name], headline["eenheid"], strict=True)]
 st.dataframe(shown[["Indicator", "Jaar", *GEMEENTEN.values()]], hide_index=True, width="stretch",
              key="overzicht_kerncijfers")
 st.caption(

@@ -74,7 +74,7 @@ st.markdown(
 own_source = analysis.source_line(own_fictief, own_upload)
 
 METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
-for column, start_text in zip(st.columns(len(METRICS)), METRICS):
+for column, start_text in zip(st.columns(len(METRICS)), METRICS, strict=True):
     rows = summary[summary["Kengetal"].str.startswith(start_text)]
     if len(rows):
         row = rows.iloc[0]

@@ -145,12 +145,14 @@ if trend is not None:
             f" 2016 en 2020 is op die indeling gepubliceerd.{recoded}"
         )
     elif trend.empty:
-        st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar (indeling {profile.TREND_INDELING}).")
+        st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar"
+                f" (indeling {profile.TREND_INDELING}).")
     else:
         st.plotly_chart(cached.profile_trend_figure(store_dir, built, code, indeling), key="profiel_trend",
                         config={"displaylogo": False})
         st.caption(" ".join(trend_sources) + " " + profile_charts.MODEL_NOTE
-                   + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de trend.")
+                   + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de"
+                     " trend.")
 
 st.subheader("KBZ-gebieden en -praktijken in of bij dit gebied")
 membership = context["kbz"]

@@ -82,7 +82,7 @@ def bench_apptest(repeat: int) -> None:
             key, values = "gemeente", ["GM0363", "GM0599"]
         state = {"i": 0}
 
-        def change() -> None:
+        def change(at=at, key=key, values=values, state=state) -> None:
             state["i"] += 1
             if key is None:
                 at.run()
@@ -100,7 +100,8 @@ def bench_apptest(repeat: int) -> None:
 def bench_sizes(store_dir: Path) -> None:
     data = storage.load(store_dir)
     print("map figure JSON (plotly Figure.to_json), KB:")
-    for niveau, indicator, indeling in (("wijk", "ervaren_gezondheid_goed", 2020), ("buurt", "ervaren_gezondheid_goed", 2020),
+    for niveau, indicator, indeling in (("wijk", "ervaren_gezondheid_goed", 2020),
+                                        ("buurt", "ervaren_gezondheid_goed", 2020),
                                         ("wijk", "inwoners", 2024), ("buurt", "inwoners", 2024)):
         sizes = []
         for code, name in [*GEMEENTEN.items(), ("G4", "alle vier")]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kbz_data.analysis import insurer
+from kbz_data.analysis import budget
 from kbz_data.text import escape_markdown
 from kbz_data.ui import state
 from kbz_data.ui.state import PAGES, PARAMS, Context, Replacement
@@ -19,7 +19,7 @@ from tests.conftest import FIXTURES, REPO, write_kwb_xlsx, write_rivm_xlsx
 
 APP = str(REPO / "app.py")
 CTX = Context("", "", {})
-DEFAULT_BUDGET = int(insurer.DEFAULT_BUDGET_EUR)
+DEFAULT_BUDGET = int(budget.DEFAULT_BUDGET_EUR)
 LINK = "[klik](http://example.org)"
 HTML = "<b>x</b><script>alert(1)</script>"
 

@@ -147,9 +147,9 @@ def measure_frame(figures: pd.DataFrame, own: str, measure_id: str) -> pd.DataFr
         "rol": np.where(other, "ander", "eigen"),
         "periode": values["periode"],
         "waarde": values["waarde"].where(~suppressed),
-        "weergave": [SUPPRESSED if s else _fmt(v, decimals) for v, s in zip(values["waarde"], suppressed)],
-        "teller_tekst": [_count_text(v, o) for v, o in zip(values["teller"], other)],
-        "noemer_tekst": [_count_text(v, o) for v, o in zip(values["noemer"], other)],
+        "weergave": [SUPPRESSED if s else _fmt(v, decimals) for v, s in zip(values["waarde"], suppressed, strict=True)],
+        "teller_tekst": [_count_text(v, o) for v, o in zip(values["teller"], other, strict=True)],
+        "noemer_tekst": [_count_text(v, o) for v, o in zip(values["noemer"], other, strict=True)],
         "onderdrukt": suppressed,
         "fictief": values["fictief"],
     })
@@ -252,9 +252,9 @@ def funnel(figures: pd.DataFrame, own: str, kengetal: str, jaar: int) -> tuple[p
     points = pd.DataFrame({
         "praktijk": per.index.map(labels), "rol": np.where(other, "ander", "eigen"),
         "patienten": per["patienten"].round(0), "verwijzingen_tekst": [
-            _count_text(v, o) for v, o in zip(per["o"], other)],
+            _count_text(v, o) for v, o in zip(per["o"], other, strict=True)],
         "waarde": rate.where(~suppressed), "weergave": [SUPPRESSED if s else _fmt(v, 1)
-                                                       for v, s in zip(rate, suppressed)],
+                                                       for v, s in zip(rate, suppressed, strict=True)],
         "onderdrukt": suppressed,
         "fictief": demo.reindex(per.index).fillna(False).to_numpy(),
         "positie": np.select([z.abs() > Z998, z > Z95, z < -Z95],

@@ -55,8 +55,8 @@ from kbz_data.practice import demo
 from kbz_data.practice.errors import KbzPracticeStoreError, KbzUploadError
 from kbz_data.practice.schema import COLUMNS
 from kbz_data.practice.upload_checks import ValidatedUpload, plausibility_problems, validate_upload
+from kbz_data.store import locate
 
-FOLDER = "praktijk"
 JOURNAL = "journal.json"
 VERSIONS = "versies"
 LOCK = ".lock"
@@ -69,9 +69,7 @@ Hook = Callable[[str], None]
 
 def folder(store_dir: str | Path) -> Path:
     """``<store>/praktijk``; for the read-only snapshot ``<$KBZ_DATA_DIR or data/local>/praktijk`` instead."""
-    from kbz_data.store.locate import practice_dir
-
-    return practice_dir(store_dir)
+    return locate.practice_dir(store_dir)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,8 @@ from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
 
 SNAPSHOT_DIR = REPO_ROOT / "data" / "snapshot"
+#: Folder name of the practice upload store inside the store (or the local data folder).
+PRACTICE_FOLDER = "praktijk"
 
 #: How the dashboard got its store.
 KIND_STORE = "store"        # an existing built store ($KBZ_STORE or data/store)
@@ -153,9 +155,7 @@ def local_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def practice_dir(store_dir: str | Path) -> Path:
     """Where the practice upload store lives: ``<store>/praktijk``, or ``<local>/praktijk`` for a snapshot."""
-    from kbz_data.practice.upload_store import FOLDER
-
-    return (local_dir() if is_snapshot(store_dir) else Path(store_dir)) / FOLDER
+    return (local_dir() if is_snapshot(store_dir) else Path(store_dir)) / PRACTICE_FOLDER
 
 
 def data_line(store_dir: str | Path, info: Mapping[str, Any]) -> str:
