@@ -1,4 +1,4 @@
-"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo``."""
+"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo|practice upgrade|migrate``."""
 
 from __future__ import annotations
 
@@ -89,6 +89,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_practice(args: argparse.Namespace) -> int:
+    from kbz_data.practice.db import engine
+    from kbz_data.practice.db.repository import PracticeDb
+    from kbz_data.store import locate
+
+    store = args.store if args.store is not None else locate.resolve().store_dir
+    url = args.database or engine.default_url(store)
+    if args.action == "upgrade":
+        revision = engine.upgrade(url)
+        print(f"Praktijkdatabase {engine.shown_url(url)} staat op schemaversie {revision}.")
+        return 0
+    from kbz_data.practice.db.journal_import import import_journal
+
+    report = import_journal(store, PracticeDb(url, store_dir=store, check_journal=False))
+    print(f"Journaal overgezet naar {engine.shown_url(url)}: {report.line()}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 data error, 2 usage error)."""
     parser = argparse.ArgumentParser(prog="python -m kbz_data", description="KBZ wijkdashboard: data")
@@ -121,8 +139,15 @@ def main(argv: list[str] | None = None) -> int:
             from kbz_data.practice.demo import DEMO_DIR
 
             command.add_argument("--out", type=Path, default=DEMO_DIR, help="uitvoermap (standaard data/demo)")
+    practice = sub.add_parser("practice", help="praktijkdatabase: schema bijwerken of de oude opslag overzetten")
+    practice.add_argument("action", choices=["upgrade", "migrate"],
+                          help="upgrade: schema aanmaken/bijwerken; migrate: journal.json en versies/ importeren")
+    practice.add_argument("--store", type=Path, default=None,
+                          help="opslagmap met praktijk/ (standaard de opslag die het dashboard kiest)")
+    practice.add_argument("--database", default=None,
+                          help="database-URL (standaard $KBZ_DATABASE_URL of praktijk/praktijk.sqlite)")
     args = parser.parse_args(argv)
-    handlers = {"build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
+    handlers = {"practice": _cmd_practice, "build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
                 "validate": _cmd_validate, "info": _cmd_info, "demo": _cmd_demo}
     try:
         return handlers[args.command](args)

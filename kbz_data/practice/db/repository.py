@@ -106,6 +106,9 @@ class PracticeDb:
         Seconds a write waits for another writer (:func:`.engine.lock_timeout` when None).
     create
         Create and migrate a missing SQLite file on first use (default True). PostgreSQL is never created here.
+    check_journal
+        With ``store_dir``: refuse to run while ``<store>/praktijk/journal.json`` (the older journal store) holds
+        uploads that were never imported (``python -m kbz_data practice migrate``), so they never silently vanish.
 
     Raises
     ------
@@ -115,8 +118,10 @@ class PracticeDb:
     """
 
     def __init__(self, url: str | None = None, store_dir: str | Path | None = None, timeout: float | None = None,
-                 create: bool = True) -> None:
+                 create: bool = True, check_journal: bool = True) -> None:
         self.url = url or db_engine.default_url(store_dir)
+        self.store_dir = None if store_dir is None else Path(store_dir)
+        self.check_journal = check_journal
         self.timeout = db_engine.lock_timeout() if timeout is None else float(timeout)
         self.create = create
         self._ready = False
@@ -166,6 +171,14 @@ class PracticeDb:
         if meta.get("heeft_uploads") == "ja" and uploads == 0:
             raise KbzDatabaseError(f"De praktijkdatabase ({where}) heeft uploads gehad maar bevat er geen meer: ze is"
                                    " leeggemaakt. Zet de laatste back-up terug.")
+        if self.check_journal and self.store_dir is not None and "journal_geimporteerd" not in meta:
+            from kbz_data.practice import upload_store
+
+            journal = upload_store.folder(self.store_dir) / upload_store.JOURNAL
+            if journal.is_file() and '"upload"' in journal.read_text(encoding="utf-8", errors="replace"):
+                raise KbzDatabaseError(
+                    "Er staan nog uploads in de oude praktijkopslag (journal.json) die niet in de database zijn"
+                    " overgezet. Zet ze over met: python -m kbz_data practice migrate")
         marker = self._marker()
         if marker is not None and marker.is_file():
             expected = marker.read_text(encoding="utf-8").strip()
