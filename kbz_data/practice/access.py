@@ -173,8 +173,9 @@ def _relabel(frame: pd.DataFrame, codes: pd.Series, own: str | None, full: set[s
     anonymised = sorted({c for c in codes if isinstance(c, str) and c != own and c not in full})
     letters = lettering.labels(anonymised)
     frame = frame.copy()
-    frame["praktijk"] = [frame_label if not isinstance(c, str) else (_named(c) if (c == own or c in full) else letters[c])
-                         for c, frame_label in zip(codes, frame["praktijk"])]
+    frame["praktijk"] = [
+        label if not isinstance(c, str) else (_named(c) if (c == own or c in full) else letters[c])
+        for c, label in zip(codes, frame["praktijk"], strict=True)]
     return frame
 
 
@@ -190,7 +191,7 @@ def _visible_mean(rows: pd.DataFrame) -> pd.DataFrame:
     mean = shown.groupby("periode").agg(waarde=("waarde", "mean"), fictief=("fictief", "any"),
                                         n=("waarde", "size")).reset_index()
     notes = [f"{n} praktijken" if n == total.get(p, n) else f"{n} praktijken (zonder '<10')"
-             for p, n in zip(mean["periode"], mean["n"])]
+             for p, n in zip(mean["periode"], mean["n"], strict=True)]
     return pd.DataFrame({
         "praktijk": analysis.MEAN_LABEL, "rol": "gemiddelde", "periode": mean["periode"], "waarde": mean["waarde"],
         "weergave": [analysis._fmt(v, 1) for v in mean["waarde"]], "teller_tekst": "", "noemer_tekst": notes,

@@ -324,7 +324,7 @@ class PracticeDb:
         rows = [{"upload_id": versie, "praktijk_code": c, "periode": p, "kengetal": k, "teller": int(t),
                  "noemer": None if n is None else int(n)}
                 for c, p, k, t, n in zip(figures["praktijk_code"], figures["periode"], figures["kengetal"],
-                                         figures["teller"], noemer)]
+                                         figures["teller"], noemer, strict=True)]
         if rows:
             conn.execute(Figure.__table__.insert(), rows)
         conn.execute(Meta.__table__.delete().where(Meta.key == "heeft_uploads"))
