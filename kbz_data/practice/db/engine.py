@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
@@ -96,15 +96,31 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kbz_write") else "BEGIN")
 
 
-@lru_cache(maxsize=16)
+_ENGINES: dict[tuple[str, float], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def get_engine(url: str, timeout: float) -> Engine:
     """One engine per (URL, lock timeout) and process (engines hold a connection pool)."""
-    if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get((url, timeout))
+        if engine is None:
+            if make_url(url).get_backend_name() == "sqlite":
+                engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+                event.listen(engine, "connect", _sqlite_connect)
+                event.listen(engine, "begin", _sqlite_begin)
+            else:
+                engine = create_engine(url, pool_pre_ping=True,
+                                       connect_args={"connect_timeout": max(1, int(timeout))})
+            _ENGINES[(url, timeout)] = engine
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": max(1, int(timeout))})
+
+
+def dispose(url: str | None = None) -> None:
+    """Close the pooled connections of the engines of ``url`` (of every URL when None) and forget them."""
+    with _ENGINES_LOCK:
+        for key in [k for k in _ENGINES if url is None or k[0] == url]:
+            _ENGINES.pop(key).dispose()
 
 
 def translate(exc: BaseException, url: str, timeout: float) -> KbzDatabaseError:
@@ -115,8 +131,9 @@ def translate(exc: BaseException, url: str, timeout: float) -> KbzDatabaseError:
     sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
     lowered = message.lower()
     if sqlstate in ("55P03", "57014") or "database is locked" in lowered or "database is busy" in lowered:
+        seconds = f"{timeout:g}".replace(".", ",")
         return KbzDatabaseLockError(
-            f"De praktijkdatabase is bezet door een andere schrijfactie; na {timeout:g} seconden wachten is deze"
+            f"De praktijkdatabase is bezet door een andere schrijfactie; na {seconds} seconden wachten is deze"
             " actie opgegeven. Er is niets veranderd. Probeer het over een minuut opnieuw.")
     if sqlstate == "42P01" or "no such table" in lowered or "no such column" in lowered or sqlstate == "42703":
         return KbzSchemaError(f"De praktijkdatabase ({where}) heeft niet het verwachte schema ({message}). "

@@ -319,7 +319,9 @@ class PracticeDb:
         return {**event, "versie": versie, "tijd": _iso(now), "praktijken": codes}
 
     def _insert_upload(self, conn: Connection, event: dict[str, Any], figures: pd.DataFrame) -> int:
-        versie = conn.execute(Upload.__table__.insert().returning(Upload.id), [event]).scalar_one()
+        # Numbered under the write lock (not by a sequence, which PostgreSQL does not roll back): gap-free versions.
+        versie = int(conn.execute(select(func.coalesce(func.max(Upload.id), 0))).scalar_one()) + 1
+        conn.execute(Upload.__table__.insert(), [{**event, "id": versie}])
         noemer = figures["noemer"].astype("object").where(figures["noemer"].notna(), None)
         rows = [{"upload_id": versie, "praktijk_code": c, "periode": p, "kengetal": k, "teller": int(t),
                  "noemer": None if n is None else int(n)}
