@@ -1,4 +1,8 @@
-"""A throw-away PostgreSQL 15 server for the tests (import the fixtures ``pg_server`` / ``pg_url``).
+"""A throw-away PostgreSQL 15 server for the tests, and practice-database fixtures over both backends.
+
+Import the fixture functions into a test module: ``pg_server`` (session), ``pg_url`` (a fresh database),
+``url_fixture`` (fixture ``url``: a migrated database URL, parametrized over SQLite and PostgreSQL) and
+``db_fixture`` (fixture ``db``: a :class:`kbz_data.practice.db.repository.PracticeDb` on it).
 
 ``initdb`` and ``pg_ctl`` from Debian's ``postgresql-15`` (``/usr/lib/postgresql/15/bin``) on a temporary folder and
 a free port on 127.0.0.1, trust authentication, run as a non-root user (PostgreSQL refuses root): the current user,
@@ -114,3 +118,28 @@ def pg_server() -> Iterator[PgServer]:
 def pg_url(pg_server: PgServer) -> str:
     """A fresh empty database on the session's server."""
     return pg_server.create_database()
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(name="url", params=BACKENDS)
+def url_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A practice database URL on each backend: a SQLite file not yet created, or a migrated PostgreSQL database."""
+    from kbz_data.practice.db import engine as db_engine
+
+    if request.param == "sqlite":
+        out = f"sqlite:///{tmp_path / 'praktijk' / 'praktijk.sqlite'}"
+    else:
+        out = request.getfixturevalue("pg_url")
+        db_engine.upgrade(out, timeout=5)
+    yield out
+    db_engine.dispose(out)
+
+
+@pytest.fixture(name="db")
+def db_fixture(url: str):  # noqa: ANN201
+    """A PracticeDb on ``url`` with a 5-second lock timeout."""
+    from kbz_data.practice.db.repository import PracticeDb
+
+    return PracticeDb(url, timeout=5)

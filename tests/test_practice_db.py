@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,11 +26,10 @@ from kbz_data.practice.errors import (
     KbzUploadError,
 )
 from tests.conftest import REPO
-from tests.pg import pg_server, pg_url  # noqa: F401 - fixtures
+from tests.pg import db_fixture, pg_server, pg_url, url_fixture  # noqa: F401 - fixtures
 
 TODAY = date(2025, 1, 15)
 HEADER = "praktijk_code;periode;kengetal;teller;noemer\n"
-BACKENDS = ["sqlite", "postgresql"]
 
 
 def csv(*lines: str) -> bytes:
@@ -50,22 +48,6 @@ def execute(url: str, *statements: str) -> None:
     with eng.connect() as conn, conn.begin():
         for statement in statements:
             conn.execute(text(statement))
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        out = f"sqlite:///{tmp_path / 'praktijk' / 'praktijk.sqlite'}"
-    else:
-        out = request.getfixturevalue("pg_url")
-        db_engine.upgrade(out, timeout=5)
-    yield out
-    db_engine.dispose(out)
-
-
-@pytest.fixture
-def db(url: str) -> PracticeDb:
-    return PracticeDb(url, timeout=5)
 
 
 def state(db: PracticeDb) -> tuple:
@@ -345,3 +327,23 @@ def test_migrate_refuses_a_damaged_journal_with_nothing_imported(url: str, tmp_p
     assert main(["practice", "migrate", "--store", str(store), "--database", url]) == 1
     assert "beschadigd" in capsys.readouterr().err
     assert PracticeDb(url).history().empty
+
+
+def test_default_url_and_upgrade_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.delenv("KBZ_DATABASE_URL", raising=False)
+    local = tmp_path / "lokaal"
+    assert db_engine.default_url(None, {"KBZ_DATA_DIR": str(local)}) == \
+        f"sqlite:///{local / 'praktijk' / 'praktijk.sqlite'}"
+    store_db = tmp_path / "store" / "praktijk" / "praktijk.sqlite"
+    assert db_engine.default_url(tmp_path / "store", {}) == f"sqlite:///{store_db}"
+    assert db_engine.default_url(None, {"KBZ_DATABASE_URL": "postgresql+psycopg://k@h/d"}) == \
+        "postgresql+psycopg://k@h/d"
+    assert db_engine.shown_url("postgresql+psycopg://kbz:geheim@h/d") == "postgresql+psycopg://kbz:***@h/d"
+    url = f"sqlite:///{tmp_path / 'x' / 'praktijk.sqlite'}"
+    assert main(["practice", "upgrade", "--database", url]) == 0
+    assert f"staat op schemaversie {db_engine.head_revision()}" in capsys.readouterr().out
+    assert PracticeDb(url, create=False).state_token() == "leeg"
+    with pytest.raises(KbzDatabaseError, match="bestaat niet.*practice upgrade"):
+        PracticeDb(f"sqlite:///{tmp_path / 'y.sqlite'}", create=False).history()
+    db_engine.dispose()
