@@ -186,3 +186,14 @@ def test_preview_shows_only_practices_the_user_may_upload_for(db: PracticeDb) ->
 def test_spreadsheet_safe() -> None:
     assert [access.spreadsheet_safe(v) for v in ["=1+1", "+31", "-2", "@SUM(A1)", "\tx", "gewoon.csv", 5]] == [
         "'=1+1", "'+31", "'-2", "'@SUM(A1)", "'\tx", "gewoon.csv", 5]
+
+
+def test_resolve_viewer(db: PracticeDb) -> None:
+    assert access.resolve_viewer(None, False, None, "127.0.0.1") == Viewer.local()
+    assert access.resolve_viewer(None, False, None, "::1").rol == "beheerder"
+    for address in (None, "", "0.0.0.0", "192.168.1.5", "dashboard.example.nl"):
+        assert access.resolve_viewer(None, False, "x@y.nl", address) == ANONIEM, address
+    assert access.resolve_viewer(db, True, None, "127.0.0.1") == ANONIEM
+    assert access.resolve_viewer(db, True, "onbekend@x.nl", "0.0.0.0") is None
+    db.add_user("anna@bloemhof.nl", "Anna", "praktijk", [OWN])
+    assert access.resolve_viewer(db, True, "Anna@Bloemhof.nl", "0.0.0.0") == PRAKTIJK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -347,3 +348,39 @@ def test_default_url_and_upgrade_command(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(KbzDatabaseError, match="bestaat niet.*practice upgrade"):
         PracticeDb(f"sqlite:///{tmp_path / 'y.sqlite'}", create=False).history()
     db_engine.dispose()
+
+
+KILLED = textwrap.dedent("""
+    import sys, time
+    from datetime import date
+    from kbz_data.practice.db.repository import PracticeDb
+    def hook(step):
+        if step == "written":
+            print("written", flush=True)
+            time.sleep(120)
+    head = "praktijk_code;periode;kengetal;teller;noemer\\n"
+    data = (head + "UTR-ONDIEP-1;2024Q3;consulten;5300;\\n").encode()
+    PracticeDb(sys.argv[1], timeout=5).commit(data, "killed.csv", user="k", today=date(2025, 1, 15), hook=hook)
+""")
+
+
+def test_a_writer_killed_mid_transaction_leaves_the_last_good_state(db: PracticeDb, tmp_path: Path) -> None:
+    db.commit(csv("UTR-ONDIEP-1;2024Q3;consulten;5000;"), "a.csv", user="x", today=TODAY)
+    before = state(db)
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), db.url], env={**os.environ, "PYTHONPATH": str(REPO)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "written", proc.stderr.read()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert state(db) == before
+    started = time.monotonic()
+    after = db.commit(csv("UTR-ONDIEP-1;2024Q3;consulten;5100;"), "b.csv", user="x", today=TODAY)
+    assert after["versie"] == 2 and time.monotonic() - started < 4  # the lock died with the writer
+    if db.backend == "sqlite":
+        execute(db.url, "SELECT 1")
+        with db_engine.get_engine(db.url, 5.0).connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

@@ -115,6 +115,44 @@ class Viewer:
         return set()
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (``server.address`` of Streamlit; unset means all
+    interfaces, so False)."""
+    if not address:
+        return False
+    import ipaddress
+
+    if address in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_viewer(db: PracticeDb | None, auth_configured: bool, logged_in_email: str | None,
+                   server_address: str | None) -> Viewer | None:
+    """Who is looking, for the pages.
+
+    * ``[auth]`` configured: not logged in -> anonymous; logged in -> the active account with that verified e-mail,
+      or None for an unknown e-mail (the page shows "geen toegang" with the beheerder's contact); a login is
+      written to the audit log by the page, once per session (:meth:`PracticeDb.audit`).
+    * no ``[auth]``: the local beheerder only when the server listens on a loopback address; otherwise anonymous
+      (demo set only, no uploads).
+    """
+    if not auth_configured:
+        return Viewer.local() if is_loopback(server_address) else Viewer.anonymous()
+    if not logged_in_email:
+        return Viewer.anonymous()
+    if db is None:
+        return None
+    account = db.user(logged_in_email)
+    return None if account is None else Viewer.from_account(account)
+
+
 class Lettering:
     """A random order of letters for the anonymised practices of one view (see the module docstring)."""
 
