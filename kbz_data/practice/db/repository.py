@@ -141,10 +141,12 @@ class PracticeDb:
         return None if path is None else path.with_name(path.name + MARKER_SUFFIX)
 
     def _prepare(self) -> None:
-        if self._ready:
-            return
         path = db_engine.sqlite_path(self.url)
+        if self._ready and (path is None or path.is_file()):
+            return
+        self._ready = False
         if path is not None and not path.is_file():
+            db_engine.dispose(self.url)  # pooled connections may still point at a deleted file
             marker = self._marker()
             if marker is not None and marker.is_file():
                 raise KbzDatabaseError(
