@@ -52,7 +52,10 @@ def import_journal(store_dir: str | Path, db: PracticeDb) -> ImportReport:
     """
     events = upload_store._read_journal(store_dir)
     if not events and not (upload_store.folder(store_dir) / upload_store.JOURNAL).is_file():
-        raise KbzPracticeStoreError(f"geen journaal gevonden in {upload_store.folder(store_dir)}")
+        from kbz_data.store.locate import display_path
+
+        raise KbzPracticeStoreError(f"geen journaal (journal.json) gevonden in"
+                                    f" {display_path(upload_store.folder(store_dir))}; niets om over te zetten")
     for event in events:
         if not isinstance(event, dict) or event.get("type") not in ("upload", "ongedaan") or "versie" not in event:
             raise KbzPracticeStoreError(f"het journaal in {upload_store.folder(store_dir)} heeft een onbekende"
