@@ -386,3 +386,16 @@ def test_a_writer_killed_mid_transaction_leaves_the_last_good_state(db: Practice
         execute(db.url, "SELECT 1")
         with db_engine.get_engine(db.url, 5.0).connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_add_user_command(url: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(["practice", "add-user", "--database", url, "--email", "Beheer@KBZ.nl", "--rol", "beheerder"]) == 0
+    assert "Gebruiker beheer@kbz.nl (beheerder) toegevoegd" in capsys.readouterr().out
+    assert main(["practice", "add-user", "--database", url, "--email", "p@x.nl", "--rol", "praktijk",
+                 "--praktijk", "UTR-ONDIEP-1", "--praktijk", "RTD-BLOEMHOF-1", "--naam", "Piet"]) == 0
+    db = PracticeDb(url)
+    assert db.user("p@x.nl")["praktijken"] == {"UTR-ONDIEP-1", "RTD-BLOEMHOF-1"}
+    assert main(["practice", "add-user", "--database", url, "--email", "p@x.nl", "--rol", "analist"]) == 1
+    assert "al een gebruiker" in capsys.readouterr().err
+    assert main(["practice", "add-user", "--database", url, "--rol", "analist"]) == 2
+    assert db.audit_log()["gebruiker"].tolist() == ["opdrachtregel", "opdrachtregel"]
