@@ -399,3 +399,14 @@ def test_add_user_command(url: str, capsys: pytest.CaptureFixture) -> None:
     assert "al een gebruiker" in capsys.readouterr().err
     assert main(["practice", "add-user", "--database", url, "--rol", "analist"]) == 2
     assert db.audit_log()["gebruiker"].tolist() == ["opdrachtregel", "opdrachtregel"]
+
+
+def test_the_models_match_the_migrations(db: PracticeDb) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kbz_data.practice.db.models import Base
+
+    db.check()
+    with db_engine.get_engine(db.url, db.timeout).connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -19,7 +19,8 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table("meta", sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text()))
+    op.create_table("meta", sa.Column("key", sa.String(64), primary_key=True),
+                    sa.Column("value", sa.Text(), nullable=False))
     op.create_table(
         "practices",
         sa.Column("code", sa.String(64), primary_key=True), sa.Column("naam", sa.String(200), nullable=False),
