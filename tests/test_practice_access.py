@@ -197,3 +197,21 @@ def test_resolve_viewer(db: PracticeDb) -> None:
     assert access.resolve_viewer(db, True, "onbekend@x.nl", "0.0.0.0") is None
     db.add_user("anna@bloemhof.nl", "Anna", "praktijk", [OWN])
     assert access.resolve_viewer(db, True, "Anna@Bloemhof.nl", "0.0.0.0") == PRAKTIJK
+
+
+def test_a_small_quarter_is_not_given_away_by_the_yearly_funnel(db: PracticeDb) -> None:
+    """Quarters 12, 11, 15 are shown on the measure chart; a yearly 41 in the funnel would reveal the fourth (3)."""
+    def seen(q4: int) -> tuple:
+        db.commit(csv(*[f"{OTHER};2024Q{q};verwijzingen_ggz;{n};" for q, n in enumerate([12, 11, 15, q4], 1)]),
+                  f"q4-{q4}.csv", user="beheer", today=TODAY)
+        letters = Lettering(seed=11)
+        chart = access.measure_view(db, PRAKTIJK, "verwijzingen_ggz_per_1000", OWN, letters)
+        return chart, *access.funnel_view(db, PRAKTIJK, "verwijzingen_ggz", 2024, OWN, letters)
+
+    chart, points, limits, target = seen(3)
+    assert (chart["teller_tekst"] == "12").any() and (points["onderdrukt"]).sum() == 1
+    assert points.loc[points["onderdrukt"], "verwijzingen_tekst"].tolist() == ["<10"]
+    again = seen(5)
+    pd.testing.assert_frame_equal(points, again[1])
+    pd.testing.assert_frame_equal(limits, again[2])
+    assert target == again[3]

@@ -22,7 +22,8 @@ rate with such a teller or noemer not shown). On top of it, so nothing can be su
   a mean over all would give away the sum of the suppressed values (own value 7, mean 0,6 over 12 -> the other
   eleven are about 0); its ``noemer_tekst`` says how many practices it covers;
 * the funnel plot's pooled rate and control limits are computed without the practices whose count is suppressed,
-  for the same reason.
+  for the same reason; and a practice's yearly referral count is suppressed as well when one of its quarters is
+  below 10 (the other quarters are shown on the Praktijk page, so the year would give the small one away).
 
 Letters ("Praktijk A", "B", ...): a fresh random order (:class:`Lettering`, drawn from :mod:`secrets`) per view.
 A page creates one lettering per rerun and passes it to every call that draws the same view, so a chart and its
@@ -316,7 +317,16 @@ def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int,
     if first.empty:
         return first, _limits, _target
     first = first.assign(code=_with_codes(first, own, all_codes))
-    hidden = first[(first["rol"] == "ander") & first["onderdrukt"] & ~first["code"].isin(full)]
+    # A yearly count is hidden too when one of its quarters is below 10: the quarters shown elsewhere (measure
+    # charts) would otherwise give the small one away by subtraction.
+    year = figures[figures["kengetal"].isin([kengetal, "ingeschreven_patienten"])
+                   & figures["periode"].str.startswith(str(jaar))]
+    small_quarter = set(year.loc[year["teller"] < analysis.SUPPRESS_BELOW, "praktijk_code"])
+    hidden_mask = (first["rol"] == "ander") & ~first["code"].isin(full) & (
+        first["onderdrukt"] | first["code"].isin(small_quarter))
+    hidden = first[hidden_mask].assign(
+        verwijzingen_tekst=analysis.SUPPRESSED, waarde=np.nan, weergave=analysis.SUPPRESSED, onderdrukt=True,
+        positie="onderdrukt")
     rest = figures[~figures["praktijk_code"].isin(set(hidden["code"]))]
     points, limits, target = analysis.funnel(rest, own or "", kengetal, jaar)
     if not points.empty:
