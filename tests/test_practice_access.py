@@ -215,3 +215,14 @@ def test_a_small_quarter_is_not_given_away_by_the_yearly_funnel(db: PracticeDb) 
     pd.testing.assert_frame_equal(points, again[1])
     pd.testing.assert_frame_equal(limits, again[2])
     assert target == again[3]
+
+
+def test_history_table_for_the_page(db: PracticeDb) -> None:
+    access.commit_for(db, PRAKTIJK, csv(f"{OWN};2024Q4;consulten;7001;"), "a.csv", today=TODAY)
+    table = access.history_table_for(db, PRAKTIJK)
+    assert table["sha256"].str.len().tolist() == [16]
+    from kbz_data.practice import upload_store
+
+    assert upload_store.can_undo(table)
+    access.undo_for(db, PRAKTIJK)
+    assert not upload_store.can_undo(access.history_table_for(db, PRAKTIJK))

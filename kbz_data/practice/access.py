@@ -419,3 +419,10 @@ def history_for(db: PracticeDb, viewer: Viewer) -> pd.DataFrame:
     elif viewer.rol != BEHEERDER:
         table = table.iloc[0:0]
     return table.assign(bestandsnaam=table["bestandsnaam"].map(spreadsheet_safe)).reset_index(drop=True)
+
+
+def history_table_for(db: PracticeDb, viewer: Viewer) -> pd.DataFrame:
+    """:func:`history_for` as shown on the upload page: the sha256 cut to its first 16 characters (use
+    :func:`kbz_data.practice.upload_store.can_undo` on it for the undo button)."""
+    table = history_for(db, viewer)
+    return table.assign(sha256=table["sha256"].str[:16])
