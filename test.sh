@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole test suite on a fresh machine: virtual environment, packages, Chromium for the browser tests.
+# Run the whole test suite on a fresh machine: virtual environment, packages, Chromium for the browser tests,
+# PostgreSQL 15 for the practice-database tests (started by the tests themselves on a temporary folder and port).
 # Integration tests on the real raw files run when KBZ_SOURCES points at them (.ci/run sets it).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +12,15 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "Let op: /usr/bin/chromium ontbreekt; installeer het Debian-pakket 'chromium' voor de browsertests." >&2
+  fi
+fi
+if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "PostgreSQL 15 installeren (Debian-pakket) voor de databasetests ..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "Let op: PostgreSQL 15 ontbreekt; installeer het Debian-pakket 'postgresql' voor de databasetests" \
+      "(zonder worden ze overgeslagen)." >&2
   fi
 fi
 exec "$PY" -m pytest -q "$@"

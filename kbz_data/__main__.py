@@ -1,4 +1,4 @@
-"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo``."""
+"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo|practice upgrade|migrate|add-user``."""
 
 from __future__ import annotations
 
@@ -89,6 +89,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_practice(args: argparse.Namespace) -> int:
+    from kbz_data.practice.db import engine
+    from kbz_data.practice.db.repository import PracticeDb
+    from kbz_data.store import locate
+
+    store = args.store if args.store is not None else locate.resolve().store_dir
+    url = args.database or engine.default_url(store)
+    if args.action == "upgrade":
+        revision = engine.upgrade(url)
+        print(f"Praktijkdatabase {engine.shown_url(url)} staat op schemaversie {revision}.")
+        return 0
+    if args.action == "add-user":
+        if not args.email or not args.rol:
+            print("Fout: add-user heeft --email en --rol nodig (en --praktijk bij de rol praktijk).", file=sys.stderr)
+            return 2
+        PracticeDb(url, store_dir=store).add_user(args.email, args.naam or args.email, args.rol, args.praktijk,
+                                                  by="opdrachtregel")
+        print(f"Gebruiker {args.email.strip().lower()} ({args.rol}) toegevoegd aan {engine.shown_url(url)}.")
+        return 0
+    from kbz_data.practice.db.journal_import import import_journal
+
+    report = import_journal(store, PracticeDb(url, store_dir=store, check_journal=False))
+    print(f"Journaal overgezet naar {engine.shown_url(url)}: {report.line()}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 data error, 2 usage error)."""
     parser = argparse.ArgumentParser(prog="python -m kbz_data", description="KBZ wijkdashboard: data")
@@ -121,8 +147,21 @@ def main(argv: list[str] | None = None) -> int:
             from kbz_data.practice.demo import DEMO_DIR
 
             command.add_argument("--out", type=Path, default=DEMO_DIR, help="uitvoermap (standaard data/demo)")
+    practice = sub.add_parser("practice", help="praktijkdatabase: schema bijwerken of de oude opslag overzetten")
+    practice.add_argument("action", choices=["upgrade", "migrate", "add-user"],
+                          help="upgrade: schema aanmaken/bijwerken; migrate: journal.json en versies/ importeren;"
+                               " add-user: een gebruiker toevoegen (bijvoorbeeld de eerste beheerder)")
+    practice.add_argument("--store", type=Path, default=None,
+                          help="opslagmap met praktijk/ (standaard de opslag die het dashboard kiest)")
+    practice.add_argument("--database", default=None,
+                          help="database-URL (standaard $KBZ_DATABASE_URL of praktijk/praktijk.sqlite)")
+    practice.add_argument("--email", help="add-user: e-mailadres (zoals de inlogdienst het bevestigt)")
+    practice.add_argument("--naam", help="add-user: naam")
+    practice.add_argument("--rol", choices=["praktijk", "analist", "beheerder"], help="add-user: rol")
+    practice.add_argument("--praktijk", action="append", default=[],
+                          help="add-user: praktijkcode (herhaal voor meer praktijken)")
     args = parser.parse_args(argv)
-    handlers = {"build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
+    handlers = {"practice": _cmd_practice, "build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
                 "validate": _cmd_validate, "info": _cmd_info, "demo": _cmd_demo}
     try:
         return handlers[args.command](args)

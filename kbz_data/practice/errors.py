@@ -27,3 +27,19 @@ class KbzUploadError(KbzDataError):
 
 class KbzPracticeStoreError(KbzStoreError):
     """The practice store cannot be read or written (or is damaged)."""
+
+
+class KbzDatabaseError(KbzPracticeStoreError):
+    """The practice database is missing, unreachable, corrupt or not usable; the message carries a Dutch hint."""
+
+
+class KbzDatabaseLockError(KbzDatabaseError):
+    """A write waited for another writer longer than the stated time and gave up; nothing was changed."""
+
+
+class KbzSchemaError(KbzDatabaseError):
+    """The database schema is behind (or ahead of) this version of the dashboard, or missing."""
+
+
+class KbzAccessError(KbzDataError):
+    """The user's role does not allow this (another practice's figures, an upload, the Beheer functions)."""
