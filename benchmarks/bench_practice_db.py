@@ -60,7 +60,7 @@ def bench(name: str, url: str) -> None:
         results["samen"].append(results["controle"][-1] + results["voorbeeld"][-1] + results["opslaan"][-1])
         results["huidige cijfers"].append(timed(db.current_figures))
         letters = access.Lettering()
-        results["praktijkpagina (3 grafieken)"].append(timed(lambda: [
+        results["praktijkpagina (3 grafieken)"].append(timed(lambda letters=letters: [
             access.measure_view(db, viewer, m, "RTD-BLOEMHOF-1", letters)
             for m in ("consulten_per_1000", "gezinnen_miniteam")] + [
             access.funnel_view(db, viewer, "verwijzingen_ggz", 2024, "RTD-BLOEMHOF-1", letters)]))
