@@ -55,7 +55,7 @@ def bench(name: str, url: str) -> None:
             checked = db.validate(data, "bench.csv", today=TODAY)
 
         results["controle"].append(timed(check))
-        results["voorbeeld"].append(timed(lambda: upload_store.preview(db.current_figures(), checked)))
+        results["voorbeeld"].append(timed(lambda checked=checked: upload_store.preview(db.current_figures(), checked)))
         results["opslaan"].append(timed(lambda: db.commit(data, "bench.csv", user="bench", today=TODAY)))
         results["samen"].append(results["controle"][-1] + results["voorbeeld"][-1] + results["opslaan"][-1])
         results["huidige cijfers"].append(timed(db.current_figures))
