@@ -38,18 +38,16 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from kbz_data.practice import analysis, demo, registry, upload_store
+from kbz_data.practice.db.repository import PracticeDb, refuse_foreign_practices
 from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.schema import MEASURES
 from kbz_data.practice.upload_checks import ValidatedUpload
-
-if TYPE_CHECKING:
-    from kbz_data.practice.db.repository import PracticeDb
 
 ANONIEM = "anoniem"
 PRAKTIJK = "praktijk"
@@ -354,14 +352,6 @@ def own_figures_view(db: PracticeDb | None, viewer: Viewer, own: str,
 
 
 # -- uploads -------------------------------------------------------------------------------------------------
-
-
-def refuse_foreign_practices(upload: ValidatedUpload, allowed: frozenset[str]) -> None:
-    """Raise :class:`KbzAccessError` when the file holds figures of a practice outside ``allowed``."""
-    foreign = sorted(set(upload.figures["praktijk_code"]) - set(allowed))
-    if foreign:
-        raise _refuse(f"{upload.filename}: u mag alleen cijfers van uw eigen praktijk uploaden; het bestand bevat"
-                      f" ook {', '.join(foreign)}. Er is niets opgeslagen.")
 
 
 def _upload_scope(viewer: Viewer) -> frozenset[str] | None:

@@ -46,7 +46,7 @@ from kbz_data.practice.db.models import (
     User,
     UserPractice,
 )
-from kbz_data.practice.errors import KbzDatabaseError, KbzPracticeStoreError, KbzUploadError
+from kbz_data.practice.errors import KbzAccessError, KbzDatabaseError, KbzPracticeStoreError, KbzUploadError
 from kbz_data.practice.schema import COLUMNS
 from kbz_data.practice.upload_checks import ValidatedUpload, plausibility_problems, validate_upload
 
@@ -291,8 +291,6 @@ class PracticeDb:
         """
         upload = self.validate(data, filename, today=today)
         if allowed is not None:
-            from kbz_data.practice.access import refuse_foreign_practices
-
             refuse_foreign_practices(upload, allowed)
         figures = upload.figures
         codes = sorted(figures["praktijk_code"].unique().tolist())
@@ -471,3 +469,11 @@ class PracticeDb:
     def meta(self) -> dict[str, str]:
         with self._read() as conn:
             return dict(conn.execute(select(Meta.key, Meta.value)).all())
+
+
+def refuse_foreign_practices(upload: ValidatedUpload, allowed: frozenset[str]) -> None:
+    """Raise :class:`KbzAccessError` when the file holds figures of a practice outside ``allowed``."""
+    foreign = sorted(set(upload.figures["praktijk_code"]) - set(allowed))
+    if foreign:
+        raise KbzAccessError(f"{upload.filename}: u mag alleen cijfers van uw eigen praktijk uploaden; het bestand"
+                             f" bevat ook {', '.join(foreign)}. Er is niets opgeslagen.")
