@@ -13,7 +13,8 @@ import pytest
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import upload_store
 from kbz_data.practice.errors import KbzUploadError
-from kbz_data.practice.upload_checks import MAX_BYTES, RULES, validate_upload
+from kbz_data.practice.upload_checks import RULES, validate_upload
+from kbz_data.practice.upload_files import MAX_BYTES
 from kbz_data.text import escape_markdown
 from tests.conftest import FIXTURES, snapshot_tree
 

@@ -85,6 +85,8 @@ CARRY_COLUMNS: list[str] = [
     "methode",
     "kwaliteit", "reden",
 ]
+#: The key of a carried figure: target, indicator, year.
+_GROUP = ["doel", "indicator", "jaar"]
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,32 @@ def carry(
         ``kwaliteit`` (``"goed"`` | ``"matig"`` | ``"slecht"``), ``reden`` (why a value is missing or not
         "goed"; empty otherwise).
     """
+    vals = _checked_values(values)
+    keys = vals[["indicator", "jaar"]].drop_duplicates().reset_index(drop=True)
+    grid = cw.targets[["doel"]].merge(keys, how="cross")
+    agg, dekking = _weighted(vals, cw, eenheid)
+
+    kept_columns = ["waarde", "n_bronnen", "grootste_bron_aandeel", "grootste_bron_binnen"]
+    out = grid.merge(agg[kept_columns].reset_index(), on=_GROUP, how="left")
+    out = out.merge(dekking.reset_index(), on=_GROUP, how="left")
+    out["dekking"] = out["dekking"].fillna(0.0)
+    out["grootste_bron_aandeel"] = out["grootste_bron_aandeel"].fillna(0.0)
+    out["grootste_bron_binnen"] = out["grootste_bron_binnen"].fillna(0.0)
+    out["n_bronnen"] = out["n_bronnen"].fillna(0).astype(int)
+    out["methode"] = np.where(out["waarde"].notna(), METHOD_CARRIED, METHOD_NONE)
+    out["reden"] = ""
+    _take_unchanged(out, cw, vals)
+    not_covered = out["doel"].map(cw.targets.set_index("doel")["gedekt_aandeel"]).to_numpy() == 0
+    out.loc[not_covered & out["waarde"].isna(), "reden"] = "geen gebied van de oude indeling overlapt dit gebied"
+
+    out["kwaliteit"], out["reden"] = _quality(out)
+    out = out.rename(columns={"doel": "code"})
+    return out[CARRY_COLUMNS].sort_values(["indicator", "jaar", "code"], ignore_index=True)
+
+
+def _checked_values(values: pd.DataFrame) -> pd.DataFrame:
+    """``code`` (str), ``indicator``, ``jaar``, ``waarde`` (float) of ``values``; KbzDataError for a missing
+    column or a (code, indicator, jaar) given twice."""
     missing = [c for c in ("code", "indicator", "jaar", "waarde") if c not in values.columns]
     if missing:
         raise KbzDataError(f"waarden: kolom(men) {missing} ontbreken; verwacht code, indicator, jaar, waarde")
@@ -307,44 +335,44 @@ def carry(
             f"waarden: {len(duplicated)} dubbele rij(en) voor (code, indicator, jaar), bijv. "
             f"({first['code']}, {first['indicator']}, {first['jaar']}); verwacht één waarde per combinatie"
         )
-    keys = vals[["indicator", "jaar"]].drop_duplicates().reset_index(drop=True)
-    grid = cw.targets[["doel"]].merge(keys, how="cross")
+    return vals
 
+
+def _weighted(
+    vals: pd.DataFrame, cw: Crosswalk, eenheid: str | Mapping[str, str]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Per (doel, indicator, jaar) with a value: the carried ``waarde`` and its measures, and ``dekking``.
+
+    The first frame has ``waarde``, ``n_bronnen``, ``grootste_bron_aandeel``, ``grootste_bron_binnen`` (and the
+    working columns); ``dekking`` counts slivers too.
+    """
     pieces = cw.pieces.assign(aandeel_som=_sum_shares(cw))
     all_pieces = pd.concat([pieces.assign(behouden=True), cw.slivers.assign(behouden=False)], ignore_index=True)
     joined = all_pieces.merge(vals.rename(columns={"code": "bron"}), on="bron", how="inner")
     joined = joined[joined["waarde"].notna()]
-    group = ["doel", "indicator", "jaar"]
-    dekking = joined.groupby(group)["aandeel_doel"].sum().clip(upper=1.0).rename("dekking")
+    dekking = joined.groupby(_GROUP)["aandeel_doel"].sum().clip(upper=1.0).rename("dekking")
     used = joined[joined["behouden"]].copy()
     used["is_som"] = _is_count(eenheid, used["indicator"])
     used["w"] = np.where(used["is_som"], used["aandeel_som"], used["gewicht"])
     used["wv"] = used["w"] * used["waarde"]
-    agg = used.groupby(group).agg(
+    agg = used.groupby(_GROUP).agg(
         wv=("wv", "sum"), w=("w", "sum"), n_bronnen=("bron", "nunique"),
         grootste_bron_aandeel=("aandeel_doel", "max"), is_som=("is_som", "first"),
     )
-    largest = used.sort_values("aandeel_doel", ascending=False).drop_duplicates(group).set_index(group)
+    largest = used.sort_values("aandeel_doel", ascending=False).drop_duplicates(_GROUP).set_index(_GROUP)
     agg["grootste_bron_binnen"] = largest["aandeel_bron"].reindex(agg.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         agg["waarde"] = np.where(agg["is_som"], agg["wv"], agg["wv"] / agg["w"])
     agg.loc[~agg["is_som"] & ~(agg["w"] > 0), "waarde"] = np.nan
+    return agg, dekking
 
-    kept_columns = ["waarde", "n_bronnen", "grootste_bron_aandeel", "grootste_bron_binnen"]
-    out = grid.merge(agg[kept_columns].reset_index(), on=group, how="left")
-    out = out.merge(dekking.reset_index(), on=group, how="left")
-    out["dekking"] = out["dekking"].fillna(0.0)
-    out["grootste_bron_aandeel"] = out["grootste_bron_aandeel"].fillna(0.0)
-    out["grootste_bron_binnen"] = out["grootste_bron_binnen"].fillna(0.0)
-    out["n_bronnen"] = out["n_bronnen"].fillna(0).astype(int)
-    out["methode"] = np.where(out["waarde"].notna(), METHOD_CARRIED, METHOD_NONE)
-    out["reden"] = ""
 
-    # Unchanged boundary: the one source's value, exactly.
+def _take_unchanged(out: pd.DataFrame, cw: Crosswalk, vals: pd.DataFrame) -> None:
+    """Unchanged boundary: give those targets the one source's value, exactly (in place on ``out``)."""
     same = cw.targets.dropna(subset=["ongewijzigd_bron"])[["doel", "ongewijzigd_bron"]]
     exact = same.merge(vals, left_on="ongewijzigd_bron", right_on="code", how="inner")
-    exact = exact.set_index(group)
-    index = pd.MultiIndex.from_frame(out[group])
+    exact = exact.set_index(_GROUP)
+    index = pd.MultiIndex.from_frame(out[_GROUP])
     source_value = exact["waarde"].reindex(index).to_numpy()
     is_same = pd.Series(index.isin(exact.index), index=out.index)
     out.loc[is_same, "waarde"] = source_value[is_same.to_numpy()]
@@ -355,12 +383,6 @@ def carry(
     out.loc[no_value_same, "reden"] = [
         f"het gelijke gebied {code} van de oude indeling heeft geen waarde" for code in unchanged_source[no_value_same]
     ]
-    not_covered = out["doel"].map(cw.targets.set_index("doel")["gedekt_aandeel"]).to_numpy() == 0
-    out.loc[not_covered & out["waarde"].isna(), "reden"] = "geen gebied van de oude indeling overlapt dit gebied"
-
-    out["kwaliteit"], out["reden"] = _quality(out)
-    out = out.rename(columns={"doel": "code"})
-    return out[CARRY_COLUMNS].sort_values(["indicator", "jaar", "code"], ignore_index=True)
 
 
 def quality_summary(carried: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

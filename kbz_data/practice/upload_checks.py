@@ -1,5 +1,7 @@
 """Read and validate an uploaded practice-figures file (CSV or XLSX); report every problem at once.
 
+The file is read by :mod:`kbz_data.practice.upload_files`; this module checks what it holds.
+
 What is accepted (what Dutch offices produce)
 ---------------------------------------------
 * CSV separated by ``;``, ``,`` or a tab (detected from the header line), quoted or not; UTF-8 with or without
@@ -48,16 +50,12 @@ named when both are), column teller.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -74,8 +72,8 @@ from kbz_data.practice.schema import (
     period_label,
     quarter_of,
 )
+from kbz_data.practice.upload_files import read_upload
 
-MAX_BYTES = 5 * 1024 * 1024
 #: The largest teller or noemer accepted, per practice, quarter and kengetal.
 MAX_COUNT = 10_000_000
 #: Cell values quoted in messages are cut to this many characters.
@@ -106,13 +104,6 @@ _DATE_TEXT = re.compile(
     r"^(\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2})?)?$"
     r"|^(\d{1,2}[- ])?(jan|feb|mrt|maa|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-z]*\.?[- ]\d{2,4}$",
     re.IGNORECASE)
-#: Magic bytes of common non-text files that get renamed to .csv.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "een PNG-afbeelding"), (b"\xff\xd8\xff", "een JPEG-afbeelding"), (b"GIF8", "een GIF-afbeelding"),
-    (b"%PDF", "een PDF-bestand"), (b"\x1f\x8b", "een gzip-archief"), (b"Rar!", "een RAR-archief"),
-    (b"7z\xbc\xaf", "een 7z-archief"), (b"II*\x00", "een TIFF-afbeelding"), (b"MM\x00*", "een TIFF-afbeelding"),
-    (b"RIFF", "een RIFF-bestand (zoals een WebP-afbeelding)"), (b"\x7fELF", "een programma"),
-)
 
 #: Plausibility of two figures of one praktijk and periode: (part, whole, factor, reason); part > factor x whole
 #: is refused.
@@ -194,85 +185,6 @@ def _shown(value: Any) -> str:
     """A cell for quoting in a message: its text, cut to :data:`MAX_SHOWN` characters."""
     text = _cell_text(value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
-
-
-def _unreadable(filename: str, reason: str) -> KbzUploadError:
-    return KbzUploadError(filename, [Problem(None, None, reason)])
-
-
-_NOT_TEXT = "; upload de cijfers als CSV-bestand (.csv) of als Excel-bestand (.xlsx)"
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """``utf-16-le``/``utf-16-be`` when the zero bytes fall on every other position (ASCII text in UTF-16)."""
-    even, odd = head[0::2], head[1::2]
-    if len(odd) >= 2 and odd.count(0) >= len(odd) // 2 and even.count(0) == 0:
-        return "utf-16-le"
-    if len(even) >= 2 and even.count(0) >= len(even) // 2 and odd.count(0) == 0:
-        return "utf-16-be"
-    return None
-
-
-def _decode(data: bytes, filename: str) -> str:
-    """The text of a CSV upload: UTF-8 (BOM or not), UTF-16 (BOM, or recognised by its zero bytes), cp1252.
-
-    Raises KbzUploadError for a file that is not text (known magic bytes of images, PDF, archives; zero bytes).
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding, body = "utf-8", data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding, body = "utf-16", data  # the BOM picks the byte order and is dropped
-    else:
-        for magic, kind in _MAGIC:
-            if data.startswith(magic):
-                raise _unreadable(filename, f"het bestand is geen tekstbestand maar {kind}{_NOT_TEXT}")
-        head = data[:8192]
-        encoding, body = (_utf16_without_bom(head) or "binary", data) if b"\x00" in head else ("utf-8", data)
-        if encoding == "binary":
-            raise _unreadable(filename, "het bestand is geen tekstbestand: het bevat binaire gegevens (nul-bytes),"
-                                        f" zoals een afbeelding, archief of programma{_NOT_TEXT}")
-    try:
-        return body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if encoding != "utf-8":
-            raise _unreadable(filename, "het bestand is Unicode-tekst (UTF-16) maar is onvolledig of beschadigd;"
-                                        " sla het opnieuw op, liefst als CSV (UTF-8) of .xlsx") from exc
-    try:
-        return body.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise _unreadable(filename, "het bestand bevat tekens die geen UTF-8, UTF-16 of Windows-1252 zijn; sla het"
-                                    " op als CSV (UTF-8) of .xlsx") from exc
-
-
-def _read_csv(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
-    text = _decode(data, filename)
-    lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip()), "")
-    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(i, row) for i, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise KbzUploadError(filename, [Problem(None, None, f"het CSV-bestand is onleesbaar: {exc}")]) from exc
-
-
-def _read_xlsx(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]], list[str]]:
-    """The rows of the first sheet, and the names of all sheets."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheets = list(book.sheetnames)
-            sheet = book.worksheets[0]
-            rows = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-        finally:
-            book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
-        raise KbzUploadError(filename, [Problem(None, None,
-            "het Excel-bestand is onleesbaar of beschadigd; sla het opnieuw op als .xlsx of als CSV")]) from exc
-    return rows, sheets
 
 
 def _is_empty(row: list[Any]) -> bool:
@@ -401,27 +313,6 @@ def _check_whole(value: Any, column: str, row: int, problems: list[Problem], min
     return int(number)
 
 
-def _read(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]], list[str] | None]:
-    """The rows of an upload and, for an Excel file, the names of its sheets (None for CSV)."""
-    size_mb = len(data) / (1024 * 1024)
-    if len(data) == 0:
-        raise KbzUploadError(filename, [Problem(None, None, "het bestand is leeg")])
-    if len(data) > MAX_BYTES:
-        raise KbzUploadError(filename, [Problem(None, None,
-            f"het bestand is {size_mb:.1f} MB; de grens is 5 MB. Upload alleen opgetelde cijfers per praktijk"
-            " en kwartaal")])
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise KbzUploadError(filename, [Problem(None, None,
-            "het oude Excel-formaat (.xls) wordt niet ondersteund; sla het bestand op als .xlsx of als CSV")])
-    if suffix == ".xlsx" or data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, filename)
-    if suffix in (".csv", ".txt", ""):
-        return _read_csv(data, filename), None
-    raise KbzUploadError(filename, [Problem(None, None,
-        f"bestandstype '{suffix}' wordt niet ondersteund; upload een CSV-bestand (.csv) of Excel-bestand (.xlsx)")])
-
-
 def _quoted(names: list[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
@@ -524,7 +415,28 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
         Listing every problem (row, column, reason); ``patient_level`` set when the file looks like patient data.
     """
     today = today or date.today()
-    all_rows, sheets = _read(data, filename)
+    header, body = _header_and_body(data, filename)
+    index = {name: header.index(name) for name in COLUMNS}
+    notices = [f"kolom '{h}' wordt genegeerd" for h in header if h and h not in COLUMNS]
+    problems, records, valid = _check_rows(body, index, today)
+    problems.extend(_plausibility(valid, stored))
+    problems.sort(key=lambda p: p.row if isinstance(p.row, int) else 0)  # stable: keeps the order within a row
+    if problems:
+        raise KbzUploadError(filename, problems)
+    figures = pd.DataFrame(records, columns=list(COLUMNS))
+    figures["teller"] = figures["teller"].astype("Int64")
+    figures["noemer"] = figures["noemer"].astype("Int64")
+    return ValidatedUpload(filename=filename, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                           figures=figures, notices=notices, rows=[i for i, _cells in body])
+
+
+def _header_and_body(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The normalised header and the non-empty data rows of an upload whose columns are all there once.
+
+    Raises KbzUploadError for an unreadable or empty file, patient-level data, missing or doubled required
+    columns, and a header without data rows.
+    """
+    all_rows, sheets = read_upload(data, filename)
     rows = [(i, row) for i, row in all_rows if not _is_empty(row)]
     if not rows:
         raise KbzUploadError(filename, [Problem(None, None, "het bestand is leeg")])
@@ -534,9 +446,19 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
     patient = _patient_level(header, body)
     if patient:
         raise KbzUploadError(filename, patient, patient_level=True)
-    problems: list[Problem] = []
     if not any(name in header for name in COLUMNS):
         raise KbzUploadError(filename, [Problem(header_row, None, _no_required_columns(header, sheets))])
+    problems = _column_problems(header, header_row)
+    if problems:
+        raise KbzUploadError(filename, problems)
+    if not body:
+        raise KbzUploadError(filename, [Problem(None, None, "het bestand bevat alleen een kopregel en geen cijfers")])
+    return header, body
+
+
+def _column_problems(header: list[str], header_row: int) -> list[Problem]:
+    """Required columns that are missing, then required columns that appear more than once."""
+    problems: list[Problem] = []
     for name in COLUMNS:
         if name not in header:
             found = ", ".join(h for h in header if h) or "geen"
@@ -546,76 +468,32 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
         if header.count(name) > 1:
             problems.append(Problem(header_row, name, f"kolom '{name}' staat {header.count(name)} keer in de"
                                                       " kopregel; laat er één over"))
-    if problems:
-        raise KbzUploadError(filename, problems)
-    if not body:
-        raise KbzUploadError(filename, [Problem(None, None, "het bestand bevat alleen een kopregel en geen cijfers")])
-    index = {name: header.index(name) for name in COLUMNS}
-    notices = [f"kolom '{h}' wordt genegeerd" for h in header if h and h not in COLUMNS]
-    last_year, last_quarter = quarter_of(today)
-    last = period_label(last_year, last_quarter)
+    return problems
+
+
+def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today: date) -> tuple[
+        list[Problem], list[tuple[str, str, str, int | None, int | None]], list[tuple[int, str, str, str, int]]]:
+    """Check every data row: (problems, one record per row in :data:`COLUMNS` order, the valid figures).
+
+    The valid figures are (row, code, periode, kengetal, teller) of rows without any problem, for the
+    plausibility rules.
+    """
+    last = quarter_of(today)
     known_codes = registry.codes()
+    problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int] = {}
     records: list[tuple[str, str, str, int | None, int | None]] = []
-    valid: list[tuple[int, str, str, str, int]] = []  # (row, code, periode, kengetal, teller) for plausibility
+    valid: list[tuple[int, str, str, str, int]] = []
     for i, cells in body:
         def cell(name: str, cells: list[Any] = cells) -> Any:
             j = index[name]
             return cells[j] if j < len(cells) else None
 
         before = len(problems)
-        code = _cell_text(cell("praktijk_code")).upper()
-        if not code:
-            problems.append(Problem(i, "praktijk_code", "praktijk_code ontbreekt"))
-        elif code not in registry.PRAKTIJKEN:
-            problems.append(Problem(i, "praktijk_code", f"onbekende praktijk '{_shown(code)}'; bekende"
-                                                        f" praktijkcodes: {', '.join(known_codes)}"))
-        periode_raw = cell("periode")
-        periode_text = _cell_text(periode_raw)
-        periode_shown = _shown(periode_raw)
-        parsed = parse_period(periode_text) if not isinstance(periode_raw, (date, datetime)) else None
-        periode = period_label(*parsed) if parsed else ""
-        if not periode_text:
-            problems.append(Problem(i, "periode", "periode ontbreekt; gebruik jjjjQk, bijvoorbeeld 2024Q1"))
-        elif isinstance(periode_raw, (date, datetime)) or _DATE_TEXT.match(periode_text):
-            problems.append(Problem(i, "periode", f"'{periode_shown}' is een datum: Excel heeft de periode"
-                                                  " waarschijnlijk in een datum veranderd. Schrijf de periode als"
-                                                  " kwartaal, bijvoorbeeld 2024Q1 (zet de kolom in Excel op Tekst)"))
-        elif parsed is None:
-            problems.append(Problem(i, "periode", f"'{periode_shown}' is geen kwartaal; gebruik jjjjQk, bijvoorbeeld"
-                                                  " 2024Q1"))
-        elif parsed[0] < FIRST_YEAR:
-            problems.append(Problem(i, "periode", f"'{periode_shown}' ligt vóór {FIRST_YEAR}Q1; cijfers zijn"
-                                                  f" welkom vanaf {FIRST_YEAR}Q1"))
-        elif parsed > (last_year, last_quarter):
-            problems.append(Problem(i, "periode", f"'{periode_shown}' ligt in de toekomst; de laatste toegestane"
-                                                  f" periode is {last} (het huidige kwartaal)"))
-        kengetal = _cell_text(cell("kengetal")).lower()
-        if not kengetal:
-            problems.append(Problem(i, "kengetal", "kengetal ontbreekt"))
-        elif kengetal not in KENGETALLEN:
-            problems.append(Problem(i, "kengetal", f"onbekend kengetal '{_shown(kengetal)}'; toegestaan:"
-                                                   f" {', '.join(KENGETALLEN)}"))
-        teller_raw, noemer_raw = cell("teller"), cell("noemer")
-        teller = _check_whole(teller_raw, "teller", i, problems, 0)
-        if teller is None and _is_blank(teller_raw):
-            problems.append(Problem(i, "teller", "teller ontbreekt; vul een heel getal van 0 of meer in"))
-        noemer: int | None = None
-        noemer_empty = _is_blank(noemer_raw)
-        if kengetal in SURVEYS:
-            if noemer_empty:
-                problems.append(Problem(i, "noemer", f"noemer (het aantal respondenten) ontbreekt; die is verplicht"
-                                                     f" bij kengetal '{kengetal}'"))
-            else:
-                noemer = _check_whole(noemer_raw, "noemer", i, problems, 1)
-                if teller is not None and noemer is not None and teller > noemer:
-                    problems.append(Problem(i, "teller", f"teller {teller} is groter dan noemer {noemer}; de teller"
-                                                         " is een deel van de respondenten"))
-        elif kengetal in KENGETALLEN and not noemer_empty:
-            problems.append(Problem(i, "noemer", f"noemer moet leeg zijn bij kengetal '{kengetal}' (een telling);"
-                                                 f" gevonden '{_shown(noemer_raw)}'"))
-        elif kengetal not in KENGETALLEN and not noemer_empty:
-            _check_whole(noemer_raw, "noemer", i, problems, 0)
+        code = _check_code(cell("praktijk_code"), i, problems, known_codes)
+        periode = _check_periode(cell("periode"), i, problems, last)
+        kengetal = _check_kengetal(cell("kengetal"), i, problems)
+        teller, noemer = _check_counts(cell("teller"), cell("noemer"), kengetal, i, problems)
         duplicate = False
         if code and periode and kengetal:
             key = (code, periode, kengetal)
@@ -628,12 +506,78 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
         if len(problems) == before and not duplicate and teller is not None:
             valid.append((i, code, periode, kengetal, teller))
         records.append((code, periode, kengetal, teller, noemer))
-    problems.extend(_plausibility(valid, stored))
-    problems.sort(key=lambda p: p.row if isinstance(p.row, int) else 0)  # stable: keeps the order within a row
-    if problems:
-        raise KbzUploadError(filename, problems)
-    figures = pd.DataFrame(records, columns=list(COLUMNS))
-    figures["teller"] = figures["teller"].astype("Int64")
-    figures["noemer"] = figures["noemer"].astype("Int64")
-    return ValidatedUpload(filename=filename, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                           figures=figures, notices=notices, rows=[i for i, _cells in body])
+    return problems, records, valid
+
+
+def _check_code(value: Any, row: int, problems: list[Problem], known_codes: list[str]) -> str:
+    """The praktijk_code of a row (upper case; may be empty or unknown, then a problem is added)."""
+    code = _cell_text(value).upper()
+    if not code:
+        problems.append(Problem(row, "praktijk_code", "praktijk_code ontbreekt"))
+    elif code not in registry.PRAKTIJKEN:
+        problems.append(Problem(row, "praktijk_code", f"onbekende praktijk '{_shown(code)}'; bekende"
+                                                      f" praktijkcodes: {', '.join(known_codes)}"))
+    return code
+
+
+def _check_periode(value: Any, row: int, problems: list[Problem], last: tuple[int, int]) -> str:
+    """The periode of a row as ``2024Q1`` ("" when it is no quarter); a problem is added when it is refused.
+
+    ``last`` is the latest allowed (year, quarter): the current quarter.
+    """
+    text = _cell_text(value)
+    shown = _shown(value)
+    parsed = parse_period(text) if not isinstance(value, (date, datetime)) else None
+    periode = period_label(*parsed) if parsed else ""
+    if not text:
+        problems.append(Problem(row, "periode", "periode ontbreekt; gebruik jjjjQk, bijvoorbeeld 2024Q1"))
+    elif isinstance(value, (date, datetime)) or _DATE_TEXT.match(text):
+        problems.append(Problem(row, "periode", f"'{shown}' is een datum: Excel heeft de periode"
+                                                " waarschijnlijk in een datum veranderd. Schrijf de periode als"
+                                                " kwartaal, bijvoorbeeld 2024Q1 (zet de kolom in Excel op Tekst)"))
+    elif parsed is None:
+        problems.append(Problem(row, "periode", f"'{shown}' is geen kwartaal; gebruik jjjjQk, bijvoorbeeld"
+                                                " 2024Q1"))
+    elif parsed[0] < FIRST_YEAR:
+        problems.append(Problem(row, "periode", f"'{shown}' ligt vóór {FIRST_YEAR}Q1; cijfers zijn"
+                                                f" welkom vanaf {FIRST_YEAR}Q1"))
+    elif parsed > last:
+        problems.append(Problem(row, "periode", f"'{shown}' ligt in de toekomst; de laatste toegestane"
+                                                f" periode is {period_label(*last)} (het huidige kwartaal)"))
+    return periode
+
+
+def _check_kengetal(value: Any, row: int, problems: list[Problem]) -> str:
+    """The kengetal of a row (lower case; may be empty or unknown, then a problem is added)."""
+    kengetal = _cell_text(value).lower()
+    if not kengetal:
+        problems.append(Problem(row, "kengetal", "kengetal ontbreekt"))
+    elif kengetal not in KENGETALLEN:
+        problems.append(Problem(row, "kengetal", f"onbekend kengetal '{_shown(kengetal)}'; toegestaan:"
+                                                 f" {', '.join(KENGETALLEN)}"))
+    return kengetal
+
+
+def _check_counts(teller_raw: Any, noemer_raw: Any, kengetal: str, row: int,
+                  problems: list[Problem]) -> tuple[int | None, int | None]:
+    """Teller and noemer of a row (None where missing or refused): noemer only for a survey kengetal."""
+    teller = _check_whole(teller_raw, "teller", row, problems, 0)
+    if teller is None and _is_blank(teller_raw):
+        problems.append(Problem(row, "teller", "teller ontbreekt; vul een heel getal van 0 of meer in"))
+    noemer: int | None = None
+    noemer_empty = _is_blank(noemer_raw)
+    if kengetal in SURVEYS:
+        if noemer_empty:
+            problems.append(Problem(row, "noemer", f"noemer (het aantal respondenten) ontbreekt; die is verplicht"
+                                                   f" bij kengetal '{kengetal}'"))
+        else:
+            noemer = _check_whole(noemer_raw, "noemer", row, problems, 1)
+            if teller is not None and noemer is not None and teller > noemer:
+                problems.append(Problem(row, "teller", f"teller {teller} is groter dan noemer {noemer}; de teller"
+                                                       " is een deel van de respondenten"))
+    elif kengetal in KENGETALLEN and not noemer_empty:
+        problems.append(Problem(row, "noemer", f"noemer moet leeg zijn bij kengetal '{kengetal}' (een telling);"
+                                               f" gevonden '{_shown(noemer_raw)}'"))
+    elif kengetal not in KENGETALLEN and not noemer_empty:
+        _check_whole(noemer_raw, "noemer", row, problems, 0)
+    return teller, noemer

@@ -143,12 +143,41 @@ def reuse_earlier_shapes(
     -------
     BuurtShapes
     """
+    _check_inputs(buurten, wijken, earlier)
+    report = _report_frame(buurten)
+    old = earlier.to_crs(RD_NEW).drop_duplicates("code").set_index(earlier["code"].astype(str).drop_duplicates())
+    old_geom = old.geometry
+    wijk_geom = wijken.to_crs(RD_NEW).set_index(wijken["code"].astype(str)).geometry
+    reden = _code_reasons(report, old_geom, earlier_names, division_changes)
+    source = pd.Series(GEOMETRIEBRON, index=report.index, dtype=object)
+    geoms = pd.Series(report["code"].map(old_geom).to_numpy(), index=report.index, dtype=object)
+    rows = _check_tiling(report, wijk_geom, old_geom, reden, source, geoms, tolerance, opening_m)
+    report["reden"] = reden.to_numpy()
+    report["vorm"] = report["reden"] == ""
+    got = report[report["vorm"]]
+    shapes = gpd.GeoDataFrame(
+        {
+            "code": got["code"].to_numpy(), "wijkcode": got["wijkcode"].to_numpy(),
+            "gemeentecode": got["gemeentecode"].to_numpy(), "geometriebron": source[got.index].to_numpy(),
+        },
+        geometry=geoms[got.index].to_numpy(), crs=RD_NEW,
+    ).to_crs(WGS84)
+    wijk_frame = pd.DataFrame(rows, columns=WIJK_COLUMNS)
+    return BuurtShapes(shapes=shapes, report=report[REPORT_COLUMNS], wijken=wijk_frame)
+
+
+def _check_inputs(buurten: pd.DataFrame, wijken: gpd.GeoDataFrame, earlier: gpd.GeoDataFrame) -> None:
+    """Raise KbzDataError when an input lacks the columns or CRS :func:`reuse_earlier_shapes` needs."""
     for what, frame in (("wijken", wijken), ("earlier", earlier)):
         if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None or "code" not in frame.columns:
             raise KbzDataError(f"{what}: verwacht een GeoDataFrame met 'code', 'geometry' en een CRS")
     missing = [c for c in ("code", "wijkcode") if c not in buurten.columns]
     if missing:
         raise KbzDataError(f"buurten: kolom(men) {missing} ontbreken; verwacht code, wijkcode (en naam)")
+
+
+def _report_frame(buurten: pd.DataFrame) -> pd.DataFrame:
+    """``code``, ``naam``, ``wijkcode``, ``gemeentecode`` (from the code when absent) of the 2024 buurten."""
     report = pd.DataFrame({
         "code": buurten["code"].astype(str).to_numpy(),
         "naam": buurten["naam"].to_numpy() if "naam" in buurten else None,
@@ -157,11 +186,17 @@ def reuse_earlier_shapes(
     report["gemeentecode"] = (
         buurten["gemeentecode"].astype(str).to_numpy() if "gemeentecode" in buurten else "GM" + report["code"].str[2:6]
     )
-    old = earlier.to_crs(RD_NEW).drop_duplicates("code").set_index(earlier["code"].astype(str).drop_duplicates())
-    old_geom = old.geometry
-    wijk_geom = wijken.to_crs(RD_NEW).set_index(wijken["code"].astype(str)).geometry
-    reden = pd.Series("", index=report.index, dtype=object)
+    return report
 
+
+def _code_reasons(
+    report: pd.DataFrame,
+    old_geom: gpd.GeoSeries,
+    earlier_names: Mapping[str, str] | None,
+    division_changes: Mapping[str, str] | None,
+) -> pd.Series:
+    """Per buurt, the first of checks 1-3 it fails (Dutch reason), or "" when it passes them."""
+    reden = pd.Series("", index=report.index, dtype=object)
     has_old = report["code"].isin(old_geom.index)
     reden[~has_old] = "code bestaat niet in de indeling 2020"
     if earlier_names is not None:
@@ -176,10 +211,24 @@ def reuse_earlier_shapes(
         reden[changed & (reden == "")] = [
             f"CBS meldt een indelingswijziging (code {c}) ten opzichte van het vorige jaar" for c in change[changed]
         ]
+    return reden
 
+
+def _check_tiling(
+    report: pd.DataFrame,
+    wijk_geom: gpd.GeoSeries,
+    old_geom: gpd.GeoSeries,
+    reden: pd.Series,
+    source: pd.Series,
+    geoms: pd.Series,
+    tolerance: float,
+    opening_m: float,
+) -> list[dict[str, object]]:
+    """Check 4 per 2024 wijk, and the wijk polygon for single-buurt wijken; one row per wijk checked.
+
+    Updates ``reden``, ``source`` and ``geoms`` (per buurt) in place.
+    """
     rows = []
-    source = pd.Series(GEOMETRIEBRON, index=report.index, dtype=object)
-    geoms = pd.Series(report["code"].map(old_geom).to_numpy(), index=report.index, dtype=object)
     for wijkcode, group in report.groupby("wijkcode", sort=True):
         if wijkcode not in wijk_geom.index or wijk_geom[wijkcode] is None:
             reden[group.index[reden[group.index] == ""]] = f"wijk {wijkcode} heeft geen vorm in de indeling 2024"
@@ -201,18 +250,7 @@ def reuse_earlier_shapes(
                 f"de buurten van {wijkcode} (vormen 2020) wijken {100 * check['verschil']:.1f}% af van de wijk 2024"
                 f" (toegestaan {100 * tolerance:.0f}%)"
             )
-    report["reden"] = reden.to_numpy()
-    report["vorm"] = report["reden"] == ""
-    got = report[report["vorm"]]
-    shapes = gpd.GeoDataFrame(
-        {
-            "code": got["code"].to_numpy(), "wijkcode": got["wijkcode"].to_numpy(),
-            "gemeentecode": got["gemeentecode"].to_numpy(), "geometriebron": source[got.index].to_numpy(),
-        },
-        geometry=geoms[got.index].to_numpy(), crs=RD_NEW,
-    ).to_crs(WGS84)
-    wijk_frame = pd.DataFrame(rows, columns=WIJK_COLUMNS)
-    return BuurtShapes(shapes=shapes, report=report[REPORT_COLUMNS], wijken=wijk_frame)
+    return rows
 
 
 def summary(report: pd.DataFrame) -> pd.DataFrame:
