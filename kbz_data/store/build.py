@@ -30,8 +30,8 @@ import pandas as pd
 from kbz_data import indicators
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
-from kbz_data.sources import geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
-from kbz_data.store import shapes, storage
+from kbz_data.sources import elan, geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
+from kbz_data.store import harmonised, shapes, storage
 from kbz_data.store.canonical import (
     AREA_COLUMNS,
     SourceResult,
@@ -42,13 +42,14 @@ from kbz_data.store.canonical import (
     niveau_of,
     wijkcode_of,
 )
-from kbz_data.store.checks import check_figures, check_gebieden
+from kbz_data.store.checks import check_figures, check_gebieden, check_kwaliteit
 
 Progress = Callable[[float, str], None]
 
 #: Which source wins when several give the same figure (first wins).
 BRON_PRIORITY: list[str] = [
     "cbs_85984NED", "rivm_50090NED", "cbs_85163NED", "pdok_wijkenbuurten", "cbs_kwb_xlsx", "woonikveilig_kwb2024",
+    "woonikveilig_50150NED", "elan_denhaag",
 ]
 #: Which source's area names win (first wins); geometry sources come after the statistical tables.
 NAME_PRIORITY: list[str] = [
@@ -82,6 +83,7 @@ class BuildReport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: list[dict[str, Any]] = field(default_factory=list)
+    harmonised: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -143,6 +145,8 @@ def discover(sources_dir: Path) -> tuple[list[SourceFile], list[dict[str, str]]]
                 kind = "kwb_codes_csv"
             elif "Herkomstland" in header and kwb.CODE not in header:
                 kind = "kwb_origin_csv"
+            else:
+                kind = elan.kind_of_header(header)
         elif suffix in (".json", ".geojson", ".topojson"):
             if odata.is_odata_file(path):
                 kind = "odata_json"
@@ -177,6 +181,11 @@ class _Collected:
     areas: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     layers: list[tuple[int, str, str, gpd.GeoDataFrame]] = field(default_factory=list)  # indeling, niveau, bron, gdf
     notes: list[str] = field(default_factory=list)
+    #: 2020-division figures and buurt shapes of Weesp (GM0457): carried onto Amsterdam 2024, not stored.
+    weesp_figures: list[pd.DataFrame] = field(default_factory=list)
+    weesp_buurten: list[gpd.GeoDataFrame] = field(default_factory=list)
+    #: CBS division-change code per 2024 area (KWB 2024 export with codes).
+    division_changes: dict[str, str] = field(default_factory=dict)
 
     def add(self, result: SourceResult, bron: str, path: Path) -> None:
         """Take one source's result after validating it on its own, so every problem names its file."""
@@ -200,6 +209,7 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             frame = statline.read_xlsx(source.path)
             if rivm.is_rivm_frame(frame):
                 collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
+                collected.weesp_figures.append(rivm.figures(frame, source.path, (harmonised.WEESP,)).figures)
                 kind = "rivm_50090NED_xlsx"
             elif kwb.is_kwb_xlsx_frame(frame):
                 year = kwb.xlsx_year(source.path, None)
@@ -214,6 +224,7 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             collected.add(ses_woa.figures(statline.read_csv(source.path), source.path), ses_woa.BRON, source.path)
         elif kind == "kwb_codes_csv":
             codes = statline.read_csv(source.path)
+            collected.division_changes.update(kwb.division_changes(codes, source.path).to_dict())
             origin_file = _matching_origin(codes, kwb_origin)
             origin = statline.read_csv(origin_file.path) if origin_file else None
             collected.add(
@@ -229,6 +240,8 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             continue  # read together with its codes file
         elif kind == "woonikveilig_json":
             collected.add(woonikveilig.figures(source.path), woonikveilig.BRON, source.path)
+        elif kind in ("elan_count_csv", "elan_numeric_csv"):
+            collected.add(elan.figures(source.path), elan.BRON, source.path)
         elif kind == "odata_json":
             kind = _read_odata(source, collected)
             if kind is None:
@@ -254,6 +267,7 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     table = str(meta.get("table", ""))
     if table == "50090NED":
         collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
+        collected.weesp_figures.append(rivm.figures(frame, source.path, (harmonised.WEESP,)).figures)
     elif table == "85984NED":
         collected.add(kwb.odata_figures(frame, meta, source.path), kwb.BRON_STATLINE, source.path)
     else:
@@ -285,7 +299,10 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
     for source in files:
         if source.kind == "topojson_buurten":
             progress(0.55, f"Geometrie: {source.path.name}")
-            buurten = geometry.read_topojson_buurten(source.path, g4)
+            buurten = geometry.read_topojson_buurten(source.path, g4 | {harmonised.WEESP})
+            weesp = buurten["gemeentecode"] == harmonised.WEESP
+            collected.weesp_buurten.append(buurten[weesp])
+            buurten = buurten[~weesp]
             collected.layers.append((TOPOJSON_INDELING, "buurt", "cbs_buurten_2019_topojson", buurten))
             report.used.append(_used(source, "cbs_buurten_2019_topojson"))
             collected.notes.append(
@@ -366,36 +383,51 @@ def _area_names(collected: _Collected) -> pd.DataFrame:
     return names.sort_values("_rank", kind="stable").drop_duplicates(["code", "indeling"])
 
 
-def _assemble_gebieden(
-    collected: _Collected, figures: pd.DataFrame, report: BuildReport, progress: Progress
-) -> gpd.GeoDataFrame:
-    """Areas of every division: geometry layers, dissolved parents, names, and areas known only from figures."""
-    layers: dict[tuple[int, str], tuple[str, gpd.GeoDataFrame]] = {}
+def _merged_layers(collected: _Collected) -> dict[tuple[int, str], gpd.GeoDataFrame]:
+    """Raw geometry per (indeling, niveau): ``code``, ``geometriebron``, ``geometry``; first layer wins per code.
+
+    A layer without a ``geometriebron`` column gets its source id; parents absent from the sources are the
+    dissolve of their children (wijken from buurten, gemeenten from wijken).
+    """
+    layers: dict[tuple[int, str], gpd.GeoDataFrame] = {}
     for indeling, niveau, bron, gdf in collected.layers:
         key = (indeling, niveau)
+        part = gdf[["code", "geometry"]].assign(
+            geometriebron=gdf["geometriebron"].to_numpy() if "geometriebron" in gdf.columns else bron
+        )[["code", "geometriebron", "geometry"]]
         if key in layers:
             # Merge layers of the same division and level (e.g. PDOK buurten and Amsterdam buurten): first wins.
-            existing = layers[key][1]
-            extra = gdf[~gdf["code"].isin(existing["code"])]
-            layers[key] = (layers[key][0], pd.concat([existing, extra], ignore_index=True))
+            existing = layers[key]
+            extra = part[~part["code"].isin(existing["code"])].to_crs(existing.crs)
+            layers[key] = pd.concat([existing, extra], ignore_index=True)
         else:
-            layers[key] = (bron, gdf[["code", "geometry"]].copy())
-    # Derive parents by dissolving children where the parent level is absent.
+            layers[key] = part.copy()
     for indeling in sorted({k[0] for k in layers}):
         if (indeling, "buurt") in layers and (indeling, "wijk") not in layers:
-            progress(0.7, f"Wijken {indeling} samenvoegen uit buurten")
-            buurten = layers[(indeling, "buurt")][1].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
-            wijken = shapes.dissolve(buurten, "wijkcode").rename(columns={"wijkcode": "code"})
-            layers[(indeling, "wijk")] = (layers[(indeling, "buurt")][0], wijken[["code", "geometry"]])
+            buurten = layers[(indeling, "buurt")].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
+            wijken = shapes.dissolve(buurten[["wijkcode", "geometry"]], "wijkcode").rename(columns={"wijkcode": "code"})
+            bron = str(buurten["geometriebron"].iloc[0])
+            layers[(indeling, "wijk")] = wijken.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
         if (indeling, "wijk") in layers and (indeling, "gemeente") not in layers:
-            wijken = layers[(indeling, "wijk")][1].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
-            gemeenten = shapes.dissolve(wijken, "gemeentecode").rename(columns={"gemeentecode": "code"})
-            layers[(indeling, "gemeente")] = (layers[(indeling, "wijk")][0], gemeenten[["code", "geometry"]])
+            wijken = layers[(indeling, "wijk")].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
+            gemeenten = shapes.dissolve(wijken[["gemeentecode", "geometry"]], "gemeentecode").rename(
+                columns={"gemeentecode": "code"}
+            )
+            bron = str(wijken["geometriebron"].iloc[0])
+            layers[(indeling, "gemeente")] = gemeenten.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
+    return layers
+
+
+def _assemble_gebieden(
+    collected: _Collected, layers: dict[tuple[int, str], gpd.GeoDataFrame], figures: pd.DataFrame,
+    report: BuildReport, progress: Progress,
+) -> gpd.GeoDataFrame:
+    """Areas of every division: geometry layers, dissolved parents, names, and areas known only from figures."""
     parts = []
-    for (indeling, niveau), (bron, gdf) in sorted(layers.items()):
+    for (indeling, niveau), gdf in sorted(layers.items()):
         progress(0.75, f"Vereenvoudigen: {niveau} indeling {indeling}")
         simplified = shapes.simplify_for_display(gdf, TOLERANCE_M[niveau])
-        parts.append(simplified.assign(indeling=indeling, geometriebron=bron))
+        parts.append(simplified.assign(indeling=indeling))
     geometry_frame = (
         gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
         if parts else gpd.GeoDataFrame({"code": [], "indeling": [], "geometriebron": []}, geometry=[], crs="EPSG:4326")
@@ -443,6 +475,44 @@ def _assemble_gebieden(
     ).reset_index(drop=True)
     return gpd.GeoDataFrame(
         gebieden[AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
+    )
+
+
+def _add_buurt_shapes(collected: _Collected, report: BuildReport) -> dict[str, str]:
+    """Add reused 2020 shapes for 2024 buurten without one (:func:`harmonised.buurt_shape_layer`).
+
+    Returns why each 2024 buurt that still has no shape stays without (code -> Dutch reason).
+    """
+    names = _area_names(collected)
+    buurten = names[(names["indeling"] == 2024) & (names["niveau"] == "buurt")]
+    raw = {(i, n): g for i, n, _b, g in collected.layers}
+    have = {c for i, n, _b, g in collected.layers if (i, n) == (2024, "buurt") for c in g["code"]}
+    earlier = [g for i, n, _b, g in collected.layers if (i, n) == (TOPOJSON_INDELING, "buurt")]
+    layer, shape_report, notes = harmonised.buurt_shape_layer(
+        buurten[["code", "naam", "wijkcode", "gemeentecode"]].astype(str), raw.get((2024, "wijk")),
+        earlier[0] if earlier else None, collected.division_changes, have,
+    )
+    report.notes.extend(notes)
+    if layer is not None and not layer.empty:
+        collected.layers.append((2024, "buurt", "buurt_shapes", layer))
+    without = shape_report[~shape_report["vorm"]]
+    return dict(zip(without["code"], without["reden"], strict=True))
+
+
+def _harmonise(
+    collected: _Collected, layers: dict[tuple[int, str], gpd.GeoDataFrame], figures: pd.DataFrame,
+    gebieden: gpd.GeoDataFrame, shape_reasons: dict[str, str],
+) -> harmonised.Harmonised:
+    """2020-division health figures carried onto every 2024 wijk and buurt (:func:`harmonised.harmonise_health`)."""
+    targets = pd.DataFrame(gebieden.drop(columns="geometry"))
+    targets = targets[(targets["indeling"] == 2024) & targets["niveau"].isin(["wijk", "buurt"])]
+    earlier = [layers[(TOPOJSON_INDELING, "buurt")]] if (TOPOJSON_INDELING, "buurt") in layers else []
+    earlier += [g[["code", "geometry"]] for g in collected.weesp_buurten if not g.empty]
+    buurten_2020 = pd.concat(earlier, ignore_index=True)[["code", "geometry"]] if earlier else None
+    shapes_2024 = {n: layers[(2024, n)] for n in ("wijk", "buurt") if (2024, n) in layers}
+    return harmonised.harmonise_health(
+        figures, collected.weesp_figures, buurten_2020, shapes_2024, targets[["code", "niveau", "gemeentecode"]],
+        shape_reasons,
     )
 
 
@@ -552,14 +622,21 @@ def build(
     report.notes.extend(collected.notes)
     progress(0.7, "Cijfers samenvoegen")
     figures = _combine_figures(collected, report)
-    gebieden = _assemble_gebieden(collected, figures, report, progress)
+    shape_reasons = _add_buurt_shapes(collected, report)
+    layers = _merged_layers(collected)
+    gebieden = _assemble_gebieden(collected, layers, figures, report, progress)
+    progress(0.85, "Gezondheid omrekenen naar indeling 2024")
+    carried = _harmonise(collected, layers, figures, gebieden, shape_reasons)
+    report.harmonised = carried.summary
+    report.notes.extend(harmonised.summary_lines(carried.summary))
+    figures = pd.concat([figures, carried.figures], ignore_index=True).sort_values(
+        ["code", "indeling", "jaar", "indicator"], kind="stable", ignore_index=True
+    )
     progress(0.9, "Controleren")
-    problems = check_figures(figures)
-    if problems:
-        raise KbzValidationError("indicatoren", problems)
-    problems = check_gebieden(gebieden)
-    if problems:
-        raise KbzValidationError("gebieden", problems)
+    for what, problems in (("indicatoren", check_figures(figures)), ("gebieden", check_gebieden(gebieden)),
+                           ("indicatoren_kwaliteit", check_kwaliteit(carried.kwaliteit, figures))):
+        if problems:
+            raise KbzValidationError(what, problems)
     report.counts = _counts(gebieden, figures)
     report.seconds = time.perf_counter() - started
     sources_root = sources_dir.resolve()
@@ -573,10 +650,12 @@ def build(
         "overgeslagen": report.skipped,
         "opmerkingen": report.notes,
         "aantallen": report.counts,
+        "omgerekend": report.harmonised,
         "versies": _versions(),
         "seconden": round(report.seconds, 2),
     }
     progress(0.95, f"Opslaan in {store_dir}")
-    storage.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info)
+    storage.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info,
+                  kwaliteit=carried.kwaliteit)
     progress(1.0, "Klaar")
     return report
