@@ -45,6 +45,8 @@ INDELING_TO = 2024
 LEVEL_WIJK = "wijk 2020"
 LEVEL_BUURT = "buurt 2020"
 NO_SHAPE = "geen kaartvorm in indeling 2024"
+#: Decimals of a carried (not unchanged) value: those of the 50090NED figures.
+DECIMALS = 1
 
 
 def buurt_shape_layer(
@@ -194,15 +196,32 @@ def harmonise_health(
         parts.append(_without_shape(rest["code"], keys, shape_reasons))
     if not parts:
         return Harmonised(figures_frame([], [], [], [], [], []), kwaliteit_frame(_empty_rows()), {})
-    rows = pd.concat(parts, ignore_index=True)
+    rows = _complete(pd.concat(parts, ignore_index=True), keys)
     rows["kwaliteit"] = np.where(rows["methode"] == harmonise.METHOD_NONE, "geen", rows["kwaliteit"])
     rows["reden"] = rows["reden"].fillna("")
     rows = rows.assign(indeling=INDELING_TO, bron=BRON_OMGEREKEND).sort_values(["code", "indicator", "jaar"])
+    # A carried mean gets the precision of its sources (50090NED gives 0.1 point); unchanged values stay exact.
+    carried_mean = (rows["methode"] == harmonise.METHOD_CARRIED).to_numpy()
+    rows.loc[carried_mean, "waarde"] = rows.loc[carried_mean, "waarde"].astype("float64").round(DECIMALS)
     out_figures = figures_frame(rows["code"].to_numpy(), INDELING_TO, rows["jaar"].to_numpy(),
                                 rows["indicator"].to_numpy(), rows["waarde"].to_numpy(dtype="float64"),
                                 BRON_OMGEREKEND)
+    # Shares to 0.1 percentage point: finer digits are overlay noise and only make the store bigger.
+    shares = ["dekking", "grootste_bron_aandeel", "grootste_bron_binnen"]
+    rows[shares] = rows[shares].astype("float64").round(3)
     kwaliteit = kwaliteit_frame(rows)
     return Harmonised(out_figures, kwaliteit, _summary(kwaliteit, targets, values))
+
+
+def _complete(rows: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Every target gets every (indicator, jaar): a key its sources lack becomes a row without a value."""
+    grid = rows[["code"]].drop_duplicates().merge(keys, how="cross")
+    out = grid.merge(rows, on=["code", "indicator", "jaar"], how="left")
+    absent = out["methode"].isna()
+    return out.fillna({"dekking": 0.0, "grootste_bron_aandeel": 0.0, "grootste_bron_binnen": 0.0, "n_bronnen": 0,
+                       "methode": harmonise.METHOD_NONE, "bronniveau": "", "kwaliteit": "geen"}).assign(
+        reden=out["reden"].where(~absent, "de oude gebieden hebben dit cijfer niet voor dit jaar")
+    )
 
 
 def _empty_rows() -> pd.DataFrame:
