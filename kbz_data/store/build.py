@@ -383,41 +383,6 @@ def _area_names(collected: _Collected) -> pd.DataFrame:
     return names.sort_values("_rank", kind="stable").drop_duplicates(["code", "indeling"])
 
 
-def _merged_layers(collected: _Collected) -> dict[tuple[int, str], gpd.GeoDataFrame]:
-    """Raw geometry per (indeling, niveau): ``code``, ``geometriebron``, ``geometry``; first layer wins per code.
-
-    A layer without a ``geometriebron`` column gets its source id; parents absent from the sources are the
-    dissolve of their children (wijken from buurten, gemeenten from wijken).
-    """
-    layers: dict[tuple[int, str], gpd.GeoDataFrame] = {}
-    for indeling, niveau, bron, gdf in collected.layers:
-        key = (indeling, niveau)
-        part = gdf[["code", "geometry"]].assign(
-            geometriebron=gdf["geometriebron"].to_numpy() if "geometriebron" in gdf.columns else bron
-        )[["code", "geometriebron", "geometry"]]
-        if key in layers:
-            # Merge layers of the same division and level (e.g. PDOK buurten and Amsterdam buurten): first wins.
-            existing = layers[key]
-            extra = part[~part["code"].isin(existing["code"])].to_crs(existing.crs)
-            layers[key] = pd.concat([existing, extra], ignore_index=True)
-        else:
-            layers[key] = part.copy()
-    for indeling in sorted({k[0] for k in layers}):
-        if (indeling, "buurt") in layers and (indeling, "wijk") not in layers:
-            buurten = layers[(indeling, "buurt")].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
-            wijken = shapes.dissolve(buurten[["wijkcode", "geometry"]], "wijkcode").rename(columns={"wijkcode": "code"})
-            bron = str(buurten["geometriebron"].iloc[0])
-            layers[(indeling, "wijk")] = wijken.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
-        if (indeling, "wijk") in layers and (indeling, "gemeente") not in layers:
-            wijken = layers[(indeling, "wijk")].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
-            gemeenten = shapes.dissolve(wijken[["gemeentecode", "geometry"]], "gemeentecode").rename(
-                columns={"gemeentecode": "code"}
-            )
-            bron = str(wijken["geometriebron"].iloc[0])
-            layers[(indeling, "gemeente")] = gemeenten.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
-    return layers
-
-
 def _assemble_gebieden(
     collected: _Collected, layers: dict[tuple[int, str], gpd.GeoDataFrame], figures: pd.DataFrame,
     report: BuildReport, progress: Progress,
@@ -475,44 +440,6 @@ def _assemble_gebieden(
     ).reset_index(drop=True)
     return gpd.GeoDataFrame(
         gebieden[AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
-    )
-
-
-def _add_buurt_shapes(collected: _Collected, report: BuildReport) -> dict[str, str]:
-    """Add reused 2020 shapes for 2024 buurten without one (:func:`harmonised.buurt_shape_layer`).
-
-    Returns why each 2024 buurt that still has no shape stays without (code -> Dutch reason).
-    """
-    names = _area_names(collected)
-    buurten = names[(names["indeling"] == 2024) & (names["niveau"] == "buurt")]
-    raw = {(i, n): g for i, n, _b, g in collected.layers}
-    have = {c for i, n, _b, g in collected.layers if (i, n) == (2024, "buurt") for c in g["code"]}
-    earlier = [g for i, n, _b, g in collected.layers if (i, n) == (TOPOJSON_INDELING, "buurt")]
-    layer, shape_report, notes = harmonised.buurt_shape_layer(
-        buurten[["code", "naam", "wijkcode", "gemeentecode"]].astype(str), raw.get((2024, "wijk")),
-        earlier[0] if earlier else None, collected.division_changes, have,
-    )
-    report.notes.extend(notes)
-    if layer is not None and not layer.empty:
-        collected.layers.append((2024, "buurt", "buurt_shapes", layer))
-    without = shape_report[~shape_report["vorm"]]
-    return dict(zip(without["code"], without["reden"], strict=True))
-
-
-def _harmonise(
-    collected: _Collected, layers: dict[tuple[int, str], gpd.GeoDataFrame], figures: pd.DataFrame,
-    gebieden: gpd.GeoDataFrame, shape_reasons: dict[str, str],
-) -> harmonised.Harmonised:
-    """2020-division health figures carried onto every 2024 wijk and buurt (:func:`harmonised.harmonise_health`)."""
-    targets = pd.DataFrame(gebieden.drop(columns="geometry"))
-    targets = targets[(targets["indeling"] == 2024) & targets["niveau"].isin(["wijk", "buurt"])]
-    earlier = [layers[(TOPOJSON_INDELING, "buurt")]] if (TOPOJSON_INDELING, "buurt") in layers else []
-    earlier += [g[["code", "geometry"]] for g in collected.weesp_buurten if not g.empty]
-    buurten_2020 = pd.concat(earlier, ignore_index=True)[["code", "geometry"]] if earlier else None
-    shapes_2024 = {n: layers[(2024, n)] for n in ("wijk", "buurt") if (2024, n) in layers}
-    return harmonised.harmonise_health(
-        figures, collected.weesp_figures, buurten_2020, shapes_2024, targets[["code", "niveau", "gemeentecode"]],
-        shape_reasons,
     )
 
 
@@ -622,11 +549,16 @@ def build(
     report.notes.extend(collected.notes)
     progress(0.7, "Cijfers samenvoegen")
     figures = _combine_figures(collected, report)
-    shape_reasons = _add_buurt_shapes(collected, report)
-    layers = _merged_layers(collected)
+    # 2024 buurten without a shape get a reused 2020 shape where safe (added to collected.layers)
+    shape_reasons = harmonised.add_buurt_shapes(
+        collected.layers, _area_names(collected), collected.division_changes, report.notes, TOPOJSON_INDELING
+    )
+    layers = shapes.merge_layers(collected.layers)
     gebieden = _assemble_gebieden(collected, layers, figures, report, progress)
     progress(0.85, "Gezondheid omrekenen naar indeling 2024")
-    carried = _harmonise(collected, layers, figures, gebieden, shape_reasons)
+    carried = harmonised.from_layers(
+        layers, collected.weesp_buurten, collected.weesp_figures, figures, gebieden, shape_reasons
+    )
     report.harmonised = carried.summary
     report.notes.extend(harmonised.summary_lines(carried.summary))
     figures = pd.concat([figures, carried.figures], ignore_index=True).sort_values(

@@ -15,7 +15,11 @@ Two steps of :func:`kbz_data.store.build.build`, kept here so the build stays on
   2022) is carried from its 2020 figures under GM0457 when the sources hold them. Targets without a shape get
   NaN figures and quality rows that say why (``methode`` and ``kwaliteit`` "geen"); in the store ``kwaliteit``
   "geen" replaces the library's "slecht" for a target without a value, so "slecht" always means a value that
-  is flagged, never a missing one.
+  is flagged, never a missing one. Every target gets every (indicator, jaar) the sources have.
+
+A carried (``omgerekend``) value is rounded to the 0.1 point of the 50090NED figures and the quality shares to
+0.001; unchanged values are the source's float exactly. This keeps the committed snapshot small (the digits
+dropped are overlay noise).
 """
 
 from __future__ import annotations
@@ -95,6 +99,29 @@ def buurt_shape_layer(
         )
     layer = result.shapes[["code", "geometriebron", "geometry"]]
     return layer, result.report[["code", "vorm", "reden"]], notes
+
+
+def add_buurt_shapes(
+    layers: list[tuple[int, str, str, gpd.GeoDataFrame]], names: pd.DataFrame,
+    division_changes: Mapping[str, str] | None, notes: list[str], earlier_indeling: int = INDELING_FROM,
+) -> dict[str, str]:
+    """:func:`buurt_shape_layer` on the build's raw layers and area names; appends the new layer to ``layers``.
+
+    ``names``: the build's area names (``code``, ``naam``, ``niveau``, ``indeling``, ...); report lines go to
+    ``notes``. Returns why each 2024 buurt still without a shape stays without (code -> Dutch reason).
+    """
+    buurten = names[(names["indeling"] == INDELING_TO) & (names["niveau"] == "buurt")]
+    raw = {(i, n): g for i, n, _b, g in layers}
+    have = {c for i, n, _b, g in layers if (i, n) == (INDELING_TO, "buurt") for c in g["code"]}
+    layer, report, lines = buurt_shape_layer(
+        buurten[["code", "naam", "wijkcode", "gemeentecode"]].astype(str), raw.get((INDELING_TO, "wijk")),
+        raw.get((earlier_indeling, "buurt")), division_changes, have,
+    )
+    notes.extend(lines)
+    if layer is not None and not layer.empty:
+        layers.append((INDELING_TO, "buurt", "buurt_shapes", layer))
+    without = report[~report["vorm"]]
+    return dict(zip(without["code"], without["reden"], strict=True))
 
 
 @dataclass(frozen=True)
@@ -279,3 +306,24 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             f"{row['kwaliteit_matig']}/{row['kwaliteit_slecht']}/{row['kwaliteit_geen']} ({summary['kerncijfer']})"
         )
     return lines
+
+
+def from_layers(
+    layers: dict[tuple[int, str], gpd.GeoDataFrame], weesp_buurten: list[gpd.GeoDataFrame],
+    weesp_figures: list[pd.DataFrame], figures: pd.DataFrame, gebieden: gpd.GeoDataFrame,
+    shape_reasons: Mapping[str, str],
+) -> Harmonised:
+    """:func:`harmonise_health` on the build's raw layers (:func:`kbz_data.store.shapes.merge_layers`).
+
+    Targets are the 2024 wijken and buurten of ``gebieden``; sources the 2020 buurten plus Weesp's.
+    """
+    targets = pd.DataFrame(gebieden.drop(columns="geometry"))
+    targets = targets[(targets["indeling"] == 2024) & targets["niveau"].isin(["wijk", "buurt"])]
+    earlier = [layers[(INDELING_FROM, "buurt")]] if (INDELING_FROM, "buurt") in layers else []
+    earlier += [g[["code", "geometry"]] for g in weesp_buurten if not g.empty]
+    buurten_2020 = pd.concat(earlier, ignore_index=True)[["code", "geometry"]] if earlier else None
+    shapes_2024 = {n: layers[(2024, n)] for n in ("wijk", "buurt") if (2024, n) in layers}
+    return harmonise_health(
+        figures, weesp_figures, buurten_2020, shapes_2024, targets[["code", "niveau", "gemeentecode"]],
+        shape_reasons,
+    )
