@@ -162,7 +162,7 @@ def _wijken(values: pd.DataFrame, wijken_2020: gpd.GeoDataFrame, buurten_2020: g
 
 def _without_shape(codes: pd.Series, keys: pd.DataFrame, reasons: Mapping[str, str]) -> pd.DataFrame:
     grid = pd.DataFrame({"code": codes.astype(str).to_numpy()}).merge(keys, how="cross")
-    why = grid["code"].map(reasons).fillna("")
+    why = grid["code"].map(lambda code: reasons.get(code, ""))
     return grid.assign(
         waarde=np.nan, dekking=0.0, grootste_bron_aandeel=0.0, grootste_bron_binnen=0.0, n_bronnen=0,
         methode=harmonise.METHOD_NONE, bronniveau="", kwaliteit="geen",
