@@ -353,3 +353,17 @@ def test_real_50150_agrees_with_50090_for_unchanged_buurten(real: storage.StoreD
     trend = f[(f["indicator"] == woonikveilig.HEALTH_INDICATOR) & f["code"].str.startswith("BU0599")]
     years = set(trend.loc[trend["waarde"].notna(), "jaar"])
     assert years == {2012, 2016, 2020, 2022, 2024}
+
+
+def test_official_2024_buurt_shapes_win_over_reused_ones(tmp_path: Path) -> None:
+    from tests.conftest import write_mini_sources
+
+    sources = write_mini_sources(tmp_path / "sources")
+    _write_wijk_2024(sources)
+    shutil.copy(FIXTURES / "geo" / "pdok_buurten_rd.geojson", sources / "geo" / "buurten_2024.geojson")
+    build(sources, tmp_path / "store")
+    g = storage.read_gebieden(tmp_path / "store").set_index(["code", "indeling"])
+    assert g.loc[("BU03440101", 2024), "geometriebron"] == "pdok_wijkenbuurten"
+    assert g.loc[("BU03440101", 2024), "geometry"] is not None
+    data = storage.load(tmp_path / "store")
+    assert check_kwaliteit(data.kwaliteit, data.figures) == []
