@@ -127,6 +127,7 @@ def test_build_json_counts_per_city_and_quality(mini11: storage.StoreData) -> No
     assert rows[("Utrecht", "buurt")]["kwaliteit_geen"] == 2
     assert rows[("Utrecht", "wijk")]["uit_wijk_2020"] == 1
     assert sum(summary["kwaliteit_alle_cijfers"].values()) == summary["cijfers"] == len(mini11.kwaliteit)
+    assert sum(sum(r["cijfers_kwaliteit"].values()) for r in summary["per_gemeente"]) == summary["cijfers"]
     assert any("omgerekend naar indeling 2024" in n for n in mini11.build_info["opmerkingen"])
 
 

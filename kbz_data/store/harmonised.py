@@ -277,16 +277,24 @@ def _summary(kwaliteit: pd.DataFrame, targets: pd.DataFrame, values: pd.DataFram
             **{f"methode_{m}": int(method.get(m, 0)) for m in ("ongewijzigd", "omgerekend", "geen")},
             **{f"kwaliteit_{k}": int(quality.get(k, 0)) for k in ("goed", "matig", "slecht", "geen")},
             "uit_wijk_2020": int((group["bronniveau"] == LEVEL_WIJK).sum()),
+            "cijfers_kwaliteit": _distribution(
+                kwaliteit[kwaliteit["code"].str[2:6].eq(gemeentecode[2:])
+                          & kwaliteit["code"].str[:2].eq("WK" if niveau == "wijk" else "BU")]
+            ),
         })
-    quality_all = kwaliteit["kwaliteit"].value_counts()
     return {
         "bron": BRON_OMGEREKEND,
         "kerncijfer": f"{HEADLINE[0]} {HEADLINE[1]} (per gebied)",
         "per_gemeente": per_city,
-        "kwaliteit_alle_cijfers": {k: int(quality_all.get(k, 0)) for k in ("goed", "matig", "slecht", "geen")},
+        "kwaliteit_alle_cijfers": _distribution(kwaliteit),
         "cijfers": len(kwaliteit),
         "weesp_meegenomen": bool(values["code"].str[2:6].eq(WEESP[2:]).any()),
     }
+
+
+def _distribution(kwaliteit: pd.DataFrame) -> dict[str, int]:
+    counts = kwaliteit["kwaliteit"].value_counts()
+    return {k: int(counts.get(k, 0)) for k in ("goed", "matig", "slecht", "geen")}
 
 
 def summary_lines(summary: dict[str, Any]) -> list[str]:
