@@ -31,17 +31,7 @@ from kbz_data import indicators
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
 from kbz_data.sources import elan, geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
-from kbz_data.store import harmonised, shapes, storage
-from kbz_data.store.canonical import (
-    AREA_COLUMNS,
-    SourceResult,
-    areas_frame,
-    empty_figures,
-    figures_frame,
-    gemeentecode_of,
-    niveau_of,
-    wijkcode_of,
-)
+from kbz_data.store import canonical, harmonised, shapes, storage
 from kbz_data.store.checks import check_figures, check_gebieden, check_kwaliteit
 
 Progress = Callable[[float, str], None]
@@ -187,7 +177,7 @@ class _Collected:
     #: CBS division-change code per 2024 area (KWB 2024 export with codes).
     division_changes: dict[str, str] = field(default_factory=dict)
 
-    def add(self, result: SourceResult, bron: str, path: Path) -> None:
+    def add(self, result: canonical.SourceResult, bron: str, path: Path) -> None:
         """Take one source's result after validating it on its own, so every problem names its file."""
         problems = check_figures(result.figures)
         if problems:
@@ -276,7 +266,7 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     if names:
         codes = [c for c in names if c[:2] in ("GM", "WK", "BU") and c[2:6] in {g[2:] for g in GEMEENTEN}]
         indeling = 2020 if table in ("50090NED", "85163NED") else 2024
-        collected.areas.append(("odata", areas_frame(codes, [names[c] for c in codes], indeling)))
+        collected.areas.append(("odata", canonical.areas_frame(codes, [names[c] for c in codes], indeling)))
     return f"odata_{table}"
 
 
@@ -318,11 +308,11 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
             layer = geometry.read_wijkenbuurten_geojson(source.path, g4)
             for niveau, part in layer.groupby("niveau"):
                 collected.layers.append((year, str(niveau), "pdok_wijkenbuurten", part[["code", "geometry"]]))
-            areas = areas_frame(layer["code"], layer["naam"], year)
+            areas = canonical.areas_frame(layer["code"], layer["naam"], year)
             collected.areas.append(("pdok_wijkenbuurten", areas))
             present = {c: i for c, i in PDOK_INDICATORS.items() if c in layer.columns}
             parts = [
-                figures_frame(layer["code"].to_numpy(), year, year, indicator,
+                canonical.figures_frame(layer["code"].to_numpy(), year, year, indicator,
                               pd.to_numeric(layer[column], errors="coerce").to_numpy(dtype="float64"),
                               "pdok_wijkenbuurten")
                 for column, indicator in present.items()
@@ -338,7 +328,8 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
             progress(0.65, f"Geometrie: {source.path.name}")
             buurten = geometry.read_amsterdam_buurten(source.path)
             collected.layers.append((2024, "buurt", "amsterdam_gebieden", buurten[["code", "geometry"]]))
-            collected.areas.append(("amsterdam_gebieden", areas_frame(buurten["code"], buurten["naam"], 2024)))
+            areas = canonical.areas_frame(buurten["code"], buurten["naam"], 2024)
+            collected.areas.append(("amsterdam_gebieden", areas))
             report.used.append(_used(source, "amsterdam_gebieden_buurten"))
             collected.notes.append(
                 f"{source.path.name}: {len(buurten)} Amsterdamse buurten (gebiedsindeling sinds 2022) opgeslagen als"
@@ -350,7 +341,7 @@ def _combine_figures(collected: _Collected, report: BuildReport) -> pd.DataFrame
     """All figures, one per (code, indeling, jaar, indicator), the highest-priority source winning."""
     frames = [f for f in collected.figures if not f.empty]
     if not frames:
-        return empty_figures()
+        return canonical.empty_figures()
     figures = pd.concat(frames, ignore_index=True)
     figures["_rank"] = figures["bron"].map({b: i for i, b in enumerate(BRON_PRIORITY)}).fillna(99)
     # A known value beats an unknown one from a higher-priority source.
@@ -377,7 +368,7 @@ def _area_names(collected: _Collected) -> pd.DataFrame:
     for bron, areas in collected.areas:
         frames.append(areas.assign(_rank=NAME_PRIORITY.index(bron) if bron in NAME_PRIORITY else 99))
     if not frames:
-        return areas_frame([], [], []).assign(_rank=0)
+        return canonical.areas_frame([], [], []).assign(_rank=0)
     names = pd.concat(frames, ignore_index=True)
     names = names[names["naam"].notna() & names["naam"].str.strip().ne("")]
     return names.sort_values("_rank", kind="stable").drop_duplicates(["code", "indeling"])
@@ -420,9 +411,9 @@ def _assemble_gebieden(
             f"{borrowed} gebieden kregen de naam van dezelfde code uit een andere indeling; {int(still.sum())} alleen"
             " hun code (de bron gaf geen naam)"
         )
-    gebieden["niveau"] = gebieden["code"].map(niveau_of)
-    gebieden["gemeentecode"] = gebieden["code"].map(gemeentecode_of)
-    gebieden["wijkcode"] = gebieden["code"].map(wijkcode_of)
+    gebieden["niveau"] = gebieden["code"].map(canonical.niveau_of)
+    gebieden["gemeentecode"] = gebieden["code"].map(canonical.gemeentecode_of)
+    gebieden["wijkcode"] = gebieden["code"].map(canonical.wijkcode_of)
     gebieden = gebieden.merge(
         geometry_frame[["code", "indeling", "geometriebron", "geometry"]].astype(
             {"code": "string", "indeling": "int16"}
@@ -439,8 +430,26 @@ def _assemble_gebieden(
         ["indeling", "niveau", "code"], key=lambda s: s.map(order) if s.name == "niveau" else s
     ).reset_index(drop=True)
     return gpd.GeoDataFrame(
-        gebieden[AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
+        gebieden[canonical.AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
     )
+
+
+def _with_carried(figures: pd.DataFrame, carried: harmonised.Harmonised, report: BuildReport) -> pd.DataFrame:
+    """The figures plus the carried health figures; the summary goes into the report."""
+    report.harmonised = carried.summary
+    report.notes.extend(harmonised.summary_lines(carried.summary))
+    return pd.concat([figures, carried.figures], ignore_index=True).sort_values(
+        ["code", "indeling", "jaar", "indicator"], kind="stable", ignore_index=True
+    )
+
+
+def _relative_paths(report: BuildReport, sources_dir: Path) -> Path:
+    """Make the used files' paths relative to the sources folder (where they lie in it); return that folder."""
+    sources_root = sources_dir.resolve()
+    for item in report.used:
+        path = Path(item["path"]).resolve()
+        item["path"] = str(path.relative_to(sources_root)) if path.is_relative_to(sources_root) else str(path)
+    return sources_root
 
 
 def _non_residential(gebieden: pd.DataFrame, figures: pd.DataFrame, report: BuildReport) -> np.ndarray:
@@ -559,11 +568,7 @@ def build(
     carried = harmonised.from_layers(
         layers, collected.weesp_buurten, collected.weesp_figures, figures, gebieden, shape_reasons
     )
-    report.harmonised = carried.summary
-    report.notes.extend(harmonised.summary_lines(carried.summary))
-    figures = pd.concat([figures, carried.figures], ignore_index=True).sort_values(
-        ["code", "indeling", "jaar", "indicator"], kind="stable", ignore_index=True
-    )
+    figures = _with_carried(figures, carried, report)
     progress(0.9, "Controleren")
     for what, problems in (("indicatoren", check_figures(figures)), ("gebieden", check_gebieden(gebieden)),
                            ("indicatoren_kwaliteit", check_kwaliteit(carried.kwaliteit, figures))):
@@ -571,10 +576,7 @@ def build(
             raise KbzValidationError(what, problems)
     report.counts = _counts(gebieden, figures)
     report.seconds = time.perf_counter() - started
-    sources_root = sources_dir.resolve()
-    for item in report.used:
-        path = Path(item["path"]).resolve()
-        item["path"] = str(path.relative_to(sources_root)) if path.is_relative_to(sources_root) else str(path)
+    sources_root = _relative_paths(report, sources_dir)
     build_info = {
         "gebouwd": datetime.now(UTC).isoformat(timespec="seconds"),
         "bronmap": str(sources_root),
