@@ -45,10 +45,12 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kbz_data.store import storage
-    from kbz_data.store.checks import validate_figures, validate_gebieden
+    from kbz_data.store.checks import validate_figures, validate_gebieden, validate_kwaliteit
 
     validate_gebieden(storage.read_gebieden(args.store))
-    validate_figures(storage.read_indicatoren(args.store))
+    figures = storage.read_indicatoren(args.store)
+    validate_figures(figures)
+    validate_kwaliteit(storage.read_kwaliteit(args.store), figures)
     print(f"Opslag {args.store} is geldig.")
     return 0
 

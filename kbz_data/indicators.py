@@ -95,6 +95,33 @@ BRONNEN: dict[str, Bron] = {
             "Bron: CBS Kerncijfers wijken en buurten 2024 (85984NED), CC BY 4.0; bewerkt door woonikveilig",
             secundair=True,
         ),
+        Bron(
+            "rivm_50090NED_omgerekend",
+            "Gezondheid per wijk en buurt; 2012/2016/2020, geschat uit indeling 2020 (omgerekend naar indeling 2024)",
+            "RIVM, GGD'en en CBS (Gezondheidsmonitor Volwassenen en Ouderen); omgerekend door het KBZ wijkdashboard",
+            "50090NED",
+            "CC BY 4.0",
+            "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor Volwassenen en Ouderen; StatLine tabel 50090NED (CC BY 4.0);"
+            " omgerekend uit indeling 2020",
+        ),
+        Bron(
+            "woonikveilig_50150NED",
+            "Ervaren gezondheid per wijk en buurt 2012-2024 (indeling 2024), via woonikveilig (secundaire bron)",
+            "RIVM, GGD'en en CBS (Gezondheidsmonitor); bewerkt door BrightHouse Consulting (woonikveilig)",
+            "50150NED",
+            "CC BY 4.0",
+            "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor (tabel 50150NED, CC BY 4.0); via woonikveilig",
+            secundair=True,
+        ),
+        Bron(
+            "elan_denhaag",
+            "ELAN wijkprofielen Den Haag 2009-2022 (indeling 2020), berekend uit CBS-microdata",
+            "ELAN/GGDH (LUMC)",
+            "elan-wijkprofielen",
+            "MIT",
+            "Bron: ELAN/GGDH (LUMC), wijkprofielen op basis van CBS microdata; github.com/elan-dcc/wijkprofielen (MIT)",
+            secundair=True,
+        ),
     ]
 }
 
@@ -240,11 +267,56 @@ for _ind in [
 ]:
     INDICATORS[_ind.indicator] = _ind
 
+#: Health figures carried from the 2020 onto the 2024 division keep their indicator id; their ``bron`` is this.
+BRON_OMGEREKEND = "rivm_50090NED_omgerekend"
+OMGEREKEND_NOTE = (
+    " Op gebiedsindeling 2024: omgerekend uit indeling 2020 (bron rivm_50090NED_omgerekend; ongewijzigde gebieden"
+    " houden hun waarde, andere krijgen een naar oppervlak gewogen gemiddelde; kwaliteit per cijfer in"
+    " indicatoren_kwaliteit)."
+)
+for _id, _old in list(INDICATORS.items()):
+    if _old.bron == "rivm_50090NED":
+        INDICATORS[_id] = Indicator(**{**asdict(_old), "definitie": _old.definitie + OMGEREKEND_NOTE})
+
+_ELAN_NOTE = (
+    " Berekend door ELAN (LUMC) uit CBS-microdata (Remote Access), alleen voor Den Haag, gebiedsindeling 2020;"
+    " niet vergelijkbaar met de andere steden of met CBS/RIVM-cijfers. Een 0 in het bestand (onderdrukt klein"
+    " aantal) is opgeslagen als onbekend."
+)
+for _ind in [
+    Indicator("ervaren_gezondheid_goed_50150", "Ervaren gezondheid (zeer) goed, reeks 2012-2024", "%", "gezondheid",
+              1, "woonikveilig_50150NED", "50150NED",
+              "Inwoners (18+) die hun eigen gezondheid als goed of zeer goed ervaren; 2012, 2016, 2020, 2022 en 2024"
+              " op gebiedsindeling 2024 (RIVM 50150NED, herschat: wijkt enkele punten af van 50090NED). Modelschatting"
+              " (small area estimation), geen telling. Uit de woonikveilig-bestanden (secundaire bron)."),
+    Indicator("elan_zorgkosten_totaal", "Zorgkosten basisverzekering per inwoner (ELAN, Den Haag)", "euro", "zorg",
+              0, "elan_denhaag", "elan-wijkprofielen",
+              "Gemiddelde zorgkosten uit de basisverzekering (Zvw) per inwoner per jaar, in euro." + _ELAN_NOTE),
+    Indicator("elan_zorgkosten_huisarts", "Huisartskosten per inwoner (ELAN, Den Haag)", "euro", "zorg", 0,
+              "elan_denhaag", "elan-wijkprofielen",
+              "Gemiddelde huisartskosten uit de basisverzekering (Zvw) per inwoner per jaar, in euro (inclusief"
+              " inschrijftarief)." + _ELAN_NOTE),
+    Indicator("elan_pct_diabetes_ii", "Diabetes type 2 (ziekenhuisdiagnose, ELAN, Den Haag)", "%", "gezondheid", -1,
+              "elan_denhaag", "elan-wijkprofielen",
+              "Aandeel inwoners met een ziekenhuisdiagnose diabetes type 2 in het jaar (DBC 0313-222)." + _ELAN_NOTE),
+    Indicator("elan_pct_copd", "COPD (ziekenhuisdiagnose, ELAN, Den Haag)", "%", "gezondheid", -1, "elan_denhaag",
+              "elan-wijkprofielen",
+              "Aandeel inwoners met een ziekenhuisdiagnose COPD in het jaar (DBC 0322-1241)." + _ELAN_NOTE),
+    Indicator("elan_pct_bijstand", "Bijstand (ELAN, Den Haag)", "%", "sociaal-economisch", -1, "elan_denhaag",
+              "elan-wijkprofielen",
+              "Aandeel inwoners met een bijstandsuitkering als inkomensbron." + _ELAN_NOTE),
+    Indicator("elan_pct_laag_inkomen", "Laag inkomen (ELAN, Den Haag)", "%", "sociaal-economisch", -1,
+              "elan_denhaag", "elan-wijkprofielen",
+              "Aandeel inwoners in een huishouden met een inkomen onder het 100e promille (laagste 10%) van de"
+              " huishoudinkomens." + _ELAN_NOTE),
+]:
+    INDICATORS[_ind.indicator] = _ind
+
 #: The order of the domains wherever indicators are listed (tables, charts, choices).
 DOMAIN_ORDER: tuple[str, ...] = ("sociaal-economisch", "gezondheid", "zorg", "bevolking")
 EENHEDEN_PERCENTAGE: frozenset[str] = frozenset({"%"})
 EENHEDEN_NIET_NEGATIEF: frozenset[str] = frozenset(
-    {"aantal", "x 1000 euro", "km", "per km2", "klasse", "per 1000 inwoners"}
+    {"aantal", "x 1000 euro", "km", "per km2", "klasse", "per 1000 inwoners", "euro"}
 )
 
 

@@ -62,7 +62,8 @@ def test_store_is_valid(built: dict) -> None:
         (2024, "wijk", {"GM0363": 111, "GM0518": 45, "GM0599": 22, "GM0344": 10}),
         (2020, "wijk", {"GM0363": 99, "GM0518": 44, "GM0599": 22, "GM0344": 10}),
         (2020, "buurt", {"GM0363": 479, "GM0518": 114, "GM0599": 92, "GM0344": 111}),
-        (2024, "buurt", {"GM0363": 518}),
+        # Amsterdam: the gemeente's own buurten; the others: 2020 shapes reused where the 2024 wijk is still tiled
+        (2024, "buurt", {"GM0363": 518, "GM0518": 106, "GM0599": 78, "GM0344": 111}),
         (2020, "gemeente", {"GM0363": 1, "GM0518": 1, "GM0599": 1, "GM0344": 1}),
         (2024, "gemeente", {"GM0363": 1, "GM0518": 1, "GM0599": 1, "GM0344": 1}),
     ],
@@ -188,7 +189,8 @@ def test_build_report_lists_everything(built: dict) -> None:
     assert {"cbs_buurten_2019_topojson", "amsterdam_gebieden_buurten", "pdok_wijkenbuurten_2024", "ses_csv",
             "kwb_codes_csv", "kwb_origin_csv"} <= set(kinds)
     skipped = {Path(s["path"]).name for s in report.skipped}
-    assert {"derived_G4_buurten_2019div.geojson", "df_count_ver_3.csv"} <= skipped
+    assert "derived_G4_buurten_2019div.geojson" in skipped
+    assert {"elan_count_csv", "elan_numeric_csv"} <= set(kinds)  # the ELAN Den Haag panel is read since issue 11
     assert not any(Path(u["path"]).name.startswith("derived_") for u in report.used)
 
 

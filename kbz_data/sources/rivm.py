@@ -49,8 +49,8 @@ def is_rivm_frame(frame: pd.DataFrame) -> bool:
     return "ErvarenGezondheidGoedZeerGoed_4" in frame.columns and "WijkenEnBuurten" in frame.columns
 
 
-def figures(frame: pd.DataFrame, path: str | Path) -> SourceResult:
-    """Canonical figures of the four G4 gemeenten from a 50090NED frame.
+def figures(frame: pd.DataFrame, path: str | Path, gemeenten: tuple[str, ...] | None = None) -> SourceResult:
+    """Canonical figures of the four G4 gemeenten (or of ``gemeenten``) from a 50090NED frame.
 
     Parameters
     ----------
@@ -58,6 +58,9 @@ def figures(frame: pd.DataFrame, path: str | Path) -> SourceResult:
         Output of :func:`statline.read_xlsx` or :func:`odata.read` for table 50090NED.
     path
         The file, for messages.
+    gemeenten
+        ``GMxxxx`` codes to keep instead of the G4 (e.g. ``("GM0457",)``: Weesp, part of Amsterdam since 2022,
+        whose 2020-division figures the build only uses to carry them onto the 2024 division).
 
     Returns
     -------
@@ -66,7 +69,12 @@ def figures(frame: pd.DataFrame, path: str | Path) -> SourceResult:
     """
     statline.require_columns(frame, KEY_COLUMNS + list(FIELDS), path)
     result = SourceResult(kind="rivm_50090NED")
-    frame = frame[frame["WijkenEnBuurten"].fillna("").map(is_g4_code)]
+    if gemeenten is None:
+        frame = frame[frame["WijkenEnBuurten"].fillna("").map(is_g4_code)]
+    else:
+        numbers = {g[2:] for g in gemeenten}
+        codes = frame["WijkenEnBuurten"].fillna("")
+        frame = frame[codes.str[:2].isin(["GM", "WK", "BU"]) & codes.str[2:6].isin(numbers)]
     n_g4 = len(frame)
     keep = frame["Marges"].eq(POINT_ESTIMATE) & frame["Leeftijd"].isin(list(AGE_SUFFIX))
     skipped = int((~keep.fillna(False)).sum())

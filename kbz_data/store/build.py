@@ -30,25 +30,16 @@ import pandas as pd
 from kbz_data import indicators
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
-from kbz_data.sources import geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
-from kbz_data.store import shapes, storage
-from kbz_data.store.canonical import (
-    AREA_COLUMNS,
-    SourceResult,
-    areas_frame,
-    empty_figures,
-    figures_frame,
-    gemeentecode_of,
-    niveau_of,
-    wijkcode_of,
-)
-from kbz_data.store.checks import check_figures, check_gebieden
+from kbz_data.sources import elan, geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
+from kbz_data.store import canonical, harmonised, shapes, storage
+from kbz_data.store.checks import check_figures, check_gebieden, check_kwaliteit
 
 Progress = Callable[[float, str], None]
 
 #: Which source wins when several give the same figure (first wins).
 BRON_PRIORITY: list[str] = [
     "cbs_85984NED", "rivm_50090NED", "cbs_85163NED", "pdok_wijkenbuurten", "cbs_kwb_xlsx", "woonikveilig_kwb2024",
+    "woonikveilig_50150NED", "elan_denhaag",
 ]
 #: Which source's area names win (first wins); geometry sources come after the statistical tables.
 NAME_PRIORITY: list[str] = [
@@ -82,6 +73,7 @@ class BuildReport:
     skipped: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counts: list[dict[str, Any]] = field(default_factory=list)
+    harmonised: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -143,6 +135,8 @@ def discover(sources_dir: Path) -> tuple[list[SourceFile], list[dict[str, str]]]
                 kind = "kwb_codes_csv"
             elif "Herkomstland" in header and kwb.CODE not in header:
                 kind = "kwb_origin_csv"
+            else:
+                kind = elan.kind_of_header(header)
         elif suffix in (".json", ".geojson", ".topojson"):
             if odata.is_odata_file(path):
                 kind = "odata_json"
@@ -177,8 +171,13 @@ class _Collected:
     areas: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     layers: list[tuple[int, str, str, gpd.GeoDataFrame]] = field(default_factory=list)  # indeling, niveau, bron, gdf
     notes: list[str] = field(default_factory=list)
+    #: 2020-division figures and buurt shapes of Weesp (GM0457): carried onto Amsterdam 2024, not stored.
+    weesp_figures: list[pd.DataFrame] = field(default_factory=list)
+    weesp_buurten: list[gpd.GeoDataFrame] = field(default_factory=list)
+    #: CBS division-change code per 2024 area (KWB 2024 export with codes).
+    division_changes: dict[str, str] = field(default_factory=dict)
 
-    def add(self, result: SourceResult, bron: str, path: Path) -> None:
+    def add(self, result: canonical.SourceResult, bron: str, path: Path) -> None:
         """Take one source's result after validating it on its own, so every problem names its file."""
         problems = check_figures(result.figures)
         if problems:
@@ -200,6 +199,7 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             frame = statline.read_xlsx(source.path)
             if rivm.is_rivm_frame(frame):
                 collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
+                collected.weesp_figures.append(rivm.figures(frame, source.path, (harmonised.WEESP,)).figures)
                 kind = "rivm_50090NED_xlsx"
             elif kwb.is_kwb_xlsx_frame(frame):
                 year = kwb.xlsx_year(source.path, None)
@@ -214,6 +214,7 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             collected.add(ses_woa.figures(statline.read_csv(source.path), source.path), ses_woa.BRON, source.path)
         elif kind == "kwb_codes_csv":
             codes = statline.read_csv(source.path)
+            collected.division_changes.update(kwb.division_changes(codes, source.path).to_dict())
             origin_file = _matching_origin(codes, kwb_origin)
             origin = statline.read_csv(origin_file.path) if origin_file else None
             collected.add(
@@ -229,6 +230,8 @@ def _read_tables(files: list[SourceFile], collected: _Collected, report: BuildRe
             continue  # read together with its codes file
         elif kind == "woonikveilig_json":
             collected.add(woonikveilig.figures(source.path), woonikveilig.BRON, source.path)
+        elif kind in ("elan_count_csv", "elan_numeric_csv"):
+            collected.add(elan.figures(source.path), elan.BRON, source.path)
         elif kind == "odata_json":
             kind = _read_odata(source, collected)
             if kind is None:
@@ -254,6 +257,7 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     table = str(meta.get("table", ""))
     if table == "50090NED":
         collected.add(rivm.figures(frame, source.path), rivm.BRON, source.path)
+        collected.weesp_figures.append(rivm.figures(frame, source.path, (harmonised.WEESP,)).figures)
     elif table == "85984NED":
         collected.add(kwb.odata_figures(frame, meta, source.path), kwb.BRON_STATLINE, source.path)
     else:
@@ -262,7 +266,7 @@ def _read_odata(source: SourceFile, collected: _Collected) -> str | None:
     if names:
         codes = [c for c in names if c[:2] in ("GM", "WK", "BU") and c[2:6] in {g[2:] for g in GEMEENTEN}]
         indeling = 2020 if table in ("50090NED", "85163NED") else 2024
-        collected.areas.append(("odata", areas_frame(codes, [names[c] for c in codes], indeling)))
+        collected.areas.append(("odata", canonical.areas_frame(codes, [names[c] for c in codes], indeling)))
     return f"odata_{table}"
 
 
@@ -285,7 +289,10 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
     for source in files:
         if source.kind == "topojson_buurten":
             progress(0.55, f"Geometrie: {source.path.name}")
-            buurten = geometry.read_topojson_buurten(source.path, g4)
+            buurten = geometry.read_topojson_buurten(source.path, g4 | {harmonised.WEESP})
+            weesp = buurten["gemeentecode"] == harmonised.WEESP
+            collected.weesp_buurten.append(buurten[weesp])
+            buurten = buurten[~weesp]
             collected.layers.append((TOPOJSON_INDELING, "buurt", "cbs_buurten_2019_topojson", buurten))
             report.used.append(_used(source, "cbs_buurten_2019_topojson"))
             collected.notes.append(
@@ -301,11 +308,11 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
             layer = geometry.read_wijkenbuurten_geojson(source.path, g4)
             for niveau, part in layer.groupby("niveau"):
                 collected.layers.append((year, str(niveau), "pdok_wijkenbuurten", part[["code", "geometry"]]))
-            areas = areas_frame(layer["code"], layer["naam"], year)
+            areas = canonical.areas_frame(layer["code"], layer["naam"], year)
             collected.areas.append(("pdok_wijkenbuurten", areas))
             present = {c: i for c, i in PDOK_INDICATORS.items() if c in layer.columns}
             parts = [
-                figures_frame(layer["code"].to_numpy(), year, year, indicator,
+                canonical.figures_frame(layer["code"].to_numpy(), year, year, indicator,
                               pd.to_numeric(layer[column], errors="coerce").to_numpy(dtype="float64"),
                               "pdok_wijkenbuurten")
                 for column, indicator in present.items()
@@ -321,7 +328,8 @@ def _read_geometry(files: list[SourceFile], collected: _Collected, report: Build
             progress(0.65, f"Geometrie: {source.path.name}")
             buurten = geometry.read_amsterdam_buurten(source.path)
             collected.layers.append((2024, "buurt", "amsterdam_gebieden", buurten[["code", "geometry"]]))
-            collected.areas.append(("amsterdam_gebieden", areas_frame(buurten["code"], buurten["naam"], 2024)))
+            areas = canonical.areas_frame(buurten["code"], buurten["naam"], 2024)
+            collected.areas.append(("amsterdam_gebieden", areas))
             report.used.append(_used(source, "amsterdam_gebieden_buurten"))
             collected.notes.append(
                 f"{source.path.name}: {len(buurten)} Amsterdamse buurten (gebiedsindeling sinds 2022) opgeslagen als"
@@ -333,7 +341,7 @@ def _combine_figures(collected: _Collected, report: BuildReport) -> pd.DataFrame
     """All figures, one per (code, indeling, jaar, indicator), the highest-priority source winning."""
     frames = [f for f in collected.figures if not f.empty]
     if not frames:
-        return empty_figures()
+        return canonical.empty_figures()
     figures = pd.concat(frames, ignore_index=True)
     figures["_rank"] = figures["bron"].map({b: i for i, b in enumerate(BRON_PRIORITY)}).fillna(99)
     # A known value beats an unknown one from a higher-priority source.
@@ -360,42 +368,22 @@ def _area_names(collected: _Collected) -> pd.DataFrame:
     for bron, areas in collected.areas:
         frames.append(areas.assign(_rank=NAME_PRIORITY.index(bron) if bron in NAME_PRIORITY else 99))
     if not frames:
-        return areas_frame([], [], []).assign(_rank=0)
+        return canonical.areas_frame([], [], []).assign(_rank=0)
     names = pd.concat(frames, ignore_index=True)
     names = names[names["naam"].notna() & names["naam"].str.strip().ne("")]
     return names.sort_values("_rank", kind="stable").drop_duplicates(["code", "indeling"])
 
 
 def _assemble_gebieden(
-    collected: _Collected, figures: pd.DataFrame, report: BuildReport, progress: Progress
+    collected: _Collected, layers: dict[tuple[int, str], gpd.GeoDataFrame], figures: pd.DataFrame,
+    report: BuildReport, progress: Progress,
 ) -> gpd.GeoDataFrame:
     """Areas of every division: geometry layers, dissolved parents, names, and areas known only from figures."""
-    layers: dict[tuple[int, str], tuple[str, gpd.GeoDataFrame]] = {}
-    for indeling, niveau, bron, gdf in collected.layers:
-        key = (indeling, niveau)
-        if key in layers:
-            # Merge layers of the same division and level (e.g. PDOK buurten and Amsterdam buurten): first wins.
-            existing = layers[key][1]
-            extra = gdf[~gdf["code"].isin(existing["code"])]
-            layers[key] = (layers[key][0], pd.concat([existing, extra], ignore_index=True))
-        else:
-            layers[key] = (bron, gdf[["code", "geometry"]].copy())
-    # Derive parents by dissolving children where the parent level is absent.
-    for indeling in sorted({k[0] for k in layers}):
-        if (indeling, "buurt") in layers and (indeling, "wijk") not in layers:
-            progress(0.7, f"Wijken {indeling} samenvoegen uit buurten")
-            buurten = layers[(indeling, "buurt")][1].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
-            wijken = shapes.dissolve(buurten, "wijkcode").rename(columns={"wijkcode": "code"})
-            layers[(indeling, "wijk")] = (layers[(indeling, "buurt")][0], wijken[["code", "geometry"]])
-        if (indeling, "wijk") in layers and (indeling, "gemeente") not in layers:
-            wijken = layers[(indeling, "wijk")][1].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
-            gemeenten = shapes.dissolve(wijken, "gemeentecode").rename(columns={"gemeentecode": "code"})
-            layers[(indeling, "gemeente")] = (layers[(indeling, "wijk")][0], gemeenten[["code", "geometry"]])
     parts = []
-    for (indeling, niveau), (bron, gdf) in sorted(layers.items()):
+    for (indeling, niveau), gdf in sorted(layers.items()):
         progress(0.75, f"Vereenvoudigen: {niveau} indeling {indeling}")
         simplified = shapes.simplify_for_display(gdf, TOLERANCE_M[niveau])
-        parts.append(simplified.assign(indeling=indeling, geometriebron=bron))
+        parts.append(simplified.assign(indeling=indeling))
     geometry_frame = (
         gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
         if parts else gpd.GeoDataFrame({"code": [], "indeling": [], "geometriebron": []}, geometry=[], crs="EPSG:4326")
@@ -423,9 +411,9 @@ def _assemble_gebieden(
             f"{borrowed} gebieden kregen de naam van dezelfde code uit een andere indeling; {int(still.sum())} alleen"
             " hun code (de bron gaf geen naam)"
         )
-    gebieden["niveau"] = gebieden["code"].map(niveau_of)
-    gebieden["gemeentecode"] = gebieden["code"].map(gemeentecode_of)
-    gebieden["wijkcode"] = gebieden["code"].map(wijkcode_of)
+    gebieden["niveau"] = gebieden["code"].map(canonical.niveau_of)
+    gebieden["gemeentecode"] = gebieden["code"].map(canonical.gemeentecode_of)
+    gebieden["wijkcode"] = gebieden["code"].map(canonical.wijkcode_of)
     gebieden = gebieden.merge(
         geometry_frame[["code", "indeling", "geometriebron", "geometry"]].astype(
             {"code": "string", "indeling": "int16"}
@@ -442,8 +430,26 @@ def _assemble_gebieden(
         ["indeling", "niveau", "code"], key=lambda s: s.map(order) if s.name == "niveau" else s
     ).reset_index(drop=True)
     return gpd.GeoDataFrame(
-        gebieden[AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
+        gebieden[canonical.AREA_COLUMNS + ["water", "geometriebron", "geometry"]], geometry="geometry", crs="EPSG:4326"
     )
+
+
+def _with_carried(figures: pd.DataFrame, carried: harmonised.Harmonised, report: BuildReport) -> pd.DataFrame:
+    """The figures plus the carried health figures; the summary goes into the report."""
+    report.harmonised = carried.summary
+    report.notes.extend(harmonised.summary_lines(carried.summary))
+    return pd.concat([figures, carried.figures], ignore_index=True).sort_values(
+        ["code", "indeling", "jaar", "indicator"], kind="stable", ignore_index=True
+    )
+
+
+def _relative_paths(report: BuildReport, sources_dir: Path) -> Path:
+    """Make the used files' paths relative to the sources folder (where they lie in it); return that folder."""
+    sources_root = sources_dir.resolve()
+    for item in report.used:
+        path = Path(item["path"]).resolve()
+        item["path"] = str(path.relative_to(sources_root)) if path.is_relative_to(sources_root) else str(path)
+    return sources_root
 
 
 def _non_residential(gebieden: pd.DataFrame, figures: pd.DataFrame, report: BuildReport) -> np.ndarray:
@@ -552,20 +558,25 @@ def build(
     report.notes.extend(collected.notes)
     progress(0.7, "Cijfers samenvoegen")
     figures = _combine_figures(collected, report)
-    gebieden = _assemble_gebieden(collected, figures, report, progress)
+    # 2024 buurten without a shape get a reused 2020 shape where safe (added to collected.layers)
+    shape_reasons = harmonised.add_buurt_shapes(
+        collected.layers, _area_names(collected), collected.division_changes, report.notes, TOPOJSON_INDELING
+    )
+    layers = shapes.merge_layers(collected.layers)
+    gebieden = _assemble_gebieden(collected, layers, figures, report, progress)
+    progress(0.85, "Gezondheid omrekenen naar indeling 2024")
+    carried = harmonised.from_layers(
+        layers, collected.weesp_buurten, collected.weesp_figures, figures, gebieden, shape_reasons
+    )
+    figures = _with_carried(figures, carried, report)
     progress(0.9, "Controleren")
-    problems = check_figures(figures)
-    if problems:
-        raise KbzValidationError("indicatoren", problems)
-    problems = check_gebieden(gebieden)
-    if problems:
-        raise KbzValidationError("gebieden", problems)
+    for what, problems in (("indicatoren", check_figures(figures)), ("gebieden", check_gebieden(gebieden)),
+                           ("indicatoren_kwaliteit", check_kwaliteit(carried.kwaliteit, figures))):
+        if problems:
+            raise KbzValidationError(what, problems)
     report.counts = _counts(gebieden, figures)
     report.seconds = time.perf_counter() - started
-    sources_root = sources_dir.resolve()
-    for item in report.used:
-        path = Path(item["path"]).resolve()
-        item["path"] = str(path.relative_to(sources_root)) if path.is_relative_to(sources_root) else str(path)
+    sources_root = _relative_paths(report, sources_dir)
     build_info = {
         "gebouwd": datetime.now(UTC).isoformat(timespec="seconds"),
         "bronmap": str(sources_root),
@@ -573,10 +584,12 @@ def build(
         "overgeslagen": report.skipped,
         "opmerkingen": report.notes,
         "aantallen": report.counts,
+        "omgerekend": report.harmonised,
         "versies": _versions(),
         "seconden": round(report.seconds, 2),
     }
     progress(0.95, f"Opslaan in {store_dir}")
-    storage.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info)
+    storage.write(store_dir, gebieden, figures, indicators.meta_frame(), indicators.bronnen_frame(), build_info,
+                  kwaliteit=carried.kwaliteit)
     progress(1.0, "Klaar")
     return report

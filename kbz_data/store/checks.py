@@ -102,6 +102,69 @@ def check_gebieden(gebieden: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+#: Allowed values of the quality table's categorical columns.
+KWALITEIT_VALUES: dict[str, frozenset[str]] = {
+    "methode": frozenset({"ongewijzigd", "omgerekend", "geen"}),
+    "kwaliteit": frozenset({"goed", "matig", "slecht", "geen"}),
+    "bronniveau": frozenset({"wijk 2020", "buurt 2020", ""}),
+}
+#: Sources whose figures must each have one quality row.
+DERIVED_BRONNEN: frozenset[str] = frozenset({"rivm_50090NED_omgerekend"})
+
+
+def check_kwaliteit(kwaliteit: pd.DataFrame, figures: pd.DataFrame) -> list[Problem]:
+    """Problems in ``indicatoren_kwaliteit``: columns, allowed values, shares 0-1, and one row per derived figure.
+
+    A derived figure (``bron`` in :data:`DERIVED_BRONNEN`) needs exactly one row with the same key, and a row
+    needs its figure; ``methode`` / ``kwaliteit`` ``geen`` go with a NaN value, the others with a value.
+    """
+    from kbz_data.store.storage import KWALITEIT_COLUMNS
+
+    missing = [c for c in KWALITEIT_COLUMNS if c not in kwaliteit.columns]
+    if missing:
+        return [Problem(None, c, "kolom ontbreekt") for c in missing]
+    problems: list[Problem] = []
+    frame = kwaliteit.reset_index(drop=True)
+    for column, allowed in KWALITEIT_VALUES.items():
+        bad = ~frame[column].fillna("").isin(list(allowed))
+        for i in _rows(bad):
+            problems.append(Problem(i, column, f"{frame[column][i]!r} is niet een van {sorted(allowed)}"))
+    for column in ("dekking", "grootste_bron_aandeel", "grootste_bron_binnen"):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() | (values < 0) | (values > 1 + 1e-9)
+        for i in _rows(bad):
+            problems.append(Problem(i, column, f"{frame[column][i]!r} ligt niet tussen 0 en 1"))
+    bad = pd.to_numeric(frame["n_bronnen"], errors="coerce").fillna(-1) < 0
+    for i in _rows(bad):
+        problems.append(Problem(i, "n_bronnen", f"{frame['n_bronnen'][i]!r} is geen aantal (>= 0)"))
+    key = ["code", "indeling", "jaar", "indicator"]
+    for i in _rows(frame.duplicated(key, keep=False)):
+        problems.append(Problem(i, "code", f"dubbele kwaliteitsrij voor {tuple(frame.loc[i, key])}"))
+    derived = figures[figures["bron"].isin(list(DERIVED_BRONNEN))][[*key, "bron", "waarde"]]
+    joined = frame.reset_index().merge(
+        derived.astype({"code": "string", "indicator": "string"}), on=key, how="outer", indicator="_in",
+        suffixes=("", "_figuur"),
+    )
+    for _, row in joined[joined["_in"] == "right_only"].head(MAX_PROBLEMS_PER_CHECK).iterrows():
+        problems.append(Problem(None, "code", f"afgeleid cijfer {tuple(row[key])} heeft geen kwaliteitsrij"))
+    for _, row in joined[joined["_in"] == "left_only"].head(MAX_PROBLEMS_PER_CHECK).iterrows():
+        problems.append(Problem(int(row["index"]), "code", f"kwaliteitsrij {tuple(row[key])} hoort bij geen cijfer"))
+    both = joined[joined["_in"] == "both"]
+    wrong = both[(both["methode"] == "geen") != both["waarde"].isna()]
+    wrong = pd.concat([wrong, both[(both["kwaliteit"] == "geen") != both["waarde"].isna()]]).drop_duplicates("index")
+    for _, row in wrong.head(MAX_PROBLEMS_PER_CHECK).iterrows():
+        problems.append(Problem(int(row["index"]), "methode", f"methode {row['methode']!r} / kwaliteit"
+                                f" {row['kwaliteit']!r} past niet bij waarde {row['waarde']!r} van {tuple(row[key])}"))
+    return problems
+
+
+def validate_kwaliteit(kwaliteit: pd.DataFrame, figures: pd.DataFrame, what: str = "indicatoren_kwaliteit") -> None:
+    """Raise :class:`KbzValidationError` listing every problem of the quality table."""
+    problems = check_kwaliteit(kwaliteit, figures)
+    if problems:
+        raise KbzValidationError(what, problems)
+
+
 def validate_figures(figures: pd.DataFrame, what: str = "indicatoren") -> None:
     """Raise :class:`KbzValidationError` listing every problem of a figures frame."""
     problems = check_figures(figures)

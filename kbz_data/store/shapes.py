@@ -19,6 +19,7 @@ import shapely
 
 from kbz_data.config import GEMEENTEN, NIVEAUS
 from kbz_data.errors import KbzDataError, KbzStoreError
+from kbz_data.store.canonical import gemeentecode_of, wijkcode_of
 
 WGS84 = "EPSG:4326"
 RD_NEW = "EPSG:28992"
@@ -274,3 +275,42 @@ def geojson_for(
         for code, text in zip(codes, texts, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def merge_layers(
+    raw: list[tuple[int, str, str, gpd.GeoDataFrame]],
+) -> dict[tuple[int, str], gpd.GeoDataFrame]:
+    """Raw geometry per (indeling, niveau): ``code``, ``geometriebron``, ``geometry``; first layer wins per code.
+
+    ``raw`` holds (indeling, niveau, source id, GeoDataFrame with ``code`` and ``geometry``) in reading order.
+
+    A layer without a ``geometriebron`` column gets its source id; parents absent from the sources are the
+    dissolve of their children (wijken from buurten, gemeenten from wijken).
+    """
+    layers: dict[tuple[int, str], gpd.GeoDataFrame] = {}
+    for indeling, niveau, bron, gdf in raw:
+        key = (indeling, niveau)
+        part = gdf[["code", "geometry"]].assign(
+            geometriebron=gdf["geometriebron"].to_numpy() if "geometriebron" in gdf.columns else bron
+        )[["code", "geometriebron", "geometry"]]
+        if key in layers:
+            # Merge layers of the same division and level (e.g. PDOK buurten and Amsterdam buurten): first wins.
+            existing = layers[key]
+            extra = part[~part["code"].isin(existing["code"])].to_crs(existing.crs)
+            layers[key] = pd.concat([existing, extra], ignore_index=True)
+        else:
+            layers[key] = part.copy()
+    for indeling in sorted({k[0] for k in layers}):
+        if (indeling, "buurt") in layers and (indeling, "wijk") not in layers:
+            buurten = layers[(indeling, "buurt")].assign(wijkcode=lambda d: d["code"].map(wijkcode_of))
+            wijken = dissolve(buurten[["wijkcode", "geometry"]], "wijkcode").rename(columns={"wijkcode": "code"})
+            bron = str(buurten["geometriebron"].iloc[0])
+            layers[(indeling, "wijk")] = wijken.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
+        if (indeling, "wijk") in layers and (indeling, "gemeente") not in layers:
+            wijken = layers[(indeling, "wijk")].assign(gemeentecode=lambda d: d["code"].map(gemeentecode_of))
+            gemeenten = dissolve(wijken[["gemeentecode", "geometry"]], "gemeentecode").rename(
+                columns={"gemeentecode": "code"}
+            )
+            bron = str(wijken["geometriebron"].iloc[0])
+            layers[(indeling, "gemeente")] = gemeenten.assign(geometriebron=bron)[["code", "geometriebron", "geometry"]]
+    return layers

@@ -39,6 +39,7 @@ SORT_KEYS: dict[str, list[str]] = {
     storage.INDICATOREN: ["code", "indeling", "jaar", "indicator"],
     storage.META: ["indicator"],
     storage.BRONNEN: ["id"],
+    storage.KWALITEIT: ["code", "indeling", "jaar", "indicator"],
 }
 #: build.json keys not compared: package versions say how, not what.
 UNCOMPARED = ("versies",)
@@ -64,6 +65,8 @@ def bron_of_kind(kind: str) -> str:
         return "amsterdam_gebieden"
     if kind.startswith("woonikveilig"):
         return "woonikveilig_kwb2024"
+    if kind.startswith("elan_"):
+        return "elan_denhaag"
     return ""
 
 
@@ -77,8 +80,10 @@ def _file_entry(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _licence_lines(files: list[dict[str, Any]]) -> list[str]:
-    used = sorted({f["bron"] for f in files if f["bron"] in BRONNEN})
+def _licence_lines(files: list[dict[str, Any]], derived: tuple[str, ...] = ()) -> list[str]:
+    """Attribution of every source a file stands for, plus ``derived`` sources (figures the build made or that a
+    file holds besides its main source, e.g. the 50150NED health trend in the woonikveilig files)."""
+    used = sorted({f["bron"] for f in files if f["bron"] in BRONNEN} | {b for b in derived if b in BRONNEN})
     return [BRONNEN[b].bronvermelding for b in used]
 
 
@@ -99,8 +104,11 @@ def _previous_date(out_dir: Path, files: list[dict[str, Any]]) -> str | None:
     return snapshot.get("datum") if same and isinstance(snapshot, dict) else None
 
 
-def build_info(raw: dict[str, Any], datum: str) -> dict[str, Any]:
-    """The snapshot's ``build.json`` from a normal build's: no wall clock, no absolute path, publishers added."""
+def build_info(raw: dict[str, Any], datum: str, bronnen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The snapshot's ``build.json`` from a normal build's: no wall clock, no absolute path, publishers added.
+
+    ``bronnen``: every source id that occurs in the figures, so derived sources are credited too.
+    """
     files = [_file_entry(item) for item in raw["bestanden"]]
     return {
         "gebouwd": datum,
@@ -108,10 +116,11 @@ def build_info(raw: dict[str, Any], datum: str) -> dict[str, Any]:
                          "ververst_met": "python -m kbz_data snapshot --sources DIR"},
         "bronmap": "bronbestanden (niet meegeleverd; zie bestanden)",
         "bestanden": files,
-        "licenties": _licence_lines(files),
+        "licenties": _licence_lines(files, bronnen),
         "overgeslagen": raw["overgeslagen"],
         "opmerkingen": raw["opmerkingen"],
         "aantallen": raw["aantallen"],
+        "omgerekend": raw.get("omgerekend", {}),
         "versies": raw["versies"],
     }
 
@@ -130,12 +139,15 @@ def readme(info: dict[str, Any], sizes: dict[str, int]) -> str:
         "## Inhoud",
         "",
     ]
-    for name in (storage.GEBIEDEN, storage.INDICATOREN, storage.META, storage.BRONNEN, storage.BUILD_INFO):
+    for name in (storage.GEBIEDEN, storage.INDICATOREN, storage.KWALITEIT, storage.META, storage.BRONNEN,
+                 storage.BUILD_INFO):
         what = {
             storage.GEBIEDEN: "gebieden per gebiedsindeling met vereenvoudigde kaartvormen (GeoParquet, EPSG:4326)",
             storage.INDICATOREN: "alle cijfers in lang formaat (code, indeling, jaar, indicator, waarde, bron)",
             storage.META: "de indicatoren: label, eenheid, domein, richting, bron, definitie",
             storage.BRONNEN: "de bronnen met uitgever, tabel, licentie en bronvermelding",
+            storage.KWALITEIT: "kwaliteit van elk afgeleid cijfer (gezondheid omgerekend uit indeling 2020):"
+                               " dekking, methode, kwaliteit en reden",
             storage.BUILD_INFO: "waaruit gebouwd: elk bronbestand met sha256, uitgever en licentie; aantallen",
         }[name]
         lines.append(f"- `{name}` ({sizes[name] / 1024:.0f} kB): {what}")
@@ -210,12 +222,12 @@ def make(
         raw = data.build_info
         files = [_file_entry(item) for item in raw["bestanden"]]
         datum = datum or _previous_date(out_dir, files) or datetime.now(UTC).date().isoformat()
-        info = build_info(raw, datum)
+        info = build_info(raw, datum, tuple(sorted(data.figures["bron"].dropna().unique())))
         stage = work / "snapshot"
         stage.mkdir()
         _sorted(data.gebieden, storage.GEBIEDEN).to_parquet(stage / storage.GEBIEDEN, **PARQUET_OPTIONS)
         for name, frame in ((storage.INDICATOREN, data.figures), (storage.META, data.meta),
-                            (storage.BRONNEN, data.bronnen)):
+                            (storage.BRONNEN, data.bronnen), (storage.KWALITEIT, data.kwaliteit)):
             _sorted(frame.reset_index(drop=True), name).to_parquet(stage / name, **PARQUET_OPTIONS)
         (stage / storage.BUILD_INFO).write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
@@ -308,7 +320,7 @@ def compare(expected_dir: str | Path, actual_dir: str | Path, limit: int = 10) -
         return out
     out += _compare_table(storage.GEBIEDEN, gpd.read_parquet(expected_dir / storage.GEBIEDEN),
                           gpd.read_parquet(actual_dir / storage.GEBIEDEN), limit)
-    for name in (storage.INDICATOREN, storage.META, storage.BRONNEN):
+    for name in (storage.INDICATOREN, storage.META, storage.BRONNEN, storage.KWALITEIT):
         out += _compare_table(name, pd.read_parquet(expected_dir / name), pd.read_parquet(actual_dir / name), limit)
     left = json.loads((expected_dir / storage.BUILD_INFO).read_text(encoding="utf-8"))
     right = json.loads((actual_dir / storage.BUILD_INFO).read_text(encoding="utf-8"))

@@ -1,7 +1,21 @@
 """Read and write the local store (DESIGN.md section 3).
 
 Files: ``gebieden.parquet`` (GeoParquet, EPSG:4326), ``indicatoren.parquet``, ``indicatoren_meta.parquet``,
-``bronnen.parquet`` and ``build.json``. A write first puts every file in a temporary folder inside the store
+``bronnen.parquet``, ``indicatoren_kwaliteit.parquet`` and ``build.json``.
+
+``indicatoren_kwaliteit.parquet`` holds the quality of every *derived* figure, keyed like ``indicatoren``
+(``code``, ``indeling``, ``jaar``, ``indicator``, ``bron``): today the 2020-division health figures carried onto
+the 2024 division (``bron`` ``rivm_50090NED_omgerekend``). Columns (:data:`KWALITEIT_COLUMNS`): ``dekking``
+(share of the area covered by old areas with a value, 0-1), ``grootste_bron_aandeel`` (share covered by the
+largest of them, 0-1), ``grootste_bron_binnen`` (share of that old area lying inside, 0-1; low for a part of a
+split area), ``n_bronnen`` (old areas used), ``methode`` (``ongewijzigd`` | ``omgerekend`` | ``geen``),
+``bronniveau`` (``wijk 2020`` | ``buurt 2020`` | empty: what the value was carried from), ``kwaliteit``
+(``goed`` | ``matig`` | ``slecht`` | ``geen``: no value) and ``reden`` (Dutch; why not ``goed``, or why no
+value). Every figure of that source has exactly one row here, also when its value is NaN, and every 2024 wijk
+and buurt of the four cities has rows, so a reader can say why a figure is missing. A separate file, not extra
+columns of ``indicatoren``: the columns mean nothing for the other 95 % of the figures, and readers that do not
+show quality are unaffected. Join it on (code, indeling, jaar, indicator); figures without a row are primary
+figures (no derivation). A write first puts every file in a temporary folder inside the store
 folder; only when all are written does it remove ``build.json`` and move the files into place with
 ``os.replace``, ``build.json`` last. A build that fails before that point (a bad source, a validation error, a
 full disk while writing the temporary files) leaves the previous store untouched; a crash during the final
@@ -14,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +41,29 @@ GEBIEDEN = "gebieden.parquet"
 INDICATOREN = "indicatoren.parquet"
 META = "indicatoren_meta.parquet"
 BRONNEN = "bronnen.parquet"
+KWALITEIT = "indicatoren_kwaliteit.parquet"
 BUILD_INFO = "build.json"
-FILES: tuple[str, ...] = (GEBIEDEN, INDICATOREN, META, BRONNEN, BUILD_INFO)
+FILES: tuple[str, ...] = (GEBIEDEN, INDICATOREN, META, BRONNEN, KWALITEIT, BUILD_INFO)
+#: Columns of ``indicatoren_kwaliteit.parquet``.
+KWALITEIT_COLUMNS: list[str] = [
+    "code", "indeling", "jaar", "indicator", "bron", "dekking", "grootste_bron_aandeel", "grootste_bron_binnen",
+    "n_bronnen", "methode", "bronniveau", "kwaliteit", "reden",
+]
+
+
+def empty_kwaliteit() -> pd.DataFrame:
+    """An empty quality table with the store's dtypes."""
+    return kwaliteit_frame(pd.DataFrame({c: [] for c in KWALITEIT_COLUMNS}))
+
+
+def kwaliteit_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns and dtypes of ``indicatoren_kwaliteit.parquet``."""
+    return frame[KWALITEIT_COLUMNS].astype(
+        {"code": "string", "indeling": "int16", "jaar": "int16", "indicator": "string", "bron": "string",
+         "dekking": "float64", "grootste_bron_aandeel": "float64", "grootste_bron_binnen": "float64",
+         "n_bronnen": "int16", "methode": "string", "bronniveau": "string", "kwaliteit": "string",
+         "reden": "string"}
+    ).reset_index(drop=True)
 
 
 def exists(store_dir: str | Path) -> bool:
@@ -44,8 +79,9 @@ def write(
     meta: pd.DataFrame,
     bronnen: pd.DataFrame,
     build_info: dict[str, Any],
+    kwaliteit: pd.DataFrame | None = None,
 ) -> None:
-    """Write the store atomically per file, ``build.json`` last.
+    """Write the store atomically per file, ``build.json`` last (``kwaliteit`` None: an empty quality table).
 
     Raises
     ------
@@ -63,6 +99,7 @@ def write(
         indicatoren.to_parquet(tmp / INDICATOREN, index=False)
         meta.to_parquet(tmp / META, index=False)
         bronnen.to_parquet(tmp / BRONNEN, index=False)
+        (empty_kwaliteit() if kwaliteit is None else kwaliteit).to_parquet(tmp / KWALITEIT, index=False)
         (tmp / BUILD_INFO).write_text(json.dumps(build_info, indent=2, ensure_ascii=False), encoding="utf-8")
         # Commit: first mark the store incomplete (no build.json), then move the new files in, build.json last.
         # A crash between these renames leaves a store that readers report as incomplete (rebuild it), never a
@@ -95,7 +132,7 @@ def read_gebieden(store_dir: str | Path) -> gpd.GeoDataFrame:
 
 
 def read_table(store_dir: str | Path, name: str) -> pd.DataFrame:
-    """One of the plain Parquet tables (``indicatoren``, ``indicatoren_meta``, ``bronnen``)."""
+    """One of the plain Parquet tables (``indicatoren``, ``indicatoren_meta``, ``bronnen``, ``kwaliteit``)."""
     path = _require(Path(store_dir), name)
     try:
         return pd.read_parquet(path)
@@ -118,6 +155,11 @@ def read_bronnen(store_dir: str | Path) -> pd.DataFrame:
     return read_table(store_dir, BRONNEN)
 
 
+def read_kwaliteit(store_dir: str | Path) -> pd.DataFrame:
+    """The quality of every derived figure (see the module docstring)."""
+    return read_table(store_dir, KWALITEIT)
+
+
 def read_build_info(store_dir: str | Path) -> dict[str, Any]:
     """``build.json``: when and from which files the store was built."""
     path = _require(Path(store_dir), BUILD_INFO)
@@ -129,13 +171,17 @@ def read_build_info(store_dir: str | Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class StoreData:
-    """The whole store in memory (a few MB); shared between sessions, never mutated."""
+    """The whole store in memory (a few MB); shared between sessions, never mutated.
+
+    ``kwaliteit`` is ``indicatoren_kwaliteit.parquet`` (quality of derived figures; see the module docstring).
+    """
 
     gebieden: gpd.GeoDataFrame
     figures: pd.DataFrame
     meta: pd.DataFrame
     bronnen: pd.DataFrame
     build_info: dict[str, Any]
+    kwaliteit: pd.DataFrame = field(default_factory=empty_kwaliteit)
 
 
 def load(store_dir: str | Path) -> StoreData:
@@ -147,4 +193,5 @@ def load(store_dir: str | Path) -> StoreData:
         meta=read_meta(store_dir).set_index("indicator", drop=False),
         bronnen=read_bronnen(store_dir).set_index("id", drop=False),
         build_info=read_build_info(store_dir),
+        kwaliteit=read_kwaliteit(store_dir),
     )
