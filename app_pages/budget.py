@@ -55,7 +55,7 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
         for d, w in rules.DEFAULT_DECILE_WEIGHTS.items():
             state[f"budget_deciel_{d}"] = w
         state["budget_kbz"] = rules.DEFAULT_KBZ_WEIGHT
-        reset_need_weights(INDELING)
+        reset_need_weights(INDELING, prefix="budget")
 
     columns = st.columns(10)
     for column, (d, w) in zip(columns, rules.DEFAULT_DECILE_WEIGHTS.items(), strict=True):
@@ -65,7 +65,7 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
     st.number_input("Gewicht per inwoner van een KBZ-gebied (overige gebieden 1)", min_value=0.0, max_value=10.0,
                     step=0.25, key="budget_kbz")
     st.markdown(f"**Behoefte-index** (gebiedsindeling {INDELING}; dezelfde gewichten als op de pagina Vergelijken)")
-    need_weight_sliders(data, INDELING, zero_help=False)
+    need_weight_sliders(data, INDELING, prefix="budget")
     st.button("Standaardgewichten herstellen", key="budget_reset", on_click=reset)
 
 deciles = tuple((d, float(state[f"budget_deciel_{d}"])) for d in range(1, 11))

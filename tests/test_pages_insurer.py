@@ -102,7 +102,7 @@ def test_budget_change_amount_and_weights(app_store: Path) -> None:
     assert _table(at, "Concentratie-index")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
     at.number_input(key="budget_deciel_10").set_value(4.0).run()
     at.number_input(key="budget_kbz").set_value(3.0).run()
-    at.slider(key="behoefte_w_2024_woz_waarde").set_value(2.0).run()
+    at.slider(key="budget_w_2024_woz_waarde").set_value(2.0).run()
     assert not at.exception and not at.error
     at.number_input(key="scenario_kosten_ziekenhuis").set_value(2000).run()
     scenario = _table(at, "Vermeden verwijzingen per jaar")
@@ -122,3 +122,15 @@ def test_budget_page_states_assumptions_and_downloads(app_store: Path) -> None:
     assert "Geen oorzakelijke claim" in text
     assert "hele centen" in text
     assert "Fictieve demodata" in text
+
+
+def test_need_weights_survive_the_switch_from_vergelijken_to_budget(app_store: Path) -> None:
+    """The weights set on Vergelijken are the Budget page's weights, and a page switch never zeroes them."""
+    at = open_page("app_pages/vergelijken.py", {"indeling": "2024"})
+    at.slider(key="behoefte_w_2024_woz_waarde").set_value(2.5).run()
+    at.switch_page("app_pages/budget.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.slider(key="budget_w_2024_woz_waarde").value == 2.5
+    assert at.slider(key="budget_w_2024_inkomen_per_inwoner").value == need.need_defaults(2024)["inkomen_per_inwoner"]
+    at.switch_page("app_pages/vergelijken.py").run()
+    assert at.slider(key="behoefte_w_2024_woz_waarde").value == 2.5

@@ -255,7 +255,11 @@ def test_real_store_profiles_keep_divisions_apart(unchanged_real_store: BuiltSto
     assert profile.area_divisions(data, "WK0363TA") == [2024]
     old = profile.profile_table(data, "WK036393", 2020)
     new = profile.profile_table(data, "WK0363TA", 2024)
-    assert "ervaren_gezondheid_goed" in set(old["indicator"]) and "ervaren_gezondheid_goed" not in set(new["indicator"])
+    assert "ervaren_gezondheid_goed" in set(old["indicator"]) and "ervaren_gezondheid_goed" in set(new["indicator"])
+    # Issue 11: health on the 2024 division is the harmonised derived source, never the 2020 figure itself.
+    f = data.figures
+    health_2024 = f[(f["code"] == "WK0363TA") & (f["indeling"] == 2024) & (f["indicator"] == "ervaren_gezondheid_goed")]
+    assert len(health_2024) and set(health_2024["bron"]) == {"rivm_50090NED_omgerekend"}
     for code, indeling, table in (("WK036393", 2020, old), ("WK0363TA", 2024, new)):
         for row in table.itertuples(index=False):
             assert row.waarde == pytest.approx(_figure(data, code, indeling, row.indicator, row.jaar), nan_ok=True) \

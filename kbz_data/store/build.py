@@ -46,6 +46,9 @@ NAME_PRIORITY: list[str] = [
     "cbs_85984NED", "cbs_85163NED", "pdok_wijkenbuurten", "cbs_kwb_xlsx", "woonikveilig_kwb2024",
     "amsterdam_gebieden", "odata",
 ]
+#: Sources whose area names are never used: ELAN writes "Wijk Wijk 38 ..." and would hide the CBS name that the
+#: build otherwise borrows from the same code in another division.
+NAMES_IGNORED: frozenset[str] = frozenset({"elan_denhaag"})
 #: Display simplification tolerance in metres (RD New) per niveau.
 TOLERANCE_M: dict[str, float] = dict(shapes.DISPLAY_TOLERANCE_M)
 #: Names CBS gives to areas that are water only; they get no colour on maps.
@@ -366,7 +369,8 @@ def _area_names(collected: _Collected) -> pd.DataFrame:
     """One name per (code, indeling), the highest-priority source winning."""
     frames = []
     for bron, areas in collected.areas:
-        frames.append(areas.assign(_rank=NAME_PRIORITY.index(bron) if bron in NAME_PRIORITY else 99))
+        if bron not in NAMES_IGNORED:
+            frames.append(areas.assign(_rank=NAME_PRIORITY.index(bron) if bron in NAME_PRIORITY else 99))
     if not frames:
         return canonical.areas_frame([], [], []).assign(_rank=0)
     names = pd.concat(frames, ignore_index=True)

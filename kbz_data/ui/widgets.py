@@ -28,15 +28,17 @@ def legend_html(title: str, items: list[tuple[str, str]]) -> str:
     return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
 
 
-def weight_key(indeling: int, indicator: str) -> str:
-    """Widget key of the weight slider of one need-index input."""
-    return f"behoefte_w_{indeling}_{indicator}"
+def weight_key(indeling: int, indicator: str, prefix: str = "behoefte") -> str:
+    """Widget key of the weight slider of one need-index input on the page with this key ``prefix``."""
+    return f"{prefix}_w_{indeling}_{indicator}"
 
 
-def reset_need_weights(indeling: int) -> None:
+def reset_need_weights(indeling: int, prefix: str = "behoefte") -> None:
     """Put the need-index weights of a division back to their defaults (a button callback)."""
-    for name, weight in need.need_defaults(indeling).items():
-        st.session_state[weight_key(indeling, name)] = weight
+    defaults = need.need_defaults(indeling)
+    st.session_state.setdefault(WEIGHTS, {})[indeling] = dict(defaults)
+    for name, weight in defaults.items():
+        st.session_state[weight_key(indeling, name, prefix)] = weight
 
 
 def saved_need_weights(indeling: int) -> dict[str, float]:
@@ -46,23 +48,26 @@ def saved_need_weights(indeling: int) -> dict[str, float]:
 
 
 def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = None,
-                        zero_help: bool = True) -> dict[str, float]:
+                        prefix: str = "behoefte") -> dict[str, float]:
     """Sliders (0 to 3) for the need-index weights of a division, kept in session state across pages.
 
-    Draws a reset button with ``reset_key`` when given; returns {indicator: weight}.
+    The weights themselves live in ``st.session_state[WEIGHTS]``; each page draws its sliders under its own key
+    ``prefix`` and seeds them from there. Streamlit ties a widget to its page: one key shared by Vergelijken and
+    Budget would be a new widget on the page switch and fall back to its minimum (0). Draws a reset button with
+    ``reset_key`` when given; returns {indicator: weight}.
     """
     defaults = need.need_defaults(indeling)
     saved = st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults))
     for column, name in zip(st.columns(len(defaults)), defaults, strict=True):
-        key = weight_key(indeling, name)
+        key = weight_key(indeling, name, prefix)
         if key not in st.session_state:
             st.session_state[key] = float(saved.get(name, defaults[name]))
         column.slider(
             f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-            help=f"{need.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}."
-                 + (" 0 = niet meetellen." if zero_help else ""),
+            help=f"{need.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
         )
         saved[name] = float(st.session_state[key])
     if reset_key is not None:
-        st.button("Standaardgewichten herstellen", key=reset_key, on_click=reset_need_weights, args=(indeling,))
+        st.button("Standaardgewichten herstellen", key=reset_key, on_click=reset_need_weights,
+                  args=(indeling, prefix))
     return dict(saved)
