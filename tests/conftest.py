@@ -236,14 +236,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+
+def wait_until_healthy(url: str, log_path: Path, seconds: float = 60) -> None:
+    """Wait until the streamlit server at ``url`` answers its health check; fail with its log otherwise."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"streamlit-server startte niet binnen {seconds:.0f} s: " + log_path.read_text())
+
 @pytest.fixture
 def served_store(mini_store: BuiltStore, tmp_path: Path):
     """(url, store folder) of a streamlit server on 127.0.0.1 serving the app on a private copy of the mini store
     (uploads may write to it); started by the test and stopped by PID."""
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     store_dir = copy_store(mini_store, tmp_path)
     port = _free_port()
@@ -257,16 +271,7 @@ def served_store(mini_store: BuiltStore, tmp_path: Path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit-server startte niet binnen 60 s: " + log_path.read_text())
+        wait_until_healthy(url, log_path)
         yield url, store_dir
     finally:
         process.terminate()

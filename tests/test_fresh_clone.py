@@ -15,12 +15,19 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, REPO, _free_port, launch_chromium, watch_requests
+from tests.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    REPO,
+    _free_port,
+    launch_chromium,
+    wait_until_healthy,
+    watch_requests,
+)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -72,16 +79,7 @@ def test_fresh_clone_opens_the_map_on_the_snapshot_offline(tmp_path: Path) -> No
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = started + 60
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail("server startte niet binnen 60 s: " + log_path.read_text())
+            wait_until_healthy(url, log_path)
             serving = time.monotonic() - started
             with sync_playwright() as pw:
                 browser = launch_chromium(pw)
