@@ -12,7 +12,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.downloads import csv_button
+from kbz_data.ui.downloads import csv_button, wijkkaart_button
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -91,6 +91,7 @@ except KbzDataError as exc:
     st.stop()
 
 st.subheader(f"{info['naam']} ({code})")
+wijkkaart_button(store_dir, built, code, indeling, key="profiel_pdf")
 kbz_names = ", ".join(dict.fromkeys(context["kbz"]["kbz_gebied"]))
 st.markdown(
     f"{info['niveau'].capitalize()} in **{info['gemeente']}** · gebiedsindeling **{indeling}**"

@@ -116,13 +116,15 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #: Page-wide fixes that Streamlit has no option for (see app_pages/toegankelijkheid.py):
 #: * ``lang="nl"`` on <html>: Streamlit serves index.html with ``lang="en"``; a small script sets the language of
 #:   the document once the app has loaded (screen readers then read the Dutch text with a Dutch voice);
-#: * captions in a darker grey than Streamlit's faded text (contrast 4.5:1 or more on white and on the grey
-#:   sidebar, WCAG 1.4.3);
+#: * captions in a darker grey than Streamlit's faded text (Streamlit draws them at opacity 0.6, about 3:1; now
+#:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
 #:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks).
 ACCESSIBILITY_HTML = """
 <style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #474a54; }
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stCaptionContainer"] code { color: #474a54; }
 [data-testid="stFileUploaderDropzoneInstructions"] span:not([data-testid]) { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span:not([data-testid])::after {
   content: "Sleep een bestand hierheen"; font-size: 1rem; }
