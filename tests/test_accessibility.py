@@ -33,6 +33,15 @@ STATES = [
 BLOCKING = ("serious", "critical")
 
 
+def _wait_until_idle(page) -> None:
+    """Wait until the app has finished its run: while it runs, Streamlit fades the elements of the previous run
+    (opacity), which axe would rightly report as low contrast."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
 def _scan(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -60,12 +69,12 @@ def test_every_page_has_no_serious_or_critical_axe_violations(server: str) -> No
                 page.get_by_role("tab", name=tab).click()
             if chart:
                 page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)
+            _wait_until_idle(page)
             violations = _scan(page)
             counts[name] = {impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
                             for impact in ("critical", "serious", "moderate", "minor")}
             found[name] = [f"{v['impact']}: {v['id']} ({len(v['nodes'])}x) {v['nodes'][0]['target']}"
-                           for v in violations]
+                           f" {v['nodes'][0]['failureSummary'][-200:]}" for v in violations]
             page.screenshot(path=str(ARTIFACTS / f"axe_{name}.png"), full_page=True)
             page.close()
         browser.close()
