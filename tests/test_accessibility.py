@@ -83,3 +83,53 @@ def test_every_page_has_no_serious_or_critical_axe_violations(server: str) -> No
     blocking = {name: [line for line in lines if line.startswith(BLOCKING)] for name, lines in found.items()}
     assert {name: lines for name, lines in blocking.items() if lines} == {}
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+def test_budget_amount_upload_texts_and_wijkkaart_in_chromium(server: str, tmp_path) -> None:
+    """Typing "25.000.000" gives 25 million (not 25), ambiguous input gets a Dutch message, the upload field
+    states the real limit in Dutch, and the Wijkprofiel's PDF button downloads the card."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        watch_requests(page, outside)
+        page.goto(f"{server}/budget?budget=2500000", wait_until="domcontentloaded")
+        field = page.get_by_role("textbox", name="Budget (euro per jaar)")
+        field.wait_for(timeout=60_000)
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        field.fill("25.000.000")
+        field.press("Enter")
+        page.get_by_text("€ 25.000.000 per jaar").wait_for(timeout=30_000)
+        assert "budget=25000000" in page.url
+        field.fill("1e7")
+        field.press("Enter")
+        page.get_by_text("Bedrag niet overgenomen").wait_for(timeout=30_000)
+        _wait_until_idle(page)
+        assert "budget=25000000" in page.url
+        page.screenshot(path=str(ARTIFACTS / "budget_bedrag_fout.png"), full_page=True)
+
+        page.goto(f"{server}/upload", wait_until="domcontentloaded")
+        page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
+        _wait_until_idle(page)
+        upload_text = page.locator('[data-testid="stFileUploaderDropzone"]').evaluate(
+            "e => Array.from(e.querySelectorAll('*')).map(x => getComputedStyle(x, '::after').content)"
+            ".filter(c => c && c !== 'none').join(' | ')")
+        shown = page.locator('[data-testid="stFileUploaderDropzone"]').inner_text()
+        page.screenshot(path=str(ARTIFACTS / "upload_veld.png"))
+
+        page.goto(f"{server}/wijkprofiel?code=WK034401", wait_until="domcontentloaded")
+        button = page.get_by_role("button", name="Download wijkkaart (PDF)")
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=90_000) as download_info:
+            button.click()
+        download_info.value.save_as(tmp_path / "wijkkaart.pdf")
+        browser.close()
+    assert "5MB" in shown and "200MB" not in shown  # Streamlit's own text follows server.maxUploadSize
+    assert "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand" in upload_text
+    assert "Bestand kiezen" in upload_text
+    pdf = (tmp_path / "wijkkaart.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

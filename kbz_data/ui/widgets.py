@@ -125,14 +125,11 @@ ACCESSIBILITY_HTML = """
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #474a54; }
-[data-testid="stFileUploaderDropzoneInstructions"] span:not([data-testid]) { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span:not([data-testid])::after {
-  content: "Sleep een bestand hierheen"; font-size: 1rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] small { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] small::after {
-  content: "Maximaal 5 MB per bestand"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Bestand kiezen"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
 </style>
 <script>document.documentElement.lang = "nl";</script>
 """
