@@ -8,6 +8,7 @@ import streamlit as st
 from kbz_data.analysis import profile
 from kbz_data.analysis.results import plain_view
 from kbz_data.charts import profile_charts
+from kbz_data.charts.summary import profile_summary
 from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
 from kbz_data.ui import cached
@@ -110,6 +111,7 @@ else:
     unknown = int(table["waarde"].isna().sum())
     figure = cached.profile_spine_figure(store_dir, built, code, indeling)
     st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
+    st.caption(profile_summary(table))
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
         notes.append(profile_charts.MODEL_NOTE)

@@ -52,3 +52,18 @@ def test_accessibility_statement_is_linked_from_bronnen(app_store) -> None:
     assert at.title[0].value == "Toegankelijkheidsverklaring"
     text = " ".join(m.value for m in at.markdown)
     assert "WCAG 2.1" in text and "Wat nog niet voldoet" in " ".join(s.value for s in at.subheader)
+
+
+def test_profile_summary_counts_the_comparisons() -> None:
+    import pandas as pd
+
+    from kbz_data.analysis import profile
+    from kbz_data.charts.summary import profile_summary
+
+    table = pd.DataFrame({"label": ["Rookt", "Eenzaam", "Inwoners", "Overgewicht"],
+                          "vergelijking": [profile.SLECHTER, profile.BETER, profile.NIET_VERGELIJKBAAR,
+                                           profile.SLECHTER]})
+    assert profile_summary(table) == (
+        "Samenvatting: van 4 indicatoren zijn er 2 slechter dan de stad, 1 beter dan de stad, 1 niet vergelijkbaar"
+        " (aantal) (onder meer Rookt, Overgewicht).")
+    assert profile_summary(table.iloc[:0]) == ""

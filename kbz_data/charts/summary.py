@@ -27,3 +27,25 @@ def value_summary(table: pd.DataFrame, eenheid: str, *, value: str = "waarde", n
     return (f"Samenvatting: hoogste: {fmt_value(float(high[value]), eenheid)} ({escape_markdown(high[name])}),"
             f" laagste: {fmt_value(float(low[value]), eenheid)} ({escape_markdown(low[name])}),"
             f" gemiddelde: {fmt_value(float(known[value].mean()), eenheid)} over {len(known)} gebied(en){tail}.")
+
+
+def profile_summary(table: pd.DataFrame) -> str:
+    """Text alternative of the spine chart: how many indicators of the area are worse than, better than or equal
+    to the city, and how many are unknown, naming the worst few ("Samenvatting: ... slechter dan de stad (...)").
+
+    ``table`` is a profile table (:func:`kbz_data.analysis.profile.profile_table`, column ``vergelijking``).
+    """
+    from kbz_data.analysis import profile
+
+    if table.empty:
+        return ""
+    counts = table["vergelijking"].value_counts()
+    order = [profile.SLECHTER, profile.BETER, profile.GELIJK, profile.HOGER, profile.LAGER,
+             profile.NIET_VERGELIJKBAAR, profile.GEEN_STADSCIJFER, profile.ONBEKEND, profile.WATER]
+    order += [o for o in counts.index if o not in order]
+    parts = [f"{int(counts[o])} {o}" for o in order if counts.get(o, 0)]
+    if not parts:
+        return ""
+    worse = table.loc[table["vergelijking"] == profile.SLECHTER, "label"].head(3).map(escape_markdown).tolist()
+    tail = f" (onder meer {', '.join(worse)})" if worse else ""
+    return f"Samenvatting: van {len(table)} indicatoren zijn er {', '.join(parts)}{tail}."
