@@ -14,8 +14,10 @@ from kbz_data.store import locate
 from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
+from kbz_data.ui.widgets import page_accessibility
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
+page_accessibility()  # lang="nl", caption contrast, Dutch upload texts (kbz_data/ui/widgets.py)
 
 #: Which store to read (``$KBZ_STORE``, ``data/store``, a first-run build from sources, else the snapshot).
 STORE_CHOICE = locate.resolve()
@@ -96,6 +98,7 @@ pages = [
     st.Page("app_pages/bronnen.py", title="Bronnen en methode", icon="📚", url_path="bronnen"),
     st.Page("app_pages/praktijk.py", title="Praktijk", icon="🩺", url_path="praktijk"),
     st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon="📤", url_path="upload"),
+    st.Page("app_pages/toegankelijkheid.py", title="Toegankelijkheid", icon="♿", url_path="toegankelijkheid"),
 ]
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))

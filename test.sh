@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole test suite on a fresh machine: virtual environment, packages, Chromium for the browser tests,
+# Run the whole test suite on a fresh machine: virtual environment, packages, Chromium for the browser tests and
+# the printed wijk card, poppler-utils to read that PDF back,
 # PostgreSQL 15 for the practice-database tests (started by the tests themselves on a temporary folder and port).
 # Integration tests on the real raw files run when KBZ_SOURCES points at them (.ci/run sets it).
 set -euo pipefail
@@ -12,6 +13,14 @@ if [ ! -x /usr/bin/chromium ]; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "Let op: /usr/bin/chromium ontbreekt; installeer het Debian-pakket 'chromium' voor de browsertests." >&2
+  fi
+fi
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "poppler-utils installeren (Debian-pakket) voor de test van de wijkkaart (pdftotext, pdftoppm) ..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "Let op: pdftotext ontbreekt; installeer het Debian-pakket 'poppler-utils' voor de test van de wijkkaart." >&2
   fi
 fi
 if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then

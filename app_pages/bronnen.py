@@ -31,6 +31,9 @@ opslag = tables["opslag"]
 seconds = opslag["seconden"]
 st.caption(locate.data_line(store_dir, info) + (f" Bouwtijd {seconds} s." if seconds is not None else ""))
 
+st.page_link("app_pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring (WCAG 2.1 AA: wat getoetst is en wat"
+             " nog niet voldoet)", icon="♿")
+
 st.subheader("Bronnen")
 st.markdown(
     "Per bron: tabel, jaren en gebiedsindeling(en) waarvoor de opslag cijfers of kaartvormen heeft, uitgever,"

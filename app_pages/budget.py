@@ -16,7 +16,7 @@ from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
-from kbz_data.ui.widgets import need_weight_sliders, reset_need_weights, saved_need_weights
+from kbz_data.ui.widgets import amount_input, need_weight_sliders, reset_need_weights, saved_need_weights
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -39,9 +39,8 @@ except KbzDataError as exc:
     st.stop()
 
 left, right = st.columns([2, 1])
-low, high = page_state.param("budget_bedrag").bounds or (0, 10_000_000_000)
-budget = left.number_input("Budget (euro per jaar)", min_value=low, max_value=high, step=500_000,
-                           key=page_state.key("budget_bedrag"), format="%d")
+budget = amount_input("Budget (euro per jaar)", "budget_bedrag", left,
+                      help="Hele euro's; punten of spaties tussen duizendtallen mogen (25.000.000 of 25 000 000).")
 niveau = right.radio("Verdelen over", ["wijk", "buurt"], key=page_state.key("budget_niveau"), horizontal=True,
                      format_func=lambda n: f"{n}en".capitalize(),
                      help=f"Gebieden van gebiedsindeling {INDELING}: de enige met inwonersaantallen voor alle vier"

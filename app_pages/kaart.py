@@ -71,7 +71,7 @@ with kaart_tab:
             st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
     else:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
-    st.caption(view.source_line)
+    st.caption(f"{view.summary} {view.source_line}".strip())
 
     table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.subheader("Tabel")

@@ -8,11 +8,12 @@ import streamlit as st
 from kbz_data.analysis import profile
 from kbz_data.analysis.results import plain_view
 from kbz_data.charts import profile_charts
+from kbz_data.charts.summary import profile_summary
 from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.downloads import csv_button
+from kbz_data.ui.downloads import csv_button, wijkkaart_button
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -91,6 +92,7 @@ except KbzDataError as exc:
     st.stop()
 
 st.subheader(f"{info['naam']} ({code})")
+wijkkaart_button(store_dir, built, code, indeling, key="profiel_pdf")
 kbz_names = ", ".join(dict.fromkeys(context["kbz"]["kbz_gebied"]))
 st.markdown(
     f"{info['niveau'].capitalize()} in **{info['gemeente']}** · gebiedsindeling **{indeling}**"
@@ -109,6 +111,7 @@ else:
     unknown = int(table["waarde"].isna().sum())
     figure = cached.profile_spine_figure(store_dir, built, code, indeling)
     st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
+    st.caption(profile_summary(table))
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
         notes.append(profile_charts.MODEL_NOTE)

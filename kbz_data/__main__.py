@@ -1,4 +1,5 @@
-"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo|practice upgrade|migrate|add-user``."""
+"""Command line: ``python -m kbz_data build|download|snapshot|validate|info|demo|wijkkaart|practice
+upgrade|migrate|add-user``."""
 
 from __future__ import annotations
 
@@ -91,6 +92,28 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_wijkkaart(args: argparse.Namespace) -> int:
+    from kbz_data import wijkkaart
+    from kbz_data.store import locate, storage
+
+    if (args.code is None) == (not args.kbz):
+        print("Fout: geef één gebiedscode (bijvoorbeeld WK034403) óf --kbz (alle KBZ-wijken).",
+              file=sys.stderr)
+        return 2
+    store = args.store if args.store is not None else locate.resolve().store_dir
+    data = storage.load(store)
+    if args.kbz:
+        pdf = wijkkaart.kbz_wijkkaarten_pdf(data, args.url)
+        what = f"{len(wijkkaart.kbz_wijk_codes(data))} KBZ-wijken"
+    else:
+        pdf = wijkkaart.wijkkaart_pdf(data, args.code, args.indeling, args.url)
+        what = args.code.strip().upper()
+    out = args.out or Path(f"wijkkaart_{'kbz' if args.kbz else what}.pdf")
+    out.write_bytes(pdf)
+    print(f"Wijkkaart van {what} geschreven naar {out} ({len(pdf) / 1024:.0f} kB).")
+    return 0
+
+
 def _cmd_practice(args: argparse.Namespace) -> int:
     from kbz_data.practice.db import engine
     from kbz_data.practice.db.repository import PracticeDb
@@ -149,6 +172,16 @@ def main(argv: list[str] | None = None) -> int:
             from kbz_data.practice.demo import DEMO_DIR
 
             command.add_argument("--out", type=Path, default=DEMO_DIR, help="uitvoermap (standaard data/demo)")
+    card = sub.add_parser("wijkkaart", help="printbare wijkkaart (PDF, één A4 per gebied) van een wijk of buurt,"
+                          " of van alle KBZ-wijken")
+    card.add_argument("code", nargs="?", help="CBS-gebiedscode, bijvoorbeeld WK034403 of BU03440101")
+    card.add_argument("--indeling", type=int, default=None, help="gebiedsindeling (standaard die van het profiel)")
+    card.add_argument("--kbz", action="store_true", help="één PDF met een kaart per KBZ-wijk")
+    card.add_argument("-o", "--out", type=Path, default=None, help="uitvoerbestand (standaard wijkkaart_CODE.pdf)")
+    card.add_argument("--store", type=Path, default=None,
+                      help="opslagmap (standaard de opslag die het dashboard kiest)")
+    card.add_argument("--url", default=None,
+                      help="adres van het dashboard op de kaart (standaard $KBZ_DASHBOARD_URL of http://localhost:8501)")
     practice = sub.add_parser("practice", help="praktijkdatabase: schema bijwerken of de oude opslag overzetten")
     practice.add_argument("action", choices=["upgrade", "migrate", "add-user"],
                           help="upgrade: schema aanmaken/bijwerken; migrate: journal.json en versies/ importeren;"
@@ -164,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                           help="add-user: praktijkcode (herhaal voor meer praktijken)")
     args = parser.parse_args(argv)
     handlers = {"practice": _cmd_practice, "build": _cmd_build, "download": _cmd_download, "snapshot": _cmd_snapshot,
-                "validate": _cmd_validate, "info": _cmd_info, "demo": _cmd_demo}
+                "validate": _cmd_validate, "info": _cmd_info, "demo": _cmd_demo, "wijkkaart": _cmd_wijkkaart}
     try:
         return handlers[args.command](args)
     except KbzDataError as exc:

@@ -17,6 +17,8 @@ import re
 
 import pandas as pd
 
+from kbz_data.errors import KbzDataError
+
 #: How a missing value reads on screen and in files.
 UNKNOWN = "onbekend"
 
@@ -126,3 +128,49 @@ def public_message(exc: BaseException | str) -> str:
     """An error message fit for the screen: absolute server paths shortened to their last part (``…/name``),
     then escaped with :func:`escape_markdown`."""
     return escape_markdown(_ABSOLUTE_PATH.sub(lambda m: "…/" + m.group(1) if m.group(1) else "…", str(exc)))
+
+
+class KbzInputError(KbzDataError):
+    """A number typed by the user cannot be read without guessing; the message says why, in Dutch."""
+
+
+#: Spaces a user (or a copied figure) may put between digit groups: space, no-break space, narrow no-break space.
+_GROUP_SPACES = re.compile(r"[ \u00a0\u202f]")
+#: Accepted shapes of an amount, after "€"/"euro" and outer spaces are removed and inner spaces made plain:
+#: plain digits, digits grouped by three with dots or with spaces, each optionally with a decimal comma.
+_AMOUNT_SHAPES = (
+    re.compile(r"[0-9]+(,[0-9]+)?"),
+    re.compile(r"[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?"),
+    re.compile(r"[0-9]{1,3}( [0-9]{3})+(,[0-9]+)?"),
+)
+
+
+def parse_amount(text: str) -> float:
+    """Read an amount typed in Dutch notation: ``25.000.000``, ``25 000 000``, ``25000000``, ``€ 25.000.000,00``
+    and ``1.234,5`` are accepted; anything that could be read in two ways is refused.
+
+    Refused with a Dutch message (:class:`KbzInputError`): an empty field, a minus sign, exponents (``1e7``),
+    characters other than ASCII digits, dots, a comma and spaces (``²``, full-width digits), a dot not followed by
+    exactly three digits (``25.5``: decimal point or thousands separator?), more than one comma, dots after the
+    comma (``25.000,5.0``), and dots mixed with spaces.
+
+    Returns
+    -------
+    float
+        The amount (in the unit of the field, e.g. euro).
+    """
+    raw = str(text)
+    value = _GROUP_SPACES.sub(" ", raw).strip()
+    value = re.sub(r"(?i)^(€|eur(o)?)\s*|\s*(€|eur(o)?)$", "", value).strip()
+    shown = escape_markdown(raw.strip()[:40]) or "(leeg)"
+    if not value:
+        raise KbzInputError("Vul een bedrag in, bijvoorbeeld 25.000.000.")
+    if value.startswith("-"):
+        raise KbzInputError(f"{shown} is negatief; vul een bedrag van 0 of meer in.")
+    if any(not (c.isascii() and (c.isdigit() or c in ". ,")) for c in value):
+        raise KbzInputError(f"{shown} bevat tekens die geen cijfer zijn; gebruik alleen cijfers, punten voor"
+                            " duizendtallen en een komma voor decimalen (bijvoorbeeld 25.000.000 of 2.500.000,50).")
+    if not any(shape.fullmatch(value) for shape in _AMOUNT_SHAPES):
+        raise KbzInputError(f"{shown} is niet eenduidig: gebruik punten of spaties alleen tussen groepen van drie"
+                            " cijfers en hooguit één komma voor decimalen (bijvoorbeeld 25.000.000 of 25 000 000).")
+    return float(value.replace(".", "").replace(" ", "").replace(",", "."))

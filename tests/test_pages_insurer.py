@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from kbz_data.analysis import budget, kbz_areas, need
+from kbz_data.text import fmt_number
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
@@ -96,8 +98,8 @@ def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
 
 def test_budget_change_amount_and_weights(app_store: Path) -> None:
     at = open_page("app_pages/budget.py", {"budget": "2500000"})
-    assert at.number_input(key="budget_bedrag").value == 2_500_000
-    at.number_input(key="budget_bedrag").set_value(1_234_567).run()
+    assert at.text_input(key="budget_bedrag_tekst").value == "2.500.000"
+    at.text_input(key="budget_bedrag_tekst").set_value("1.234.567").run()
     assert not at.exception
     assert _table(at, "Concentratie-index")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
     at.number_input(key="budget_deciel_10").set_value(4.0).run()
@@ -134,3 +136,25 @@ def test_need_weights_survive_the_switch_from_vergelijken_to_budget(app_store: P
     assert at.slider(key="budget_w_2024_inkomen_per_inwoner").value == need.need_defaults(2024)["inkomen_per_inwoner"]
     at.switch_page("app_pages/vergelijken.py").run()
     assert at.slider(key="behoefte_w_2024_woz_waarde").value == 2.5
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("25.000.000", 25_000_000), ("25 000 000", 25_000_000), ("25000000", 25_000_000),
+    ("€ 25.000.000,00", 25_000_000),
+])
+def test_budget_amount_reads_dutch_notation(app_store: Path, typed: str, amount: int) -> None:
+    at = open_page("app_pages/budget.py", {"budget": "2500000"})
+    at.text_input(key="budget_bedrag_tekst").set_value(typed).run()
+    assert not at.exception and not at.error
+    assert at.query_params["budget"] == str(amount)
+    assert at.text_input(key="budget_bedrag_tekst").value == fmt_number(amount)
+    assert _table(at, "Concentratie-index")["Totaal"].tolist() == [f"€ {fmt_number(amount)},00"] * 3
+
+
+@pytest.mark.parametrize("typed", ["25.000,5.0", "1e7", "²", "25.5", "-5", "", "20.000.000.000"])
+def test_budget_amount_refuses_ambiguous_input_with_a_message(app_store: Path, typed: str) -> None:
+    at = open_page("app_pages/budget.py", {"budget": "2500000"})
+    at.text_input(key="budget_bedrag_tekst").set_value(typed).run()
+    assert not at.exception
+    assert [e.value for e in at.error if e.value.startswith("Bedrag niet overgenomen")], typed
+    assert at.query_params["budget"] == "2500000"  # the previous amount stays in force

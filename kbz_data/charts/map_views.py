@@ -19,6 +19,7 @@ from kbz_data.analysis.area_data import ALLE
 from kbz_data.analysis.budget import BudgetResult
 from kbz_data.analysis.need import NEED_LABEL, NEED_UNIT
 from kbz_data.charts import maps
+from kbz_data.charts.summary import value_summary
 from kbz_data.config import GEMEENTEN
 from kbz_data.store.storage import StoreData
 
@@ -32,6 +33,7 @@ class MapView:
     source_line: str
     notes: list[str]
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, label), drawn below four maps
+    summary: str = ""  # text alternative: highest, lowest and mean value (kbz_data.charts.summary)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def map_view(
                         f"{'' if gemeente == ALLE else ' voor ' + GEMEENTEN[gemeente]}; daarom een gerangschikte"
                         " staafgrafiek.")
         bar = maps.bar_figure(shown, label=label, eenheid=eenheid, richting=richting, kbz_codes=kbz_codes)
-        return MapView([("", maps.freeze(bar))], "staaf", line, notes)
+        return MapView([("", maps.freeze(bar))], "staaf", line, notes, summary=value_summary(shown, eenheid))
     values = shown["waarde"].to_numpy(dtype=float)
     breaks = None if scheme == "doorlopend" else maps.class_breaks(values, scheme, k)
     value_range = (float(np.nanmin(values)), float(np.nanmax(values))) if np.isfinite(values).any() else None
@@ -134,7 +136,7 @@ def map_view(
     if len(cities) > 1:
         minimum = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
         legend = maps.legend_items(breaks, minimum, eenheid, richting, value_range)
-    return MapView(panels, "kaart", line, notes, legend)
+    return MapView(panels, "kaart", line, notes, legend, value_summary(shown, eenheid))
 
 
 def scatter_view(
@@ -201,7 +203,7 @@ def value_map_view(
     if len(cities) > 1 and np.isfinite(values).any():
         legend = maps.legend_items(breaks or None, float(np.nanmin(values)), eenheid, richting, value_range)
     kind = "kaart" if any(name != "staaf" for name, _f in panels) else "staaf"
-    return MapView(panels, kind, source_line, notes, legend)
+    return MapView(panels, kind, source_line, notes, legend, value_summary(shown, eenheid))
 
 
 def need_map_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, gemeente: str,

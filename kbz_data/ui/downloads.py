@@ -17,6 +17,7 @@ from kbz_data.analysis.results import ViewResult
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MIME = "application/pdf"
 
 
 def file_button(label: str, make: Callable[[], bytes], file_name: str, key: str, container=None) -> None:
@@ -44,3 +45,35 @@ def download_buttons(view: ViewResult, key: str, labels: tuple[str, str] = ("Dow
     left, right = st.columns(2)
     csv_button(view, f"{key}_csv", labels[0], left)
     xlsx_button(view, f"{key}_xlsx", labels[1], right)
+
+
+def _dashboard_url() -> str | None:
+    """The address the visitor uses for the dashboard (scheme and host), printed as the link on a wijk card."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(st.context.url or "")
+    except (AttributeError, RuntimeError):
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def wijkkaart_button(store_dir: str, built: str, code: str, indeling: int, key: str,
+                     label: str = "Download wijkkaart (PDF)") -> None:
+    """A button for the printable wijk card of one area (kbz_data.wijkkaart, printed by the system Chromium on
+    click); a caption instead when no Chromium is installed."""
+    from kbz_data import wijkkaart
+    from kbz_data.ui import cached
+
+    if not wijkkaart.can_print():
+        st.caption("De wijkkaart als PDF is op deze server niet beschikbaar: Chromium ontbreekt (Debian-pakket"
+                   " chromium).")
+        return
+    url = _dashboard_url()
+    data = cached.store_data(store_dir, built)
+    st.download_button(
+        label, lambda: wijkkaart.wijkkaart_pdf(data, code, indeling, url),
+        file_name=f"wijkkaart_{code}_{indeling}.pdf", mime=PDF_MIME, key=key, on_click="ignore",
+        help="Eén A4 met het gebied op een kaartje, alle indicatoren, de trend, KBZ-gebied en praktijken, de bronnen"
+             " en de bouwdatum van de gegevens. Het maken duurt enkele seconden.",
+    )

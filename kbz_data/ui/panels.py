@@ -24,6 +24,8 @@ def show_map_view(view: MapView, key: str, legend_title: str, selectable: bool =
                             **select)
     if view.legend:
         st.markdown(legend_html(legend_title, view.legend), unsafe_allow_html=True)
+    if view.summary:
+        st.caption(view.summary)
     for name, figure in view.panels:
         if name == "staaf":
             st.plotly_chart(figure, key=f"{key}_staaf", config=CONFIG)

@@ -1,4 +1,5 @@
-"""Widgets shared by several pages: the colour legend under a map, and the need-index weight sliders."""
+"""Widgets shared by several pages: the colour legend under a map, the need-index weight sliders, an amount
+field that reads Dutch notation, and the page-wide accessibility fixes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import streamlit as st
 
 from kbz_data.analysis import need
 from kbz_data.store.storage import StoreData
+from kbz_data.text import KbzInputError, escape_markdown, fmt_number, parse_amount
+from kbz_data.ui import state as page_state
 
 #: Session key of the need-index weights, {indeling: {indicator: weight}}: shared by Vergelijken and Budget and kept
 #: across pages (the sliders' own widget state is dropped when a page without them is open).
@@ -71,3 +74,72 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
         st.button("Standaardgewichten herstellen", key=reset_key, on_click=reset_need_weights,
                   args=(indeling, prefix))
     return dict(saved)
+
+
+def _amount_keys(name: str) -> tuple[str, str]:
+    text_key = f"{page_state.key(name)}_tekst"
+    return text_key, f"{text_key}_fout"
+
+
+def _amount_changed(name: str) -> None:
+    """Callback of :func:`amount_input`: parse the text; a good amount becomes the view parameter (and the URL)."""
+    text_key, error_key = _amount_keys(name)
+    low, high = page_state.param(name).bounds or (0, None)
+    try:
+        amount = round(parse_amount(st.session_state[text_key]))
+        if amount < low or (high is not None and amount > high):
+            raise KbzInputError(f"{fmt_number(amount)} valt buiten het toegestane bereik: van {fmt_number(low)}"
+                                f" tot en met {fmt_number(high)}.")
+    except KbzInputError as exc:
+        st.session_state[error_key] = str(exc)
+        return
+    st.session_state[error_key] = None
+    st.session_state[text_key] = fmt_number(amount)
+    page_state.set_value(name, amount)
+
+
+def amount_input(label: str, name: str, container=None, help: str | None = None) -> int:  # noqa: A002
+    """A text field for a whole amount (declared int view parameter ``name``) that reads Dutch notation
+    ("25.000.000", "25 000 000", "25000000", "25.000.000,00") through :func:`kbz_data.text.parse_amount`.
+
+    Input that cannot be read without guessing keeps the previous amount and shows the reason under the field.
+    The field follows the parameter when a link or Back/Forward changes it. Returns the amount in force.
+    """
+    place = container or st
+    text_key, error_key = _amount_keys(name)
+    current = int(page_state.value(name))
+    shown = st.session_state.get(text_key)
+    if st.session_state.get(error_key) is None and shown != fmt_number(current):
+        st.session_state[text_key] = fmt_number(current)
+    place.text_input(label, key=text_key, on_change=_amount_changed, args=(name,), help=help)
+    error = st.session_state.get(error_key)
+    if error is not None:
+        place.error(f"Bedrag niet overgenomen: {escape_markdown(error)} Het vorige bedrag blijft staan.")
+    return current
+
+
+#: Page-wide fixes that Streamlit has no option for (see app_pages/toegankelijkheid.py):
+#: * ``lang="nl"`` on <html>: Streamlit serves index.html with ``lang="en"``; a small script sets the language of
+#:   the document once the app has loaded (screen readers then read the Dutch text with a Dutch voice);
+#: * captions in a darker grey than Streamlit's faded text (Streamlit draws them at opacity 0.6, about 3:1; now
+#:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
+#: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
+#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks).
+ACCESSIBILITY_HTML = """
+<style>
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stCaptionContainer"] code { color: #474a54; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
+</style>
+<script>document.documentElement.lang = "nl";</script>
+"""
+
+
+def page_accessibility() -> None:
+    """Apply :data:`ACCESSIBILITY_HTML` (call once per run, from app.py, before the page runs)."""
+    st.html(ACCESSIBILITY_HTML, unsafe_allow_javascript=True)

@@ -1,0 +1,72 @@
+"""Toegankelijkheidsverklaring: the accessibility statement in the usual Dutch form (what was tested, how, what does
+not comply yet). Static text; the test that backs it is tests/test_accessibility.py."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Toegankelijkheidsverklaring")
+st.markdown(
+    "Het KBZ wijkdashboard wil voor iedereen bruikbaar zijn, ook met een schermlezer, alleen een toetsenbord,"
+    " vergroting of op papier. De norm is **WCAG 2.1 niveau AA** (EN 301 549), zoals voorgeschreven in het"
+    " Besluit digitale toegankelijkheid overheid."
+)
+
+st.subheader("Status")
+st.markdown(
+    "**Gedeeltelijk voldoet.** Een automatische toets vindt op geen enkele pagina nog ernstige of kritieke"
+    " problemen; een volledige handmatige toets (onderzoek door een deskundige volgens WCAG-EM) is nog niet"
+    " gedaan. Hieronder staat wat wél is getoetst en wat bekend is dat nog niet voldoet."
+)
+
+st.subheader("Wat is getoetst en hoe")
+st.markdown(
+    "- **Automatische toets met axe-core** (de open-source toetsregels van Deque, via het pakket"
+    " `axe-playwright-python`) in Chromium, op de regels voor WCAG 2.0 en 2.1 niveau A en AA. Getoetst worden:"
+    " Overzicht, Kaart, Wijkprofiel, Vergelijken (de drie tabbladen: gebieden naast elkaar, behoefte-index,"
+    " vergelijkbare wijken), Budgetverdeling, Bronnen en methode, Praktijk, Praktijkcijfers uploaden en deze"
+    " pagina. De toets draait bij elke wijziging mee in de testset (`tests/test_accessibility.py`) en faalt bij"
+    " elk probleem met de ernst *serious* of *critical*.\n"
+    "- **Taal van de pagina**: de pagina meldt zich als Nederlands (`lang=\"nl\"`), zodat een schermlezer een"
+    " Nederlandse stem kiest.\n"
+    "- **Contrast**: toelichtende teksten (bijschriften, bronregels) hebben een contrast van minstens 4,5:1.\n"
+    "- **Tekstalternatief bij kaarten en het wijkprofiel**: onder elke kaart staat een samenvatting in woorden"
+    " (hoogste, laagste en gemiddelde waarde) en een tabel met alle waarden; onder het wijkprofiel hoeveel"
+    " indicatoren slechter of beter zijn dan de stad.\n"
+    "- **Getallen invoeren**: bedragen mogen met punten of spaties tussen de duizendtallen worden getypt"
+    " (25.000.000 of 25 000 000); invoer die op twee manieren te lezen is, wordt geweigerd met een uitleg in"
+    " het Nederlands.\n"
+    "- **Wijkkaart op papier**: per wijk of buurt is een printbare wijkkaart (PDF) te downloaden op de pagina"
+    " Wijkprofiel, met alle cijfers ook als tekst."
+)
+
+st.subheader("Wat nog niet voldoet")
+st.markdown(
+    "- **Kaarten zijn niet met het toetsenbord te bedienen** (WCAG 2.1.1). De kaart zelf is een afbeelding die je"
+    " met muis of vinger bedient; dezelfde cijfers staan in de tabel onder de kaart, en gemeente, niveau en"
+    " indicator kies je met de keuzelijsten in de zijbalk.\n"
+    "- **De taal wordt pas na het laden op Nederlands gezet** (WCAG 3.1.1): het dashboard (Streamlit) levert zijn"
+    " pagina aan als Engels, een klein script zet dat direct na het laden om. Een hulpmiddel dat de pagina"
+    " vóór dat moment voorleest, kiest nog een Engelse stem.\n"
+    "- **Enkele vaste teksten van het onderliggende programma zijn Engels**, zoals meldingen bij het laden en"
+    " de menu's van grafieken en de voorleesnaam van de vraagtekens bij invoervelden (\"Help for ...\", WCAG"
+    " 3.1.2).\n"
+    "- **Grafieken**: onder de kaarten en het wijkprofiel staat een samenvatting in woorden; de trendgrafiek en de"
+    " grafieken van Vergelijken en Budgetverdeling hebben die nog niet. Hun cijfers staan wel in de tabel eronder"
+    " of in de download.\n"
+    "- **Koppen**: pagina's springen van de paginatitel direct naar een tussenkop van het derde niveau (een"
+    " aanbeveling van axe, geen WCAG-eis).\n"
+    "- **Telefoon**: op een smal scherm vangt een kaart het vegen met één vinger op, waardoor de pagina lastig"
+    " voorbij de kaarten te scrollen is (WCAG 2.5.1); daar wordt aan gewerkt.\n"
+    "- **Kleuren van de kaartklassen** zijn kleurenblind-veilig gekozen (ColorBrewer), maar het contrast van de"
+    " lichtste klasse met de achtergrond is niet overal 3:1 (WCAG 1.4.11); de legenda noemt daarom elke klasse"
+    " ook in woorden."
+)
+
+st.subheader("Problemen melden")
+st.markdown(
+    "Loop je tegen een toegankelijkheidsprobleem aan, of heb je cijfers in een andere vorm nodig? Meld het bij de"
+    " beheerder van het dashboard binnen je organisatie; we reageren binnen vijf werkdagen en zoeken samen een"
+    " oplossing. Alle cijfers zijn ook als CSV of Excel te downloaden."
+)
+st.caption("Deze verklaring is opgesteld op 2 december 2026 op basis van de automatische toets hierboven.")

@@ -1,0 +1,135 @@
+"""Accessibility scan of every page with axe-core (``axe-playwright-python`` bundles axe.min.js; no network) in
+Debian's Chromium against the mini-store server.
+
+Fails on any violation of impact "serious" or "critical"; the counts per page and state (all impacts) are written
+to ``artifacts/axe_counts.json`` and the rule ids of every violation to ``artifacts/axe_violations.json``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+#: (state name, path, text that shows the page has drawn, tab to click or None, wait for a plotly chart)
+STATES = [
+    ("overzicht", "/overzicht", "KBZ", None, False),
+    ("kaart", "/kaart", "Kaart", None, True),
+    ("wijkprofiel", "/wijkprofiel?code=WK034401", "Wijk 01 West (WK034401)", None, True),
+    ("vergelijken_naast", "/vergelijken", "Gebieden naast elkaar", None, False),
+    ("vergelijken_behoefte", "/vergelijken", "Behoefte-index", "Behoefte-index", False),
+    ("vergelijken_vergelijkbaar", "/vergelijken", "Vergelijkbare wijken", "Vergelijkbare wijken", False),
+    ("budget", "/budget", "Budgetverdeling", None, True),
+    ("bronnen", "/bronnen", "Overgeslagen bij het bouwen", None, False),
+    ("praktijk", "/praktijk", "Praktijk", None, False),
+    ("upload", "/upload", "uploaden", None, False),
+    ("toegankelijkheid", "/toegankelijkheid", "Toegankelijkheidsverklaring", None, False),
+]
+
+BLOCKING = ("serious", "critical")
+
+
+def _wait_until_idle(page) -> None:
+    """Wait until the app has finished its run: while it runs, Streamlit fades the elements of the previous run
+    (opacity), which axe would rightly report as low contrast."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def _scan(page) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    # WCAG 2.0/2.1 A and AA rules (the Dutch legal norm), plus axe's best practices left out: they are advice.
+    options = {"resultTypes": ["violations"],
+               "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def test_every_page_has_no_serious_or_critical_axe_violations(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    counts: dict[str, dict[str, int]] = {}
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        for name, path, expected, tab, chart in STATES:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            watch_requests(page, outside)
+            page.goto(server + path, wait_until="domcontentloaded")
+            page.get_by_text(expected).first.wait_for(timeout=60_000)
+            if tab is not None:
+                page.get_by_role("tab", name=tab).click()
+            if chart:
+                page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+            _wait_until_idle(page)
+            violations = _scan(page)
+            counts[name] = {impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
+                            for impact in ("critical", "serious", "moderate", "minor")}
+            found[name] = [f"{v['impact']}: {v['id']} ({len(v['nodes'])}x) {v['nodes'][0]['target']}"
+                           f" {v['nodes'][0]['failureSummary'][-200:]}" for v in violations]
+            page.screenshot(path=str(ARTIFACTS / f"axe_{name}.png"), full_page=True)
+            page.close()
+        browser.close()
+    (ARTIFACTS / "axe_counts.json").write_text(json.dumps(counts, indent=1), encoding="utf-8")
+    (ARTIFACTS / "axe_violations.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
+    blocking = {name: [line for line in lines if line.startswith(BLOCKING)] for name, lines in found.items()}
+    assert {name: lines for name, lines in blocking.items() if lines} == {}
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+def test_budget_amount_upload_texts_and_wijkkaart_in_chromium(server: str, tmp_path) -> None:
+    """Typing "25.000.000" gives 25 million (not 25), ambiguous input gets a Dutch message, the upload field
+    states the real limit in Dutch, and the Wijkprofiel's PDF button downloads the card."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        watch_requests(page, outside)
+        page.goto(f"{server}/budget?budget=2500000", wait_until="domcontentloaded")
+        field = page.get_by_role("textbox", name="Budget (euro per jaar)")
+        field.wait_for(timeout=60_000)
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        field.fill("25.000.000")
+        field.press("Enter")
+        page.get_by_text("€ 25.000.000 per jaar").wait_for(timeout=30_000)
+        assert "budget=25000000" in page.url
+        field.fill("1e7")
+        field.press("Enter")
+        page.get_by_text("Bedrag niet overgenomen").wait_for(timeout=30_000)
+        _wait_until_idle(page)
+        assert "budget=25000000" in page.url
+        page.screenshot(path=str(ARTIFACTS / "budget_bedrag_fout.png"), full_page=True)
+
+        page.goto(f"{server}/upload", wait_until="domcontentloaded")
+        page.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=60_000)
+        _wait_until_idle(page)
+        upload_text = page.locator('[data-testid="stFileUploaderDropzone"]').evaluate(
+            "e => Array.from(e.querySelectorAll('*')).map(x => getComputedStyle(x, '::after').content)"
+            ".filter(c => c && c !== 'none').join(' | ')")
+        shown = page.locator('[data-testid="stFileUploaderDropzone"]').inner_text()
+        page.screenshot(path=str(ARTIFACTS / "upload_veld.png"))
+
+        page.goto(f"{server}/wijkprofiel?code=WK034401", wait_until="domcontentloaded")
+        button = page.get_by_role("button", name="Download wijkkaart (PDF)")
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=90_000) as download_info:
+            button.click()
+        download_info.value.save_as(tmp_path / "wijkkaart.pdf")
+        browser.close()
+    assert "5MB" in shown and "200MB" not in shown  # Streamlit's own text follows server.maxUploadSize
+    assert "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand" in upload_text
+    assert "Bestand kiezen" in upload_text
+    pdf = (tmp_path / "wijkkaart.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
