@@ -124,19 +124,23 @@ with behoefte_tab:
         st.markdown(need.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
         weights = need_weight_sliders(data, indeling, reset_key=f"behoefte_reset_{indeling}")
         key_weights = tuple(sorted(weights.items()))
+        atypisch = st.toggle("Gebieden met een afwijkende bevolking meerangschikken",
+                             key=page_state.key("behoefte_atypisch"), help=need.ATYPICAL_RULE)
         try:
-            table = cached.need_table(store_dir, built, indeling, niveau, key_weights)
-            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights)
-            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
+            table = cached.need_table(store_dir, built, indeling, niveau, key_weights, atypisch)
+            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights, atypisch)
+            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights, atypisch)
         except KbzDataError as exc:
             st.error(f"De behoefte-index kan niet worden berekend: {public_message(exc)}")
             table = None
     if table is not None:
         scored = int(table["index"].notna().sum())
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Gebieden met een index", f"{scored}")
-        m2.metric("Gemarkeerd (invoer ontbreekt)", f"{len(table) - scored}")
-        m3.metric("Niveau en indeling", f"{niveau}, {indeling}")
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Gebieden met een index", f"{scored} van {len(table)}")
+        m2.metric("Zonder index (te weinig invoer)", f"{len(table) - scored}")
+        m3.metric("Afwijkende bevolking", f"{int((table['atypisch'] != '').sum())}")
+        m4.metric("Niveau en indeling", f"{niveau}, {indeling}")
+        st.caption(need.ATYPICAL_RULE)
         for note in view.notes:
             st.info(note)
         st.caption("Donkerder = hogere behoefte; grijs = onbekend (invoer ontbreekt); zwarte rand = KBZ-gebied. Klik"
@@ -150,8 +154,12 @@ with behoefte_tab:
         st.dataframe(tables["Behoefte-index"], hide_index=True, width="stretch", key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
         if not missing.empty:
-            with st.expander(f"{len(missing)} gebied(en) zonder index: een invoercijfer ontbreekt"):
+            with st.expander(f"{len(missing)} gebied(en) zonder index: te weinig invoercijfers"):
                 st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
+        odd = tables["Afwijkende bevolking"]
+        if not odd.empty:
+            with st.expander(f"{len(odd)} gebied(en) met een afwijkende bevolking"):
+                st.dataframe(odd, hide_index=True, width="stretch", key="behoefte_atypisch_tabel")
         xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:

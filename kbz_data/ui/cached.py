@@ -339,60 +339,61 @@ def similar_areas(store_dir: str, built: str, code: str, indeling: int, niveau: 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def need_table(store_dir: str, built: str, indeling: int, niveau: str,
-               weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.need.need_index`."""
+               weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.need.need_index` (``atypisch``: rank atypical areas too)."""
     from kbz_data.analysis import need
 
-    return need.need_index(store_data(store_dir, built), int(indeling), niveau, dict(weights))
+    return need.need_index(store_data(store_dir, built), int(indeling), niveau, dict(weights),
+                           include_atypical=bool(atypisch))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def need_view(store_dir: str, built: str, indeling: int, niveau: str,
-              weights: tuple[tuple[str, float], ...]) -> ViewResult:
+              weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> ViewResult:
     """Cached :func:`kbz_data.analysis.need.need_view`."""
     from kbz_data.analysis import need
 
-    table = need_table(store_dir, built, indeling, niveau, weights)
-    return need.need_view(store_data(store_dir, built), table, indeling, niveau, dict(weights))
+    table = need_table(store_dir, built, indeling, niveau, weights, atypisch)
+    return need.need_view(store_data(store_dir, built), table, indeling, niveau, dict(weights), bool(atypisch))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
-             weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+             weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> map_views.MapView:
     """Cached :func:`kbz_data.charts.map_views.need_map_view` with the sources of the need view."""
-    table = need_table(store_dir, built, indeling, niveau, weights)
-    line = need_view(store_dir, built, indeling, niveau, weights).sources
+    table = need_table(store_dir, built, indeling, niveau, weights, atypisch)
+    line = need_view(store_dir, built, indeling, niveau, weights, atypisch).sources
     return map_views.need_map_view(store_data(store_dir, built), table, indeling, niveau, gemeente, line)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def area_budget(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
-                kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.budget.area_budget`."""
+                kbz_weight: float, weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> Any:
+    """Cached :func:`kbz_data.analysis.budget.area_budget` (``atypisch``: atypical areas get a decile too)."""
     from kbz_data.analysis import budget as budget_rules
 
     return budget_rules.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
-                                    dict(weights))
+                                    dict(weights), include_atypical=bool(atypisch))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
                deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-               weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+               weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> map_views.MapView:
     """Cached :func:`kbz_data.charts.map_views.budget_map_view`."""
-    result = area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
+    result = area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch)
     return map_views.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def budget_city_figure(store_dir: str, built: str, niveau: str, budget: float,
                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-                       weights: tuple[tuple[str, float], ...]) -> Any:
+                       weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> Any:
     """Cached (shared, frozen) :func:`kbz_data.charts.budget.city_figure` of an area split."""
     from kbz_data.charts import budget as budget_charts
 
     return maps.freeze(budget_charts.city_figure(
-        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
+        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
