@@ -124,11 +124,39 @@ def profile_table(store_dir: str, built: str, code: str, indeling: int) -> pd.Da
 
 
 @st.cache_data(show_spinner=False)
-def trend_table(store_dir: str, built: str, code: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.profile.trend_table`."""
+def trend_table(store_dir: str, built: str, code: str, indeling: int | None = None) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.profile.trend_table` (division 2020 when ``indeling`` is None)."""
     from kbz_data.analysis import profile
 
-    return profile.trend_table(store_data(store_dir, built), code)
+    return profile.trend_table(store_data(store_dir, built), code, indeling)
+
+
+def trend_division(store_dir: str, built: str, code: str, indeling: int) -> int | None:
+    """:func:`kbz_data.analysis.profile.trend_division` of an area shown in ``indeling``."""
+    from kbz_data.analysis import profile
+
+    return profile.trend_division(area_divisions(store_dir, built, code), int(indeling))
+
+
+@st.cache_data(show_spinner=False)
+def elan_trend_table(store_dir: str, built: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.profile.elan_trend_table`."""
+    from kbz_data.analysis import profile
+
+    return profile.elan_trend_table(store_data(store_dir, built))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def elan_trend_figure(store_dir: str, built: str, highlight: str) -> Any:
+    """Cached :func:`kbz_data.charts.profile_charts.elan_trend_chart` (KBZ wijken of Den Haag)."""
+    from kbz_data.analysis import profile
+    from kbz_data.charts import profile_charts
+
+    data = store_data(store_dir, built)
+    table = elan_trend_table(store_dir, built)
+    return maps.freeze(profile_charts.elan_trend_chart(
+        table, title="Huisartskosten en laag inkomen in de KBZ-wijken van Den Haag",
+        sources=profile.source_lines(data, table.assign(bron=profile.ELAN_BRON)), highlight=highlight))
 
 
 @st.cache_data(show_spinner=False)
@@ -137,7 +165,10 @@ def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend:
     from kbz_data.analysis import profile
 
     data = store_data(store_dir, built)
-    table = profile.trend_table(data, code) if trend else profile.profile_table(data, code, indeling)
+    if trend:
+        table = profile.trend_table(data, code, trend_division(store_dir, built, code, indeling))
+    else:
+        table = profile.profile_table(data, code, indeling)
     return profile.source_lines(data, table)
 
 
@@ -270,15 +301,15 @@ def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
-    """Cached health trend chart of one area (division 2020) against its city."""
-    from kbz_data.analysis import profile
+    """Cached health trend chart of one area against its city, on :func:`trend_division` (2020 or 2024)."""
     from kbz_data.charts import profile_charts
 
-    trend = trend_table(store_dir, built, code)
+    division = trend_division(store_dir, built, code, indeling)
+    trend = trend_table(store_dir, built, code, division)
     info = area_info(store_dir, built, code, indeling)
     return maps.freeze(profile_charts.trend_chart(
-        trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
-        sources=profile_sources(store_dir, built, code, indeling, trend=True),
+        trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {division}",
+        sources=profile_sources(store_dir, built, code, indeling, trend=True), indeling=division or 2020,
     ))
 
 
