@@ -173,6 +173,14 @@ def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend:
 
 
 @st.cache_data(show_spinner=False)
+def harmonisation_error(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
+    """Cached :func:`kbz_data.analysis.methods.harmonisation_error` (measured error of the harmoniser)."""
+    from kbz_data.analysis import methods
+
+    return methods.harmonisation_error(store_data(store_dir, built))
+
+
+@st.cache_data(show_spinner=False)
 def methods_tables(store_dir: str, built: str) -> dict[str, Any]:
     """Everything the Bronnen en methode page shows: sources, files, skipped files, indicators, caveats
     (:mod:`kbz_data.analysis.methods`)."""
