@@ -10,6 +10,7 @@ import streamlit as st
 from kbz_data.analysis import budget as rules
 from kbz_data.analysis import need as need_rules
 from kbz_data.analysis import scenario
+from kbz_data.analysis.area_data import styled
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
 from kbz_data.text import euro, fmt_number, public_message
@@ -116,7 +117,7 @@ with gebieden_tab:
             show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
         st.subheader("Per gebied")
-        st.dataframe(result.view.table, hide_index=True, width="stretch", key="budget_tabel")
+        st.dataframe(styled(result.view.table), hide_index=True, width="stretch", key="budget_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")
 

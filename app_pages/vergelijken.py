@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis import compare, need
+from kbz_data.analysis.area_data import styled
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
@@ -105,7 +106,7 @@ with naast_tab:
         st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
         st.caption(result.footnote)
         st.subheader("Alle indicatoren")
-        st.dataframe(result.table, hide_index=True, width="stretch", key="vergelijk_tabel")
+        st.dataframe(styled(result.table), hide_index=True, width="stretch", key="vergelijk_tabel")
         export_view = result
         # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
         try:
@@ -151,7 +152,7 @@ with behoefte_tab:
         st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
         st.subheader("Alle gebieden")
         tables = dict(need_result.tables)
-        st.dataframe(tables["Behoefte-index"], hide_index=True, width="stretch", key="behoefte_tabel")
+        st.dataframe(styled(tables["Behoefte-index"]), hide_index=True, width="stretch", key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
         if not missing.empty:
             with st.expander(f"{len(missing)} gebied(en) zonder index: te weinig invoercijfers"):
@@ -159,7 +160,9 @@ with behoefte_tab:
         odd = tables["Afwijkende bevolking"]
         if not odd.empty:
             with st.expander(f"{len(odd)} gebied(en) met een afwijkende bevolking"):
-                st.dataframe(odd, hide_index=True, width="stretch", key="behoefte_atypisch_tabel")
+                st.dataframe(styled(odd), hide_index=True, width="stretch", key="behoefte_atypisch_tabel")
+        with st.expander("Dekking van de behoefte-index per stad"):
+            st.dataframe(need.coverage(table), hide_index=True, width="stretch", key="behoefte_dekking")
         xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:

@@ -129,3 +129,35 @@ def test_real_store_buurt_coverage_and_science_park(real_store) -> None:
     assert science["naam"] == "Utrecht Science Park" and "15 tot 25 jaar" in science["atypisch"]
     assert pd.isna(science["rang"])
     assert after.sort_values("rang").iloc[0]["atypisch"] == ""
+
+
+def _frame(at, column: str) -> pd.DataFrame:
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"geen tabel met kolom {column!r}")
+
+
+def test_vergelijken_toggle_is_a_view_parameter(app_store) -> None:
+    from tests.conftest import open_page
+
+    at = open_page("app_pages/vergelijken.py", {"niveau": "buurt", "indeling": "2024"})
+    assert not at.exception, at.exception
+    assert at.toggle(key="behoefte_atypisch").value is False
+    assert any(need.ATYPICAL_RULE in c.value for c in at.caption)
+    assert "Invoer gebruikt" in _frame(at, "Rang (1 = hoogste behoefte)").columns
+    assert "Met index" in _frame(at, "Gerangschikt").columns
+    at.toggle(key="behoefte_atypisch").set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.query_params["atypisch"] == ["1"] or at.query_params["atypisch"] == "1"
+    linked = open_page("app_pages/vergelijken.py", {"niveau": "buurt", "indeling": "2024", "atypisch": "1"})
+    assert linked.toggle(key="behoefte_atypisch").value is True
+
+
+def test_budget_toggle(app_store) -> None:
+    from tests.conftest import open_page
+
+    at = open_page("app_pages/budget.py", {"atypisch": "1"})
+    assert not at.exception, at.exception
+    assert at.toggle(key="behoefte_atypisch").value is True
+    assert any("hebben een behoefte-index" in i.value for i in at.info)

@@ -115,6 +115,10 @@ def map_view(
     if unknown:
         notes.append(f"{unknown} gebied(en) zonder waarde (onbekend of geheim) staan in grijs; de reden staat in de"
                      " hover en de tabel waar die bekend is.")
+    if set(table["bron"].dropna()) == {"elan_denhaag"}:
+        notes.insert(0, "ELAN-indicator: berekend door ELAN/GGDH (LUMC) uit CBS-microdata, alleen voor Den Haag"
+                        " (indeling 2020); andere definities dan de CBS- en RIVM-cijfers, dus niet vergelijkbaar met"
+                        " de andere steden.")
     carried = table["toelichting"].str.startswith(area_data.OMGEREKEND)
     if carried.any():
         quality = table.loc[carried, "toelichting"].str.extract(r"kwaliteit (\w+)")[0].value_counts()
