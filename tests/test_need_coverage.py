@@ -52,7 +52,7 @@ def test_missing_input_renormalises_the_weights() -> None:
     data = _store(lambda f: _set(f, "WK051801", "woz_waarde", np.nan))
     table = need.need_index(data, 2024, "wijk", WEIGHTS).set_index("code")
     row = table.loc["WK051801"]
-    # income (1) and health (2) present: 3 of 4 weight units >= 2/3; the index is their renormalised mean
+    # income (1) and health (2) present: 3 of 4 weight units > 60%; the index is their renormalised mean
     expected = (1.0 * row["z_inkomen_per_inwoner"] + 2.0 * row["z_ervaren_gezondheid_goed_50150"]) / 3.0
     assert row["index"] == pytest.approx(expected)
     assert row["ontbrekend"] == "woz_waarde" and row["invoer"] == 2 and row["invoer_totaal"] == 3
@@ -62,8 +62,15 @@ def test_missing_input_renormalises_the_weights() -> None:
     assert need.flagged(table.reset_index()).empty
 
 
+def test_exactly_the_minimum_share_is_not_enough() -> None:
+    # 1.5 of 2.5 weight units = 60%: not above the minimum, so no index (as before issue 11 for this case)
+    weights = {"inkomen_per_inwoner": 1.0, "woz_waarde": 1.0, "ervaren_gezondheid_goed_50150": 0.5}
+    table = need.need_index(_store(lambda f: _set(f, "WK036302", "woz_waarde", np.nan)), 2024, "wijk", weights)
+    assert np.isnan(table.set_index("code").loc["WK036302", "index"])
+
+
 def test_too_few_inputs_stay_out() -> None:
-    # health (2 of 4 weight units = 50% < 2/3) alone is not enough
+    # health (2 of 4 weight units = 50%, not above 60%) alone is not enough
     def edit(f: pd.DataFrame) -> None:
         _set(f, "WK059902", "woz_waarde", np.nan)
         _set(f, "WK059902", "inkomen_per_inwoner", np.nan)
@@ -124,7 +131,10 @@ def test_real_store_buurt_coverage_and_science_park(real_store) -> None:
     cover = need.coverage(after).set_index("Gemeente")
     old_per_city = old.groupby("gemeente").size()
     assert (cover["Met index"] > old_per_city.reindex(cover.index)).all()
-    assert cover["Met index"].sum() >= 650
+    assert cover["Met index"].sum() >= 700
+    # no buurt that had an index under the old rule loses it
+    kept = after.set_index("code").loc[old["code"], "index"]
+    assert kept.notna().all(), kept[kept.isna()].index.tolist()
     science = after.set_index("code").loc["BU03440533"]
     assert science["naam"] == "Utrecht Science Park" and "15 tot 25 jaar" in science["atypisch"]
     assert pd.isna(science["rang"])

@@ -7,7 +7,7 @@ Need index
     "moeite met rondkomen" means more need; for neutral indicators :data:`NEED_SIGNS`, e.g. a high share of
     owner-occupied homes means less need). The weights are renormalised per area over the inputs it has: an area
     missing an input is scored on the others (flagged in ``ontbrekend``, ``invoer`` = inputs used), but an area
-    with less than :data:`MIN_WEIGHT_SHARE` of the total weight present gets no index, rank or decile (it is
+    with no more than :data:`MIN_WEIGHT_SHARE` of the total weight present gets no index, rank or decile (it is
     never scored as average). An input without a single figure at this division and level is left out for all.
 Atypical population
     :func:`atypical_areas` flags areas whose population is not a GP-practice population (:data:`ATYPICAL_RULE`):
@@ -54,9 +54,10 @@ NEED_INPUTS: dict[int, dict[str, tuple[int, float]]] = {
         "langdurige_aandoening": (2020, 0.5),
     },
 }
-#: An area needs inputs carrying at least this share of the total weight to get an index (2/3: with the 2024
-#: defaults, e.g. income, WOZ and health, or the four health inputs and income).
-MIN_WEIGHT_SHARE = 2 / 3
+#: An area needs inputs carrying MORE than this share of the total weight to get an index. With the 2024 defaults
+#: (total 5.5): the three KWB inputs and ervaren gezondheid 2024 (3.5, 64 %), or the health inputs and income
+#: (4.0, 73 %) are enough; the three KWB inputs alone (2.5, 45 %) or the health inputs alone (3.0, 55 %) are not.
+MIN_WEIGHT_SHARE = 0.6
 #: Atypical population (KWB 2024, division 2024): fewer inhabitants than this ...
 ATYPICAL_MIN_INWONERS = 200
 #: ... or at least this share (%) aged 15-25 (students; the median buurt has 12 %) ...
@@ -228,7 +229,7 @@ def need_index(
     frame["ontbrekend"] = [", ".join(c for c in used if row[c]) for _, row in missing.iterrows()]
     frame["invoer"] = (~missing).sum(axis=1).astype(int)
     frame["invoer_totaal"] = len(used)
-    enough = present_weight >= MIN_WEIGHT_SHARE * total - 1e-9
+    enough = present_weight > MIN_WEIGHT_SHARE * total + 1e-9
     frame["index"] = np.where(enough & (present_weight > 0), weighted / np.where(present_weight > 0,
                                                                                  present_weight, 1.0), np.nan)
     frame["atypisch"] = frame["code"].map(atypical_areas(data, indeling, niveau)).fillna("").astype(str)
@@ -275,7 +276,7 @@ NEED_METHOD = (
     "Behoefte-index: gewogen gemiddelde van gestandaardiseerde indicatoren (z-scores over alle woongebieden van de"
     " vier steden op dit niveau en in deze gebiedsindeling; gemiddelde 0, standaardafwijking 1), met het teken zo"
     " gekozen dat hoger = meer behoefte. Mist een gebied een invoercijfer, dan tellen de gewichten van de overige"
-    " invoer naar som 1 (gemarkeerd, met het aantal gebruikte invoercijfers); een gebied met minder dan"
+    " invoer naar som 1 (gemarkeerd, met het aantal gebruikte invoercijfers); een gebied met niet meer dan"
     f" {MIN_WEIGHT_SHARE:.0%} van het totale gewicht aan invoer krijgt geen index, rang of deciel (nooit als"
     " gemiddeld meegeteld). Rang 1 en deciel 10 = hoogste behoefte."
 )
@@ -324,7 +325,7 @@ def top_per_city(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
 
 def flagged(table: pd.DataFrame) -> pd.DataFrame:
-    """Areas without an index (inputs below :data:`MIN_WEIGHT_SHARE` of the weight): Gebied, Code, Gemeente,
+    """Areas without an index (inputs not above :data:`MIN_WEIGHT_SHARE` of the weight): Gebied, Code, Gemeente,
     Ontbrekende invoer. Areas scored on part of their inputs show it in :func:`need_display`."""
     rows = table[table["index"].isna()]
     return pd.DataFrame({"Gebied": rows["naam"], "Code": rows["code"], "Gemeente": rows["gemeente"],
