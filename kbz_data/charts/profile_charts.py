@@ -274,7 +274,8 @@ def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], colu
             ), row=r, col=c)
             shown.add(reeks)
     years = sorted({int(j) for j in table["jaar"]}) or [2012, 2016, 2020]
-    fig.update_xaxes(tickvals=years, range=[min(years) - 1, max(years) + 1], showgrid=False)
+    fig.update_xaxes(tickvals=years, range=[min(years) - 1, max(years) + 1], showgrid=False,
+                     tickangle=0, tickfont={"size": 10 if len(years) > 3 else 12})
     fig.update_yaxes(ticksuffix=" %", gridcolor="#eeeeee", zeroline=False)
     for a in fig.layout.annotations:
         a.update(font={"size": 11})
@@ -333,8 +334,11 @@ def elan_trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str],
                        showarrow=False, align="left", text=_wrap_lines(notes), font={"size": 10, "color": "#555555"})
     fig.update_xaxes(showgrid=False, dtick=2)
     fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
-    fig.update_layout(height=380 + bottom, margin={"l": 10, "r": 10, "t": 90, "b": bottom}, plot_bgcolor="white",
+    height = 400 + bottom
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 120, "b": bottom}, plot_bgcolor="white",
                       paper_bgcolor="white", separators=",.",
-                      title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0.0})
+                      title={"text": title, "x": 0.0, "xanchor": "left", "y": 1 - 10 / height, "yanchor": "top",
+                             "yref": "container", "font": {"size": 16}},
+                      legend={"orientation": "h", "yanchor": "top", "y": 1 - 42 / height, "yref": "container",
+                              "x": 0.0})
     return fig
