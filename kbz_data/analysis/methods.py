@@ -89,6 +89,15 @@ def harmonisation_error(data: StoreData) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def _input_source(data: StoreData, indicator: str, indeling: int) -> str:
+    """Source title of a need-index input; a 2020-division health figure on another division is the harmonised
+    source (omgerekend uit indeling 2020)."""
+    if (indeling != 2020 and indicator in data.meta.index and data.meta.loc[indicator, "bron"] == "rivm_50090NED"
+            and BRON_OMGEREKEND in data.bronnen.index and "titel" in data.bronnen):
+        return str(data.bronnen.loc[BRON_OMGEREKEND, "titel"])
+    return source_title(data, indicator)
+
+
 def _areas(data: StoreData) -> pd.DataFrame:
     return pd.DataFrame(data.gebieden.drop(columns="geometry"))
 
@@ -104,7 +113,7 @@ def method_tables(data: StoreData) -> dict[str, pd.DataFrame]:
             rows.append({"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator,
                          "Jaar": jaar, "Standaardgewicht": weight, "Aandeel in de index": f"{weight / total:.0%}",
                          "Richting": need.need_direction_text(data, indicator),
-                         "Bron": source_title(data, indicator)})
+                         "Bron": _input_source(data, indicator, indeling)})
     similar = [{"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator, "Jaar": jaar,
                 "Bron": source_title(data, indicator)}
                for indeling, inputs in need.SIMILARITY_INPUTS.items() for indicator, jaar in inputs.items()]
