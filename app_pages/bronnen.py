@@ -51,12 +51,34 @@ st.markdown(
 )
 st.dataframe(tables["indicatoren"], hide_index=True, width="stretch", key="bronnen_indicatoren")
 
+st.subheader("Gezondheid omgerekend naar gebiedsindeling 2024: gemeten fout")
+harmonised = cached.harmonisation_error(store_dir, built)
+st.markdown(
+    "De gezondheidscijfers 2012, 2016 en 2020 (RIVM 50090NED) zijn gepubliceerd op gebiedsindeling 2020. Het"
+    " dashboard rekent ze om naar de wijken en buurten van indeling 2024 via de overlap van de kaartvormen (RD New):"
+    " een gebied met een ongewijzigde grens krijgt de waarde ongewijzigd, andere gebieden een naar oppervlakte"
+    " gewogen gemiddelde van de overlappende buurten 2020, met een kwaliteitsoordeel (goed, matig, slecht) per"
+    " cijfer. Zulke cijfers heten overal *omgerekend uit indeling 2020*."
+)
+st.markdown(
+    "**Gemeten fout.** Ervaren gezondheid 2020 bestaat ook op indeling 2024 (RIVM-tabel 50150NED, via"
+    " woonikveilig). Per buurt 2024: het omgerekende cijfer tegen dat cijfer, in procentpunten. Voor buurten met"
+    " een ongewijzigde grens is het verschil de herschatting door RIVM, niet de omrekening."
+)
+st.dataframe(harmonised["fout"], hide_index=True, width="stretch", key="bronnen_fout")
+st.markdown("Alleen buurten met een gewijzigde grens (omgerekend):")
+st.dataframe(harmonised["fout_omgerekend"], hide_index=True, width="stretch", key="bronnen_fout_omgerekend")
+st.markdown("Kwaliteit van alle omgerekende cijfers (elke indicator en elk jaar), per gemeente en niveau; *geen* ="
+            " geen waarde, met de reden in de hover en de tabellen:")
+st.dataframe(harmonised["kwaliteit"], hide_index=True, width="stretch", key="bronnen_kwaliteit")
+
 st.subheader("Behoefte-index, vergelijkbare wijken en budgetverdeling")
 method = cached.method_tables(store_dir, built)
 st.markdown(
     f"{need.NEED_METHOD} Standaardinvoer en -gewichten per gebiedsindeling staan hieronder; op de pagina's"
     " **Vergelijken** en **Budgetverdeling** kun je de gewichten veranderen."
 )
+st.markdown(need.ATYPICAL_RULE)
 st.dataframe(method["behoefte"], hide_index=True, width="stretch", key="bronnen_behoefte")
 st.markdown(f"{compare.SIMILAR_METHOD} Vergelijkingsindicatoren per gebiedsindeling:")
 st.dataframe(method["vergelijkbaar"], hide_index=True, width="stretch", key="bronnen_vergelijkbaar")

@@ -8,7 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis import budget as rules
+from kbz_data.analysis import need as need_rules
 from kbz_data.analysis import scenario
+from kbz_data.analysis.area_data import styled
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
 from kbz_data.text import euro, fmt_number, public_message
@@ -76,8 +78,11 @@ gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
 
 
 with gebieden_tab:
+    atypisch = st.toggle("Gebieden met een afwijkende bevolking toch een deciel geven",
+                         key=page_state.key("behoefte_atypisch"), help=need_rules.ATYPICAL_RULE)
     try:
-        result = cached.area_budget(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights)
+        result = cached.area_budget(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights,
+                                    atypisch)
     except KbzDataError as exc:
         st.error(f"De verdeling kan niet worden berekend: {public_message(exc)}")
         result = None
@@ -91,14 +96,15 @@ with gebieden_tab:
             st.info(note)
         st.subheader("Per stad")
         st.plotly_chart(cached.budget_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
-                                                   need_weights), key="budget_steden", config={"displaylogo": False})
+                                                   need_weights, atypisch), key="budget_steden",
+                        config={"displaylogo": False})
         st.caption(result.view.sources)
         st.subheader("Op de kaart")
         rule = st.radio("Regel", ["naar_behoefte", "kbz"], key="budget_kaart_regel", horizontal=True,
                         format_func=rules.RULES.get)
         try:
             view = cached.budget_map(store_dir, built, niveau, gemeente, rule, float(budget), deciles,
-                                             kbz_weight, need_weights)
+                                             kbz_weight, need_weights, atypisch)
         except KbzDataError as exc:
             st.error(f"De kaart kan niet worden gemaakt: {public_message(exc)}")
             view = None
@@ -110,7 +116,7 @@ with gebieden_tab:
             show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
         st.subheader("Per gebied")
-        st.dataframe(result.view.table, hide_index=True, width="stretch", key="budget_tabel")
+        st.dataframe(styled(result.view.table), hide_index=True, width="stretch", key="budget_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis.area_data import DIRECTION_TEXT, area_view
+from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view, styled
 from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -75,32 +75,34 @@ with kaart_tab:
 
     table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.subheader("Tabel")
-    st.dataframe(table_view.table, hide_index=True, width="stretch", key="kaart_tabel")
+    st.dataframe(styled(table_view.table), hide_index=True, width="stretch", key="kaart_tabel")
     download_buttons(table_view, key="kaart")
 
 with samenhang_tab:
     st.markdown("Eén stip per gebied. Beide indicatoren komen uit **dezelfde gebiedsindeling**; cijfers van"
-                " verschillende indelingen worden nooit aan elkaar gekoppeld.")
+                " verschillende indelingen worden nooit aan elkaar gekoppeld. In indeling 2024 staan ook de"
+                " gezondheidscijfers 2012-2020, *omgerekend uit indeling 2020* (zie de hover en de pagina Bronnen).")
     divisions = sorted({i for _j, i in cached.periods(store_dir, built, "ervaren_gezondheid_goed")} | {indeling},
                        reverse=True)
     s_indeling = st.selectbox("Gebiedsindeling", divisions, key="samenhang_indeling",
                               index=divisions.index(2020) if 2020 in divisions else 0)
     pairs = cached.division_indicators(store_dir, built, s_indeling, niveau)
-    label_of, domein_of = data.meta["label"].to_dict(), data.meta["domein"].to_dict()
+    label_of = data.meta["label"].to_dict()
     labels = {f"{i}|{j}": f"{label_of[i]} {j}" for i, j in pairs}
-    socio = [v for v in labels if domein_of[v.split("|")[0]] != "gezondheid"]
-    health = [v for v in labels if domein_of[v.split("|")[0]] == "gezondheid"]
-    if not socio or not health:
-        st.info(f"In indeling {s_indeling} zijn op {niveau}niveau niet zowel sociaal-economische als"
-                " gezondheidsindicatoren beschikbaar. Kies een andere indeling of een ander niveau.")
+    options = sorted(labels, key=lambda v: labels[v])
+    if len(options) < 2:
+        st.info(f"In indeling {s_indeling} zijn op {niveau}niveau geen twee indicatoren beschikbaar. Kies een andere"
+                " indeling of een ander niveau.")
     else:
+        x_default, y_default = SCATTER_DEFAULTS.get(s_indeling, (options[0], options[1]))
+        x_default = x_default if x_default in options else options[0]
+        y_default = y_default if y_default in options else options[1]
+        suffix = "" if s_indeling == 2020 else f"_{s_indeling}"  # own widgets per division: other options
         c1, c2 = st.columns(2)
-        default_x = "moeite_met_rondkomen|2020" if "moeite_met_rondkomen|2020" in socio else socio[0]
-        default_y = "ervaren_gezondheid_goed|2020" if "ervaren_gezondheid_goed|2020" in health else health[0]
-        x = c1.selectbox("Sociaal-economisch (x-as)", socio, index=socio.index(default_x), format_func=labels.get,
-                         key="samenhang_x")
-        y = c2.selectbox("Gezondheid (y-as)", health, index=health.index(default_y), format_func=labels.get,
-                         key="samenhang_y")
+        x = c1.selectbox("Indicator op de x-as", options, index=options.index(x_default), format_func=labels.get,
+                         key=f"samenhang_x{suffix}")
+        y = c2.selectbox("Indicator op de y-as", options, index=options.index(y_default), format_func=labels.get,
+                         key=f"samenhang_y{suffix}")
         (xi, xj), (yi, yj) = x.split("|"), y.split("|")
         try:
             figure, stats, line = cached.scatter_view(store_dir, built, xi, int(xj), yi, int(yj), s_indeling, niveau,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis import compare, need
+from kbz_data.analysis.area_data import styled
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
@@ -105,7 +106,7 @@ with naast_tab:
         st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
         st.caption(result.footnote)
         st.subheader("Alle indicatoren")
-        st.dataframe(result.table, hide_index=True, width="stretch", key="vergelijk_tabel")
+        st.dataframe(styled(result.table), hide_index=True, width="stretch", key="vergelijk_tabel")
         export_view = result
         # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
         try:
@@ -124,19 +125,23 @@ with behoefte_tab:
         st.markdown(need.NEED_METHOD + " Verschuif de gewichten om te zien hoe de rangorde verandert.")
         weights = need_weight_sliders(data, indeling, reset_key=f"behoefte_reset_{indeling}")
         key_weights = tuple(sorted(weights.items()))
+        atypisch = st.toggle("Gebieden met een afwijkende bevolking meerangschikken",
+                             key=page_state.key("behoefte_atypisch"), help=need.ATYPICAL_RULE)
         try:
-            table = cached.need_table(store_dir, built, indeling, niveau, key_weights)
-            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights)
-            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights)
+            table = cached.need_table(store_dir, built, indeling, niveau, key_weights, atypisch)
+            need_result = cached.need_view(store_dir, built, indeling, niveau, key_weights, atypisch)
+            view = cached.need_map(store_dir, built, indeling, niveau, gemeente, key_weights, atypisch)
         except KbzDataError as exc:
             st.error(f"De behoefte-index kan niet worden berekend: {public_message(exc)}")
             table = None
     if table is not None:
         scored = int(table["index"].notna().sum())
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Gebieden met een index", f"{scored}")
-        m2.metric("Gemarkeerd (invoer ontbreekt)", f"{len(table) - scored}")
-        m3.metric("Niveau en indeling", f"{niveau}, {indeling}")
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Gebieden met een index", f"{scored} van {len(table)}")
+        m2.metric("Zonder index (te weinig invoer)", f"{len(table) - scored}")
+        m3.metric("Afwijkende bevolking", f"{int((table['atypisch'] != '').sum())}")
+        m4.metric("Niveau en indeling", f"{niveau}, {indeling}")
+        st.caption(need.ATYPICAL_RULE)
         for note in view.notes:
             st.info(note)
         st.caption("Donkerder = hogere behoefte; grijs = onbekend (invoer ontbreekt); zwarte rand = KBZ-gebied. Klik"
@@ -147,11 +152,17 @@ with behoefte_tab:
         st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
         st.subheader("Alle gebieden")
         tables = dict(need_result.tables)
-        st.dataframe(tables["Behoefte-index"], hide_index=True, width="stretch", key="behoefte_tabel")
+        st.dataframe(styled(tables["Behoefte-index"]), hide_index=True, width="stretch", key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
         if not missing.empty:
-            with st.expander(f"{len(missing)} gebied(en) zonder index: een invoercijfer ontbreekt"):
+            with st.expander(f"{len(missing)} gebied(en) zonder index: te weinig invoercijfers"):
                 st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
+        odd = tables["Afwijkende bevolking"]
+        if not odd.empty:
+            with st.expander(f"{len(odd)} gebied(en) met een afwijkende bevolking"):
+                st.dataframe(styled(odd), hide_index=True, width="stretch", key="behoefte_atypisch_tabel")
+        with st.expander("Dekking van de behoefte-index per stad"):
+            st.dataframe(need.coverage(table), hide_index=True, width="stretch", key="behoefte_dekking")
         xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:

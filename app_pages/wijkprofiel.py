@@ -115,6 +115,12 @@ else:
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
         notes.append(profile_charts.MODEL_NOTE)
+    carried = int(table["toelichting"].str.startswith("omgerekend uit indeling 2020").sum())
+    if carried:
+        notes.append(f"{carried} cijfers zijn omgerekend uit indeling 2020 (kolom Toelichting in de tabel; zie de"
+                     " pagina Bronnen voor de gemeten fout).")
+    if (table["bron"] == profile.ELAN_BRON).any():
+        notes.append(f"De ELAN-indicatoren: {profile.ELAN_NOTE}.")
     st.caption(
         " ".join(notes)
         + " Elke rij is geschaald op de spreiding over alle gebieden van hetzelfde niveau en dezelfde indeling in de"
@@ -130,32 +136,41 @@ else:
         lines = [f"Wijkprofiel {info['naam']} ({code}), {info['gemeente']}, gebiedsindeling {indeling}", *notes]
         csv_button(plain_view(lines, display, f"wijkprofiel_{code}_{indeling}"), key="profiel_csv")
 
-st.subheader("Gezondheid 2012 – 2016 – 2020")
+trend_indeling = cached.trend_division(store_dir, built, code, indeling)
+st.subheader("Gezondheid 2012 – 2024" if trend_indeling == profile.TREND_INDELING_2024 else
+             "Gezondheid 2012 – 2016 – 2020")
 try:
-    trend = cached.trend_table(store_dir, built, code)
+    trend = cached.trend_table(store_dir, built, code, trend_indeling)
     trend_sources = cached.profile_sources(store_dir, built, code, indeling, trend=True)
 except KbzDataError as exc:
     st.error(f"De trendcijfers van {code} konden niet worden gelezen: {public_message(exc)}")
     trend = None
 if trend is not None:
-    if profile.TREND_INDELING not in divisions:
-        recoded = (
-            " Amsterdam heeft zijn wijken en buurten in 2022 opnieuw ingedeeld: kies de wijk of buurt van indeling"
-            f" {profile.TREND_INDELING} in de zoekbox om de trend te zien." if info["gemeentecode"] == "GM0363" else ""
-        )
+    if trend_indeling is None:
         st.info(
-            f"Code {code} bestaat niet in gebiedsindeling {profile.TREND_INDELING}, en de Gezondheidsmonitor 2012,"
-            f" 2016 en 2020 is op die indeling gepubliceerd.{recoded}"
+            f"Code {code} bestaat niet in gebiedsindeling {profile.TREND_INDELING} of"
+            f" {profile.TREND_INDELING_2024}, de indelingen waarop de gezondheidscijfers staan."
         )
     elif trend.empty:
-        st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar"
-                f" (indeling {profile.TREND_INDELING}).")
+        st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar (indeling {trend_indeling}).")
     else:
         st.plotly_chart(cached.profile_trend_figure(store_dir, built, code, indeling), key="profiel_trend",
                         config={"displaylogo": False})
         st.caption(" ".join(trend_sources) + " " + profile_charts.MODEL_NOTE
                    + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de"
-                     " trend.")
+                     " trend."
+                   + (" Cijfers 2012-2020 in indeling 2024 zijn omgerekend uit indeling 2020; de reeks ervaren"
+                      " gezondheid 2012-2024 is door RIVM op indeling 2024 geschat (tabel 50150NED, via"
+                      " woonikveilig)." if trend_indeling == profile.TREND_INDELING_2024 else ""))
+
+if info["gemeentecode"] == "GM0518" and indeling == profile.TREND_INDELING and info["niveau"] == "wijk":
+    elan = cached.elan_trend_table(store_dir, built)
+    if not elan.empty:
+        st.subheader("Den Haag: huisartskosten en laag inkomen in de KBZ-wijken (ELAN)")
+        st.plotly_chart(cached.elan_trend_figure(store_dir, built, code), key="profiel_elan",
+                        config={"displaylogo": False})
+        st.caption(profile.ELAN_NOTE + ". Huisartskosten: euro per inwoner onder de basisverzekering; laag"
+                   " inkomen: % van de huishoudens. Grijs gestreept: de mediaan van alle Den Haagse wijken.")
 
 st.subheader("KBZ-gebieden en -praktijken in of bij dit gebied")
 membership = context["kbz"]

@@ -66,8 +66,8 @@ def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
     at.slider(key="behoefte_w_2024_woz_waarde").set_value(0.0).run()
     assert not at.exception
     assert not any(c.startswith("z WOZ") for c in _table(at, "Rang (1 = hoogste behoefte)").columns)
-    for key in ("behoefte_w_2024_inkomen_per_inwoner", "behoefte_w_2024_pct_koopwoningen"):
-        at.slider(key=key).set_value(0.0).run()
+    for name in need.need_defaults(2024):  # every input at 0 (woz_waarde already is)
+        at.slider(key=f"behoefte_w_2024_{name}").set_value(0.0).run()
     assert any("alle gewichten zijn 0" in e.value for e in at.error)
     at.button(key="behoefte_reset_2024").click().run()
     assert not at.error

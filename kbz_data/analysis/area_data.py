@@ -14,6 +14,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.indicators import DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
+from kbz_data.text import UNKNOWN
 
 ALLE = "G4"
 #: Decimals shown per unit in tables and exports (counts as whole numbers).
@@ -100,8 +101,9 @@ def area_values(
         source has one), gemiddelde_g4 (unweighted mean over all residential areas of this level with a value),
         steden (how many of the four cities have values), rang (1 = worst by the registry's direction; empty for
         neutral indicators), aantal (areas with a value), water (water, port or business area without residents),
-        kaart (has geometry), kbz (KBZ neighbourhood name or ""). Water areas get no value, no rank and count in no
-        average.
+        kaart (has geometry), kbz (KBZ neighbourhood name or ""), toelichting (Dutch note per area: "omgerekend
+        uit indeling 2020 ..." with quality for harmonised figures, "onbekend" with the reason where known for a
+        missing value; :func:`figure_notes`). Water areas get no value, no rank and count in no average.
     """
     if indicator not in data.meta.index:
         raise KbzDataError(f"onbekende indicator {indicator!r}")
@@ -132,9 +134,41 @@ def area_values(
         frame["rang"] = frame["waarde"].rank(method="min", ascending=ascending).astype("Int64")
     frame["aantal"] = int(frame["waarde"].notna().sum())
     frame["kbz"] = frame["code"].map(kbz_areas.names_by_code(indeling)).fillna("")
+    frame["toelichting"] = figure_notes(data, frame, indicator, jaar, indeling)
     if gemeente != ALLE:
         frame = frame[frame["gemeentecode"] == gemeente]
     return frame.sort_values(["gemeentecode", "code"]).reset_index(drop=True)
+
+
+#: The note of a figure carried from the 2020 division onto the 2024 division (``indicatoren_kwaliteit``).
+OMGEREKEND = "omgerekend uit indeling 2020"
+NON_RESIDENTIAL = "geen woongebied (water, haven, bedrijven)"
+
+
+def figure_notes(data: StoreData, frame: pd.DataFrame, indicator: str, jaar: int, indeling: int) -> pd.Series:
+    """A Dutch note per row of ``frame`` (code, waarde, water): the quality of a harmonised figure
+    (:data:`OMGEREKEND`, bronniveau, kwaliteit and reden from ``data.kwaliteit``), "onbekend" with the reason where
+    the quality table knows it, :data:`NON_RESIDENTIAL` for water areas, "" for a known primary figure."""
+    k = data.kwaliteit
+    rows = k[(k["indicator"] == indicator) & (k["jaar"] == int(jaar)) & (k["indeling"] == int(indeling))]
+    rows = rows.drop_duplicates("code").set_index("code")
+    notes = pd.Series("", index=frame.index, dtype=object)
+    unknown = frame["waarde"].isna().to_numpy()
+    notes[unknown] = f"{UNKNOWN} (geen cijfer, of geheim)"
+    if len(rows):
+        def column(name: str) -> pd.Series:
+            return frame["code"].map(rows[name].astype(object)).fillna("").astype(str)
+
+        methode, kwaliteit, reden, niveau = (column(c) for c in ("methode", "kwaliteit", "reden", "bronniveau"))
+        van = niveau.map(lambda v: f" ({v})" if v else "")
+        unchanged = OMGEREKEND + van + ": grens ongewijzigd, waarde overgenomen (kwaliteit " + kwaliteit + ")"
+        carried = OMGEREKEND + van + ", kwaliteit " + kwaliteit + reden.map(lambda r: f": {r}" if r else "")
+        known = ~unknown & (methode != "").to_numpy()
+        notes[known] = np.where(methode[known] == "ongewijzigd", unchanged[known], carried[known])
+        explained = unknown & (reden != "").to_numpy()
+        notes[explained] = UNKNOWN + ": " + reden[explained]
+    notes[frame["water"].to_numpy(dtype=bool)] = NON_RESIDENTIAL
+    return notes
 
 
 def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
@@ -177,21 +211,52 @@ def table_for_display(table: pd.DataFrame, eenheid: str) -> pd.DataFrame:
                 shown["gemiddelde_g4"].round(max(digits, 1)),
             "Rang (1 = meest ongunstig)": shown["rang"], "Van": shown["aantal"],
             "KBZ-gebied": shown.get("kbz", pd.Series("", index=shown.index)),
+            "Toelichting": shown.get("toelichting", pd.Series("", index=shown.index)),
         }
     ).reset_index(drop=True)
+
+
+def styled(table: pd.DataFrame, decimals: int | None = None):  # noqa: ANN201 - a pandas Styler
+    """``table`` for ``st.dataframe``: numbers in Dutch (decimal comma, thousands dot; the decimals each column
+    holds, or ``decimals``), a missing value reads "onbekend" (never None or nan); the data stay numeric, so
+    sorting works."""
+    styler = table.style
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            styler = styler.format(na_rep=UNKNOWN, subset=[column])
+            continue
+        digits = decimals if decimals is not None else _digits(values)
+        styler = styler.format(precision=digits, decimal=",", thousands=".", na_rep=UNKNOWN, subset=[column])
+    return styler
+
+
+def _digits(values: pd.Series) -> int:
+    """Decimals a numeric column needs (0 to 3)."""
+    if not pd.api.types.is_float_dtype(values):
+        return 0
+    known = values.dropna().astype(float)
+    for digits in range(3):
+        if ((known * 10**digits).round(6) % 1 == 0).all():
+            return digits
+    return 3
 
 
 def pair_values(
     data: StoreData, x: tuple[str, int], y: tuple[str, int], indeling: int, niveau: str, gemeente: str = ALLE
 ) -> pd.DataFrame:
-    """Two indicators side by side per area of ONE division: code, naam, gemeente, x, y (water left out).
+    """Two indicators side by side per area of ONE division: code, naam, gemeente, x, y, toelichting (the notes
+    of both figures where there are any, e.g. "omgerekend uit indeling 2020"; water left out).
 
-    ``x`` and ``y`` are (indicator, jaar); both are taken on the same ``indeling``, never across divisions.
+    ``x`` and ``y`` are (indicator, jaar): any two indicators, both taken on the same ``indeling`` (a figure
+    harmonised onto that division included), never across divisions.
     """
     left = area_values(data, x[0], x[1], indeling, niveau, gemeente)
     right = area_values(data, y[0], y[1], indeling, niveau, gemeente)
+    notes = [" · ".join(f"{name}: {n}" for name, n in (("x", a), ("y", b)) if n)
+             for a, b in zip(left["toelichting"], right["toelichting"], strict=True)]
     frame = left[["code", "naam", "gemeente", "water"]].assign(x=left["waarde"].to_numpy(),
-                                                                 y=right["waarde"].to_numpy())
+                                                                 y=right["waarde"].to_numpy(), toelichting=notes)
     return frame[~frame["water"]].drop(columns="water").reset_index(drop=True)
 
 
@@ -203,6 +268,13 @@ def indicators_in_division(data: StoreData, indeling: int, niveau: str) -> list[
     rows = f[(f["indeling"] == indeling) & f["waarde"].notna() & f["code"].isin(codes)]
     pairs = rows[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"], ascending=[True, False])
     return [(str(i), int(j)) for i, j in pairs.itertuples(index=False)]
+
+
+#: Default scatter pair per division ("indicator|jaar" for x and y): deprivation against health.
+SCATTER_DEFAULTS: dict[int, tuple[str, str]] = {
+    2020: ("moeite_met_rondkomen|2020", "ervaren_gezondheid_goed|2020"),
+    2024: ("inkomen_per_inwoner|2024", "ervaren_gezondheid_goed|2020"),
+}
 
 
 #: Headline figures on the start page: (indicator, jaar, indeling).

@@ -188,14 +188,16 @@ def _weights_text(decile_weights: Mapping[int, float]) -> str:
 
 
 def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights: Mapping[int, float],
-                kbz_weight: float, need_weights: Mapping[str, float]) -> BudgetResult:
+                kbz_weight: float, need_weights: Mapping[str, float], include_atypical: bool = False
+                ) -> BudgetResult:
     """Split a yearly budget over the residential areas of the four cities (division 2024) under :data:`RULES`.
 
-    Inhabitants: CBS Kerncijfers wijken en buurten 2024 (``inwoners``, 2024). Areas without a need decile (a
-    missing input) get decile weight 1 and are listed in the notes.
+    Inhabitants: CBS Kerncijfers wijken en buurten 2024 (``inwoners``, 2024). Areas without a need decile (too
+    few inputs, or an atypical population unless ``include_atypical``) get decile weight 1 and are counted in the
+    notes.
     """
     _check_weights(decile_weights, kbz_weight)
-    index = need.need_index(data, BUDGET_INDELING, niveau, dict(need_weights))
+    index = need.need_index(data, BUDGET_INDELING, niveau, dict(need_weights), include_atypical=include_atypical)
     population = area_data.area_values(data, "inwoners", BUDGET_INDELING, BUDGET_INDELING, niveau)
     population = population.set_index("code")["waarde"]
     frame = allocate(index, population, budget_eur, decile_weights, kbz_weight)
@@ -208,10 +210,15 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
     summary = summarise(frame, RULES)
     no_pop = int((frame["inwoners"] <= 0).sum())
     unscored = int(frame["deciel"].isna().sum())
+    atypical = int((frame["deciel"].isna() & frame["code"].map(by_code["atypisch"]).ne("")).sum())
     notes = []
     if unscored:
-        notes.append(f"{unscored} gebied(en) zonder behoefte-index (een invoercijfer ontbreekt) krijgen decielgewicht"
-                     " 1 en tellen in de concentratiemaat als minst achtergesteld.")
+        notes.append(f"{unscored} gebied(en) zonder behoeftedeciel (te weinig invoercijfers, of {atypical} met een"
+                     " afwijkende bevolking) krijgen decielgewicht 1 en tellen in de concentratiemaat als minst"
+                     " achtergesteld.")
+    scored = frame["code"].map(by_code["index"]).notna()
+    notes.append(f"{int(scored.sum())} van {len(frame)} gebieden ({fmt_number(frame.loc[scored, 'inwoners'].sum())}"
+                 f" van {fmt_number(frame['inwoners'].sum())} inwoners) hebben een behoefte-index.")
     if no_pop:
         notes.append(f"{no_pop} gebied(en) zonder inwonersaantal krijgen niets.")
     bronnen = ["cbs_85984NED", *[str(data.meta.loc[k, "bron"]) for k in need_weights if k in data.meta.index]]
@@ -225,6 +232,7 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
         " haven, bedrijventerrein) tellen niet mee.",
         need.NEED_METHOD,
         need.weights_line(data, BUDGET_INDELING, need_weights),
+        need.ATYPICAL_RULE + (" Hier meegerekend (keuze van de gebruiker)." if include_atypical else ""),
         "Aandeel naar de 20% met de hoogste behoefte: de gebieden van hoogste naar laagste behoefte-index, tot 20%"
         " van de inwoners (het gebied op de grens naar rato). Concentratie-index: 2·cov(bedrag per inwoner,"
         " fractionele rang)/gemiddelde, positief = geld geconcentreerd bij de hoogste behoefte; 0 = vlak.",

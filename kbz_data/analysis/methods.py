@@ -13,9 +13,89 @@ import pandas as pd
 from kbz_data.analysis import need
 from kbz_data.analysis.area_data import DIRECTION_TEXT, indicator_label, source_title
 from kbz_data.analysis.budget import DEFAULT_DECILE_WEIGHTS
-from kbz_data.indicators import DOMAIN_ORDER
+from kbz_data.indicators import BRON_OMGEREKEND, DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
 from kbz_data.text import fmt_number
+
+#: The check of the harmoniser: (harmonised indicator, reference on the 2024 division, year). Ervaren gezondheid
+#: 2020 of the 2020 division carried onto the 2024 buurten, against RIVM's own 2020 estimate for those buurten
+#: (50150NED via woonikveilig).
+HARMONISE_CHECK: tuple[str, str, int] = ("ervaren_gezondheid_goed", "ervaren_gezondheid_goed_50150", 2020)
+#: Points (percentage points) within which a harmonised figure counts as close.
+CLOSE_POINTS = 2.0
+
+
+def harmonisation_pairs(data: StoreData) -> pd.DataFrame:
+    """Per 2024 buurt with both figures: code, gemeentecode, geschat (harmonised), referentie, fout (absolute
+    difference in percentage points), methode and kwaliteit (``indicatoren_kwaliteit``). See
+    :data:`HARMONISE_CHECK`."""
+    indicator, reference, jaar = HARMONISE_CHECK
+    f = data.figures
+    base = f[(f["indeling"] == 2024) & (f["jaar"] == jaar) & f["code"].str.startswith("BU")]
+    carried = base[(base["indicator"] == indicator) & (base["bron"] == BRON_OMGEREKEND)]
+    carried = carried.drop_duplicates("code").set_index("code")["waarde"]
+    ref = base[base["indicator"] == reference].drop_duplicates("code").set_index("code")["waarde"]
+    k = data.kwaliteit
+    quality = k[(k["indeling"] == 2024) & (k["jaar"] == jaar) & (k["indicator"] == indicator)]
+    quality = quality.drop_duplicates("code").set_index("code")
+    frame = pd.DataFrame({"geschat": carried, "referentie": ref}).dropna()
+    frame["fout"] = (frame["geschat"] - frame["referentie"]).abs()
+    frame["methode"] = quality["methode"].reindex(frame.index).astype(object)
+    frame["kwaliteit"] = quality["kwaliteit"].reindex(frame.index).astype(object)
+    frame.index.name = "code"
+    frame = frame.reset_index()
+    frame["gemeentecode"] = "GM" + frame["code"].str[2:6]
+    return frame
+
+
+def _error_row(name: str, errors: pd.Series) -> dict[str, Any]:
+    return {"Gemeente": name, "Buurten": int(errors.size),
+            "Gemiddelde absolute fout (procentpunt)": round(float(errors.mean()), 2) if errors.size else np.nan,
+            "P90 (procentpunt)": round(float(errors.quantile(0.9)), 2) if errors.size else np.nan,
+            f"Binnen {CLOSE_POINTS:g} punt (%)": round(100 * float((errors <= CLOSE_POINTS).mean()), 0)
+            if errors.size else np.nan}
+
+
+def harmonisation_error(data: StoreData) -> dict[str, pd.DataFrame]:
+    """The measured error of the harmoniser per city (issue 11, point 2), computed from the store.
+
+    Returns
+    -------
+    dict
+        ``fout``: per gemeente (and all four): Buurten (n), mean absolute error, P90 and the share within
+        :data:`CLOSE_POINTS` points, over every 2024 buurt with both figures; ``fout_omgerekend``: the same over the
+        buurten whose boundary changed (``methode`` omgerekend) only; ``kwaliteit``: the quality distribution of all
+        harmonised figures (every indicator and year) per gemeente and level. Empty frames when the store has no
+        harmonised figures.
+    """
+    from kbz_data.config import GEMEENTEN
+
+    pairs = harmonisation_pairs(data)
+    tables = {}
+    for key, part in (("fout", pairs), ("fout_omgerekend", pairs[pairs["methode"] == "omgerekend"])):
+        rows = [_error_row(name, part.loc[part["gemeentecode"] == gm, "fout"]) for gm, name in GEMEENTEN.items()]
+        rows.append(_error_row("Vier steden", part["fout"]))
+        tables[key] = pd.DataFrame(rows)
+    k = data.kwaliteit[data.kwaliteit["bron"] == BRON_OMGEREKEND]
+    if k.empty:
+        tables["kwaliteit"] = pd.DataFrame(columns=["Gemeente", "Niveau", "goed", "matig", "slecht", "geen"])
+        return tables
+    k = pd.DataFrame({"gemeente": ("GM" + k["code"].str[2:6]).map(GEMEENTEN).fillna("overig"),
+                      "niveau": np.where(k["code"].str.startswith("WK"), "wijk", "buurt"),
+                      "kwaliteit": k["kwaliteit"].astype(str)})
+    counts = k.value_counts().unstack("kwaliteit", fill_value=0)
+    counts = counts.reindex(columns=["goed", "matig", "slecht", "geen"], fill_value=0).reset_index()
+    tables["kwaliteit"] = counts.rename(columns={"gemeente": "Gemeente", "niveau": "Niveau"})
+    return tables
+
+
+def _input_source(data: StoreData, indicator: str, indeling: int) -> str:
+    """Source title of a need-index input; a 2020-division health figure on another division is the harmonised
+    source (omgerekend uit indeling 2020)."""
+    if (indeling != 2020 and indicator in data.meta.index and data.meta.loc[indicator, "bron"] == "rivm_50090NED"
+            and BRON_OMGEREKEND in data.bronnen.index and "titel" in data.bronnen):
+        return str(data.bronnen.loc[BRON_OMGEREKEND, "titel"])
+    return source_title(data, indicator)
 
 
 def _areas(data: StoreData) -> pd.DataFrame:
@@ -33,7 +113,7 @@ def method_tables(data: StoreData) -> dict[str, pd.DataFrame]:
             rows.append({"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator,
                          "Jaar": jaar, "Standaardgewicht": weight, "Aandeel in de index": f"{weight / total:.0%}",
                          "Richting": need.need_direction_text(data, indicator),
-                         "Bron": source_title(data, indicator)})
+                         "Bron": _input_source(data, indicator, indeling)})
     similar = [{"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator, "Jaar": jaar,
                 "Bron": source_title(data, indicator)}
                for indeling, inputs in need.SIMILARITY_INPUTS.items() for indicator, jaar in inputs.items()]

@@ -5,8 +5,13 @@ Need index
     z-score over all residential areas of the four cities (mean 0, standard deviation 1) and signed so that a
     higher z means more need (``-richting`` from the registry: low income means more need, a high share with
     "moeite met rondkomen" means more need; for neutral indicators :data:`NEED_SIGNS`, e.g. a high share of
-    owner-occupied homes means less need). Weights are normalised to sum to 1. An area that misses any input is
-    flagged in ``ontbrekend`` and gets no index, rank or decile: it is never scored as average.
+    owner-occupied homes means less need). The weights are renormalised per area over the inputs it has: an area
+    missing an input is scored on the others (flagged in ``ontbrekend``, ``invoer`` = inputs used), but an area
+    with no more than :data:`MIN_WEIGHT_SHARE` of the total weight present gets no index, rank or decile (it is
+    never scored as average). An input without a single figure at this division and level is left out for all.
+Atypical population
+    :func:`atypical_areas` flags areas whose population is not a GP-practice population (:data:`ATYPICAL_RULE`):
+    they keep their index but get no rank or decile unless ``include_atypical``.
 Similar areas
     Euclidean distance between standardised socio-economic and age indicators (:data:`SIMILARITY_INPUTS`); the
     nearest areas in the other three cities.
@@ -27,6 +32,7 @@ from kbz_data.analysis.area_data import area_values, indicator_label, sources_te
 from kbz_data.analysis.results import LICENCE_LINE, MODEL_LINE, ViewResult
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
+from kbz_data.indicators import BRON_OMGEREKEND
 from kbz_data.store.storage import StoreData
 
 #: Default need-index inputs and weights per division (jaar, weight). 2020: health monitor; 2024: KWB.
@@ -42,8 +48,29 @@ NEED_INPUTS: dict[int, dict[str, tuple[int, float]]] = {
         "inkomen_per_inwoner": (2024, 1.0),
         "woz_waarde": (2024, 1.0),
         "pct_koopwoningen": (2024, 0.5),
+        "ervaren_gezondheid_goed_50150": (2024, 1.0),
+        "moeite_met_rondkomen": (2020, 1.0),
+        "hoog_risico_angst_depressie": (2020, 0.5),
+        "langdurige_aandoening": (2020, 0.5),
     },
 }
+#: An area needs inputs carrying MORE than this share of the total weight to get an index. With the 2024 defaults
+#: (total 5.5): the three KWB inputs and ervaren gezondheid 2024 (3.5, 64 %), or the health inputs and income
+#: (4.0, 73 %) are enough; the three KWB inputs alone (2.5, 45 %) or the health inputs alone (3.0, 55 %) are not.
+MIN_WEIGHT_SHARE = 0.6
+#: Atypical population (KWB 2024, division 2024): fewer inhabitants than this ...
+ATYPICAL_MIN_INWONERS = 200
+#: ... or at least this share (%) aged 15-25 (students; the median buurt has 12 %) ...
+ATYPICAL_MAX_PCT_15_25 = 40.0
+#: ... or at least this many inhabitants per household (institutions: residents in few registered households).
+ATYPICAL_MAX_PER_HUISHOUDEN = 4.0
+ATYPICAL_RULE = (
+    f"Afwijkende bevolking (geen gewone praktijkpopulatie): minder dan {ATYPICAL_MIN_INWONERS} inwoners, of"
+    f" minstens {ATYPICAL_MAX_PCT_15_25:g}% van de inwoners 15 tot 25 jaar (vooral studenten; de middelste buurt"
+    f" heeft 12%), of minstens {ATYPICAL_MAX_PER_HUISHOUDEN:g} inwoners per huishouden (instellingen); CBS"
+    " Kerncijfers wijken en buurten 2024, alleen in gebiedsindeling 2024. Zulke gebieden houden hun index maar"
+    " krijgen standaard geen rang of deciel (en in de budgetverdeling decielgewicht 1)."
+)
 #: Sign of an input whose registry direction is neutral (``richting`` 0): +1 = a higher value means more need,
 #: -1 = less. A high share of owner-occupied homes goes with less deprivation. Other neutral inputs count +1.
 NEED_SIGNS: dict[str, int] = {"pct_koopwoningen": -1}
@@ -86,8 +113,69 @@ def need_sign(data: StoreData, indicator: str) -> float:
     return -1.0 if richting == 1 else 1.0
 
 
+def atypical_areas(data: StoreData, indeling: int, niveau: str) -> pd.Series:
+    """Why each area's population is atypical for a GP practice (:data:`ATYPICAL_RULE`), "" when it is not.
+
+    Inputs: ``inwoners``, ``pct_15_25`` and ``huishoudens`` (CBS Kerncijfers wijken en buurten 2024) of the 2024
+    division; other divisions have no such figures and nothing is flagged. Returns a Series by area code.
+    """
+    g = data.gebieden
+    codes = g.loc[(g["indeling"] == int(indeling)) & (g["niveau"] == niveau), "code"].astype(str)
+    reasons = pd.Series("", index=pd.Index(codes.to_numpy(), name="code"), dtype=object)
+    if int(indeling) != 2024:
+        return reasons
+    f = data.figures
+    rows = f[(f["indeling"] == 2024) & (f["jaar"] == 2024) & f["code"].isin(reasons.index)
+             & f["indicator"].isin(["inwoners", "pct_15_25", "huishoudens"])]
+    wide = rows.drop_duplicates(["code", "indicator"]).pivot(index="code", columns="indicator", values="waarde")
+    wide = wide.reindex(index=reasons.index, columns=["inwoners", "pct_15_25", "huishoudens"])
+    inwoners, young, households = wide["inwoners"], wide["pct_15_25"], wide["huishoudens"]
+    per_household = inwoners / households.where(households > 0)
+    for code in reasons.index:
+        parts = []
+        if inwoners[code] < ATYPICAL_MIN_INWONERS:
+            parts.append(f"{inwoners[code]:.0f} inwoners")
+        if young[code] >= ATYPICAL_MAX_PCT_15_25:
+            parts.append(f"{young[code]:.0f}% 15 tot 25 jaar")
+        if per_household[code] >= ATYPICAL_MAX_PER_HUISHOUDEN:
+            parts.append(f"{per_household[code]:.1f} inwoners per huishouden".replace(".", ","))
+        reasons[code] = "; ".join(parts)
+    return reasons
+
+
+def _input_years(data: StoreData, indeling: int, used: Mapping[str, float]) -> dict[str, int]:
+    """The year of each input: the default's year, else the newest year with figures in the division."""
+    from kbz_data.analysis.area_data import periods
+
+    defaults = NEED_INPUTS.get(indeling) or {}
+    years: dict[str, int] = {}
+    for indicator in used:
+        if indicator in defaults:
+            years[indicator] = defaults[indicator][0]
+            continue
+        matching = [j for j, i in periods(data, indicator) if i == indeling]
+        if not matching:
+            raise KbzDataError(f"{indicator} heeft geen cijfers in indeling {indeling}")
+        years[indicator] = matching[0]
+    return years
+
+
+def _rank(frame: pd.DataFrame, eligible: pd.Series) -> None:
+    """Rank (1 = highest need) and decile (10 = highest need) over the ``eligible`` scored rows, in place."""
+    # Rank by index, ties broken by code, so the order does not depend on the row order.
+    order = frame[eligible].sort_values(["index", "code"], ascending=[False, True]).index
+    frame["rang"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    frame.loc[order, "rang"] = np.arange(1, len(order) + 1)
+    n = len(order)
+    frame["deciel"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if n:
+        # decile 10 = the 10% with the highest need
+        frame.loc[order, "deciel"] = 10 - np.floor(np.arange(n) * 10 / n).astype(int)
+
+
 def need_index(
-    data: StoreData, indeling: int, niveau: str, weights: Mapping[str, float] | None = None
+    data: StoreData, indeling: int, niveau: str, weights: Mapping[str, float] | None = None,
+    include_atypical: bool = False,
 ) -> pd.DataFrame:
     """Need index of every residential area of one division and level in the four cities.
 
@@ -95,13 +183,17 @@ def need_index(
     ----------
     weights
         Indicator -> weight (>= 0); defaults to :data:`NEED_INPUTS` for the division. Zero weights drop an input.
+    include_atypical
+        Rank atypical areas (:func:`atypical_areas`) too; by default they get no rank or decile.
 
     Returns
     -------
     pandas.DataFrame
         code, naam, gemeentecode, gemeente, kbz, one ``z_<indicator>`` column per input (signed: higher = more
-        need), index (weighted mean of the z-scores), rang (1 = highest need), deciel (10 = highest need),
-        ontbrekend (comma-separated missing inputs, "" when complete).
+        need), index (weighted mean of the z-scores present, weights renormalised over them), invoer (inputs
+        used), invoer_totaal (inputs of the index), ontbrekend (comma-separated missing inputs, "" when
+        complete), atypisch (why the population is atypical, ""), rang (1 = highest need), deciel (10 = highest
+        need).
 
     Raises
     ------
@@ -119,35 +211,30 @@ def need_index(
     used = {k: float(w) for k, w in weights.items() if w > 0}
     if not used:
         raise KbzDataError("alle gewichten zijn 0: kies minstens één indicator met een gewicht boven 0")
-    years = {k: (defaults or {}).get(k, (None, 0))[0] for k in used}
-    for indicator in used:
-        if years[indicator] is None:
-            from kbz_data.analysis.area_data import periods
-
-            matching = [j for j, i in periods(data, indicator) if i == indeling]
-            if not matching:
-                raise KbzDataError(f"{indicator} heeft geen cijfers in indeling {indeling}")
-            years[indicator] = matching[0]
-    frame = _inputs_frame(data, years, indeling, niveau)
+    frame = _inputs_frame(data, _input_years(data, indeling, used), indeling, niveau)
+    # An input without any figure at this level (e.g. a source the store lacks) is no input at all.
+    used = {k: w for k, w in used.items() if frame[k].notna().any()}
+    if not used:
+        raise KbzDataError(f"geen van de gekozen indicatoren heeft cijfers op {niveau}niveau in indeling {indeling}")
     total = sum(used.values())
-    index = np.zeros(len(frame))
+    weighted = np.zeros(len(frame))
+    present_weight = np.zeros(len(frame))
     for indicator, weight in used.items():
         z = need_sign(data, indicator) * standardise(frame[indicator])
         frame[f"z_{indicator}"] = z
-        index = index + (weight / total) * z.to_numpy(dtype=float)
+        known = z.notna().to_numpy()
+        weighted += np.where(known, weight * z.to_numpy(dtype=float, na_value=np.nan), 0.0)
+        present_weight += np.where(known, weight, 0.0)
     missing = frame[list(used)].isna()
     frame["ontbrekend"] = [", ".join(c for c in used if row[c]) for _, row in missing.iterrows()]
-    frame["index"] = np.where(missing.any(axis=1), np.nan, index)
-    scored = frame["index"].notna()
-    # Rank by index, ties broken by code, so the order does not depend on the row order.
-    order = frame[scored].sort_values(["index", "code"], ascending=[False, True]).index
-    frame["rang"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    frame.loc[order, "rang"] = np.arange(1, len(order) + 1)
-    n = len(order)
-    frame["deciel"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    if n:
-        # decile 10 = the 10% with the highest need
-        frame.loc[order, "deciel"] = 10 - np.floor(np.arange(n) * 10 / n).astype(int)
+    frame["invoer"] = (~missing).sum(axis=1).astype(int)
+    frame["invoer_totaal"] = len(used)
+    enough = present_weight > MIN_WEIGHT_SHARE * total + 1e-9
+    frame["index"] = np.where(enough & (present_weight > 0), weighted / np.where(present_weight > 0,
+                                                                                 present_weight, 1.0), np.nan)
+    frame["atypisch"] = frame["code"].map(atypical_areas(data, indeling, niveau)).fillna("").astype(str)
+    eligible = frame["index"].notna() & (include_atypical | (frame["atypisch"] == ""))
+    _rank(frame, eligible)
     return frame.drop(columns=list(used)).sort_values("code").reset_index(drop=True)
 
 
@@ -188,9 +275,10 @@ NEED_UNIT = "score"
 NEED_METHOD = (
     "Behoefte-index: gewogen gemiddelde van gestandaardiseerde indicatoren (z-scores over alle woongebieden van de"
     " vier steden op dit niveau en in deze gebiedsindeling; gemiddelde 0, standaardafwijking 1), met het teken zo"
-    " gekozen dat hoger = meer behoefte. Gewichten worden genormaliseerd tot som 1. Een gebied dat een invoercijfer"
-    " mist, krijgt geen index, rang of deciel (gemarkeerd, nooit als gemiddeld meegeteld). Rang 1 en deciel 10 ="
-    " hoogste behoefte."
+    " gekozen dat hoger = meer behoefte. Mist een gebied een invoercijfer, dan tellen de gewichten van de overige"
+    " invoer naar som 1 (gemarkeerd, met het aantal gebruikte invoercijfers); een gebied met niet meer dan"
+    f" {MIN_WEIGHT_SHARE:.0%} van het totale gewicht aan invoer krijgt geen index, rang of deciel (nooit als"
+    " gemiddeld meegeteld). Rang 1 en deciel 10 = hoogste behoefte."
 )
 
 
@@ -211,6 +299,9 @@ def need_display(data: StoreData, table: pd.DataFrame) -> pd.DataFrame:
         "Rang (1 = hoogste behoefte)": shown["rang"], "Deciel (10 = hoogste behoefte)": shown["deciel"],
         "Gebied": shown["naam"], "Code": shown["code"], "Gemeente": shown["gemeente"],
         NEED_LABEL: shown["index"].round(3), "KBZ-gebied": shown["kbz"],
+        "Invoer gebruikt": [f"{int(a)} van {int(b)}" for a, b in zip(shown["invoer"], shown["invoer_totaal"],
+                                                                    strict=True)],
+        "Afwijkende bevolking": shown["atypisch"],
     })
     for column in [c for c in shown.columns if c.startswith("z_")]:
         out[f"z {data.meta.loc[column[2:], 'label']}"] = shown[column].round(2)
@@ -221,7 +312,7 @@ def need_display(data: StoreData, table: pd.DataFrame) -> pd.DataFrame:
 def top_per_city(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """The ``n`` areas with the highest need index per city: Gemeente, Rang in de stad, Gebied, Code, index, rang
     over the four cities, deciel."""
-    scored = table[table["index"].notna()].sort_values(["index", "code"], ascending=[False, True])
+    scored = table[table["rang"].notna()].sort_values(["index", "code"], ascending=[False, True])
     rows = []
     for gm, name in GEMEENTEN.items():
         part = scored[scored["gemeentecode"] == gm].head(n)
@@ -234,10 +325,31 @@ def top_per_city(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
 
 def flagged(table: pd.DataFrame) -> pd.DataFrame:
-    """Areas without an index because an input is missing: Gebied, Code, Gemeente, Ontbrekende invoer."""
-    rows = table[table["ontbrekend"] != ""]
+    """Areas without an index (inputs not above :data:`MIN_WEIGHT_SHARE` of the weight): Gebied, Code, Gemeente,
+    Ontbrekende invoer. Areas scored on part of their inputs show it in :func:`need_display`."""
+    rows = table[table["index"].isna()]
     return pd.DataFrame({"Gebied": rows["naam"], "Code": rows["code"], "Gemeente": rows["gemeente"],
                          "Ontbrekende invoer": rows["ontbrekend"]}).reset_index(drop=True)
+
+
+def atypical(table: pd.DataFrame) -> pd.DataFrame:
+    """Areas with an atypical population (:data:`ATYPICAL_RULE`): Gebied, Code, Gemeente, Reden, index."""
+    rows = table[table["atypisch"] != ""]
+    return pd.DataFrame({"Gebied": rows["naam"], "Code": rows["code"], "Gemeente": rows["gemeente"],
+                         "Reden": rows["atypisch"], NEED_LABEL: rows["index"].round(3),
+                         "Gerangschikt": rows["rang"].notna().map({True: "ja", False: "nee"})}).reset_index(drop=True)
+
+
+def coverage(table: pd.DataFrame) -> pd.DataFrame:
+    """Per city: areas, areas with an index, of which complete, and ranked (after the atypical rule)."""
+    rows = []
+    for gm, name in GEMEENTEN.items():
+        part = table[table["gemeentecode"] == gm]
+        rows.append({"Gemeente": name, "Gebieden": len(part), "Met index": int(part["index"].notna().sum()),
+                     "Met alle invoer": int((part["index"].notna() & (part["ontbrekend"] == "")).sum()),
+                     "Afwijkende bevolking": int((part["atypisch"] != "").sum()),
+                     "Gerangschikt": int(part["rang"].notna().sum())})
+    return pd.DataFrame(rows)
 
 
 def weights_line(data: StoreData, indeling: int, weights: Mapping[str, float]) -> str:
@@ -252,17 +364,26 @@ def weights_line(data: StoreData, indeling: int, weights: Mapping[str, float]) -
     return "Invoer en gewichten" + changed + ": " + "; ".join(parts) + "."
 
 
-def need_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, weights: Mapping[str, float]
-              ) -> ViewResult:
+def need_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, weights: Mapping[str, float],
+              include_atypical: bool = False) -> ViewResult:
     """The need index of :func:`need_index` (``table``) for screen and export: definition (:data:`NEED_METHOD`),
-    inputs and weights (:func:`weights_line`), sources, the ranked table and the flagged areas."""
+    inputs and weights (:func:`weights_line`), the atypical-population rule, sources, the ranked table, the areas
+    without an index and those with an atypical population."""
     bronnen = [str(data.meta.loc[k, "bron"]) for k, w in weights.items() if w > 0 and k in data.meta.index]
-    method = [NEED_METHOD, weights_line(data, indeling, weights)]
+    used = set(table["ontbrekend"].str.split(", ").explode()) | {c[2:] for c in table.columns if c.startswith("z_")}
+    bronnen += sorted({BRON_OMGEREKEND for k in used if k in data.meta.index
+                       and str(data.meta.loc[k, "bron"]) == "rivm_50090NED" and int(indeling) != 2020})
+    atypical_line = ATYPICAL_RULE + (" Hier meegerekend (keuze van de gebruiker)." if include_atypical else "")
+    method = [NEED_METHOD, weights_line(data, indeling, weights), atypical_line]
     if "rivm_50090NED" in bronnen:
         method.append(MODEL_LINE)
+    if BRON_OMGEREKEND in bronnen:
+        method.append("Gezondheidscijfers 2020 in gebiedsindeling 2024 zijn omgerekend uit indeling 2020"
+                      " (overlap van de kaartvormen); zie de pagina Bronnen voor de gemeten fout.")
     return ViewResult(
         title=f"{NEED_LABEL} per {niveau}, gebiedsindeling {indeling}, vier steden.",
-        tables=(("Behoefte-index", need_display(data, table)), ("Gemarkeerd", flagged(table))),
+        tables=(("Behoefte-index", need_display(data, table)), ("Gemarkeerd", flagged(table)),
+                ("Afwijkende bevolking", atypical(table))),
         file_stem=f"kbz_behoefte_index_{niveau}_indeling{indeling}", method_lines=tuple(method),
         sources=sources_text(data, bronnen) + ".", licence=LICENCE_LINE,
     )

@@ -26,6 +26,17 @@ from kbz_data.store.storage import StoreData
 TREND_INDELING = 2020
 #: The source of the health trends: the Gezondheidsmonitor per wijk en buurt.
 TREND_BRON = "rivm_50090NED"
+#: The division of the newest health series (ervaren gezondheid 2012-2024, 50150NED via woonikveilig) and of the
+#: 2020-division health figures carried onto it (:data:`kbz_data.indicators.BRON_OMGEREKEND`).
+TREND_INDELING_2024 = 2024
+#: Registry sources (``meta.bron``) of the trend indicators on the 2024 division.
+TREND_BRONNEN_2024: tuple[str, ...] = ("woonikveilig_50150NED", TREND_BRON)
+#: The Den Haag supplement: ELAN wijk panel (division 2020), computed by ELAN/GGDH from CBS microdata.
+ELAN_BRON = "elan_denhaag"
+ELAN_NOTE = ("ELAN/GGDH (LUMC), berekend uit CBS-microdata; alleen Den Haag, andere definities dan de CBS- en"
+             " RIVM-cijfers: niet vergelijkbaar met de andere steden")
+#: The ELAN trend of the KBZ wijken of Den Haag: huisarts costs against low income.
+ELAN_TREND: tuple[str, ...] = ("elan_zorgkosten_huisarts", "elan_pct_laag_inkomen")
 #: Units whose value depends on the size of the area: an area is not compared with its city's total.
 SIZE_UNITS: frozenset[str] = frozenset({"aantal"})
 
@@ -42,7 +53,7 @@ WATER = "geen woongebied (geen cijfer)"
 
 PROFILE_COLUMNS: tuple[str, ...] = (
     "indicator", "label", "domein", "eenheid", "richting", "waarde", "stadswaarde", "min", "p25", "median", "p75",
-    "max", "n", "steden", "bron", "jaar", "vergelijking",
+    "max", "n", "steden", "bron", "jaar", "vergelijking", "toelichting",
 )
 
 
@@ -236,6 +247,7 @@ def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
     meta["_domein"] = meta["domein"].map({d: i for i, d in enumerate(DOMAIN_ORDER)}).fillna(len(DOMAIN_ORDER))
     meta["_order"] = np.arange(len(meta))
     meta = meta.sort_values(["_domein", "_order"])
+    notes = _row_notes(data, code, indeling)
     rows: list[dict[str, Any]] = []
     for ind in meta.itertuples(index=False):
         jaar = int(years[ind.indicator])
@@ -258,9 +270,32 @@ def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
                 "p75": values.quantile(0.75), "max": values.max(), "n": int(values.size),
                 "steden": int(spread["code"].map(peer_city).nunique()), "bron": str(bron), "jaar": jaar,
                 "vergelijking": WATER if rate_blocked else compare_to_city(waarde, stadswaarde, richting, ind.eenheid),
+                "toelichting": notes.get((ind.indicator, jaar), ELAN_NOTE if str(bron) == ELAN_BRON else ""),
             }
         )
     return pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
+
+
+def _row_notes(data: StoreData, code: str, indeling: int) -> dict[tuple[str, int], str]:
+    """(indicator, jaar) -> the note of a derived figure of one area ("omgerekend uit indeling 2020, kwaliteit
+    ...", or "onbekend: reden"; :func:`kbz_data.analysis.area_data.figure_notes`), from ``data.kwaliteit``."""
+    from kbz_data.analysis.area_data import figure_notes
+
+    k = data.kwaliteit
+    rows = k[(k["code"] == code) & (k["indeling"] == int(indeling))].drop_duplicates(["indicator", "jaar"])
+    if rows.empty:
+        return {}
+    f = data.figures
+    values = f[(f["code"] == code) & (f["indeling"] == int(indeling))].drop_duplicates(["indicator", "jaar"])
+    values = values.set_index(["indicator", "jaar"])["waarde"]
+    keys = [(str(i), int(j)) for i, j in zip(rows["indicator"], rows["jaar"], strict=True)]
+    # one pseudo-area per (indicator, jaar): figure_notes then reads each quality row as that of an area
+    pseudo = [f"{i}|{j}" for i, j in keys]
+    quality = pd.DataFrame(rows).assign(code=pseudo, indicator="_", jaar=0, indeling=0)
+    frame = pd.DataFrame({"code": pseudo, "waarde": [values.get(key, math.nan) for key in keys], "water": False})
+    view = StoreData(data.gebieden, data.figures, data.meta, data.bronnen, data.build_info, quality)
+    notes = figure_notes(view, frame, "_", 0, 0)
+    return dict(zip(keys, notes.astype(str), strict=True))
 
 
 def display_table(table: pd.DataFrame, city_name: str) -> pd.DataFrame:
@@ -283,6 +318,7 @@ def display_table(table: pd.DataFrame, city_name: str) -> pd.DataFrame:
             "Min": fmt("min"), "25%": fmt("p25"), "Mediaan": fmt("median"), "75%": fmt("p75"), "Max": fmt("max"),
             "Gebieden": table["n"].astype(int), "Steden": table["steden"].astype(int),
             "Peiljaar": table["jaar"].astype(int), "Bron": table["bron"],
+            "Toelichting": table["toelichting"] if "toelichting" in table else "",
         }
     ).reset_index(drop=True)
 
@@ -303,17 +339,19 @@ def source_lines(data: StoreData, table: pd.DataFrame) -> list[str]:
     return lines
 
 
-def trend_table(data: StoreData, code: str) -> pd.DataFrame:
-    """Health figures 2012-2016-2020 (division 2020) of an area and of its city, long format.
+def trend_table(data: StoreData, code: str, indeling: int | None = None) -> pd.DataFrame:
+    """Health figures over the years of an area and of its city, long format, on one division.
 
-    Only indicators of the Gezondheidsmonitor (source :data:`TREND_BRON`, whatever their domain) for which the
-    area has a known value in at least two reference years are included.
+    ``indeling`` None or :data:`TREND_INDELING` (2020): the Gezondheidsmonitor 2012-2016-2020 (source
+    :data:`TREND_BRON`). :data:`TREND_INDELING_2024`: ervaren gezondheid 2012-2024 (50150NED via woonikveilig)
+    and the 2012-2016-2020 figures carried onto the 2024 division (``bron`` ``rivm_50090NED_omgerekend``). Only
+    indicators for which the area has a known value in at least two reference years are included.
 
     Returns
     -------
     pandas.DataFrame
         indicator, label, eenheid, richting, jaar, reeks ("gebied" or "stad"), naam, waarde (%), bron. Empty when
-        the code does not exist in division 2020 or has no health figures there.
+        the code does not exist in that division or has no health figures there.
 
     Raises
     ------
@@ -321,18 +359,22 @@ def trend_table(data: StoreData, code: str) -> pd.DataFrame:
         When the code is in no division of the store.
     """
     columns = ["indicator", "label", "eenheid", "richting", "jaar", "reeks", "naam", "waarde", "bron"]
+    division = TREND_INDELING if indeling is None else int(indeling)
+    bronnen = TREND_BRONNEN_2024 if division == TREND_INDELING_2024 else (TREND_BRON,)
     years = area_divisions(data, code)
-    if TREND_INDELING not in years:
+    if division not in years or division not in (TREND_INDELING, TREND_INDELING_2024):
         return pd.DataFrame(columns=columns)
-    info = area_info(data, code, TREND_INDELING)
-    meta = data.meta[data.meta["bron"] == TREND_BRON]
+    info = area_info(data, code, division)
+    meta = data.meta[data.meta["bron"].isin(bronnen)]
     f = data.figures
-    f = f[(f["indeling"] == TREND_INDELING) & f["indicator"].isin(meta["indicator"]) & f["waarde"].notna()]
+    f = f[(f["indeling"] == division) & f["indicator"].isin(meta["indicator"]) & f["waarde"].notna()]
     own = f[f["code"] == info["code"]]
     counts = own.groupby("indicator")["jaar"].nunique()
     keep = [i for i in meta["indicator"] if counts.get(i, 0) >= 2]
     if not keep or info["water"]:
         return pd.DataFrame(columns=columns)
+    # the longest (newest) series first: ervaren gezondheid 2012-2024 before the 2012-2020 figures
+    keep = sorted(keep, key=lambda i: -counts[i])
     city_name = info["gemeente"]
     parts = [own[own["indicator"].isin(keep)].assign(reeks="gebied", naam=info["naam"])]
     if info["code"] != info["gemeentecode"]:
@@ -343,6 +385,45 @@ def trend_table(data: StoreData, code: str) -> pd.DataFrame:
     order = {i: n for n, i in enumerate(keep)}
     frame = frame.assign(_o=frame["indicator"].map(order)).sort_values(["_o", "reeks", "jaar"])
     return frame[columns].reset_index(drop=True)
+
+
+def trend_division(divisions: list[int], indeling: int) -> int | None:
+    """The division whose health trend a profile of ``indeling`` shows: the same division when it has one
+    (2020 or 2024), else 2020 when the code exists there, else None."""
+    if indeling in (TREND_INDELING, TREND_INDELING_2024):
+        return indeling
+    return TREND_INDELING if TREND_INDELING in divisions else None
+
+
+def elan_trend_table(data: StoreData) -> pd.DataFrame:
+    """The ELAN trend of the KBZ wijken of Den Haag (division 2020): :data:`ELAN_TREND` per year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        code, naam, kbz (KBZ neighbourhood), indicator, label, eenheid, jaar, waarde, plus one row per indicator
+        and year with code ``"GM0518"`` and naam "Den Haag (mediaan van de wijken)": the median over all Den Haag
+        wijken with a value (ELAN publishes no city figure). Empty when the store has no ELAN figures.
+        Units: euro per inwoner (huisarts costs under the basic insurance) and % of households (low income).
+    """
+    columns = ["code", "naam", "kbz", "indicator", "label", "eenheid", "jaar", "waarde"]
+    f = data.figures
+    rows = f[(f["indeling"] == TREND_INDELING) & f["indicator"].isin(ELAN_TREND) & f["waarde"].notna()
+             & f["code"].str.startswith("WK0518")]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    names = kbz_areas.names_by_code(TREND_INDELING)
+    kbz = rows[rows["code"].isin([c for c in names if c.startswith("WK0518")])]
+    areas = _areas(data)
+    naam = areas[areas["indeling"] == TREND_INDELING].drop_duplicates("code").set_index("code")["naam"]
+    median = rows.groupby(["indicator", "jaar"], as_index=False)["waarde"].median()
+    frame = pd.concat([
+        kbz.assign(naam=kbz["code"].map(naam).astype(str), kbz=kbz["code"].map(names)),
+        median.assign(code="GM0518", naam="Den Haag (mediaan van de wijken)", kbz=""),
+    ], ignore_index=True)
+    frame["label"] = frame["indicator"].map(data.meta["label"])
+    frame["eenheid"] = frame["indicator"].map(data.meta["eenheid"])
+    return frame[columns].sort_values(["indicator", "code", "jaar"]).reset_index(drop=True)
 
 
 # --- KBZ neighbourhoods and practices -------------------------------------------------------------------------

@@ -115,7 +115,18 @@ def map_view(
                          data, niveau, indeling, gemeente) else "."))
     unknown = int((~table["water"] & table["waarde"].isna()).sum())
     if unknown:
-        notes.append(f"{unknown} gebied(en) zonder waarde (onbekend of geheim) staan in grijs.")
+        notes.append(f"{unknown} gebied(en) zonder waarde (onbekend of geheim) staan in grijs; de reden staat in de"
+                     " hover en de tabel waar die bekend is.")
+    if set(table["bron"].dropna()) == {"elan_denhaag"}:
+        notes.insert(0, "ELAN-indicator: berekend door ELAN/GGDH (LUMC) uit CBS-microdata, alleen voor Den Haag"
+                        " (indeling 2020); andere definities dan de CBS- en RIVM-cijfers, dus niet vergelijkbaar met"
+                        " de andere steden.")
+    carried = table["toelichting"].str.startswith(area_data.OMGEREKEND)
+    if carried.any():
+        quality = table.loc[carried, "toelichting"].str.extract(r"kwaliteit (\w+)")[0].value_counts()
+        notes.append(f"{int(carried.sum())} cijfers zijn {area_data.OMGEREKEND} (overlap van de kaartvormen); kwaliteit"
+                     f" goed {int(quality.get('goed', 0))}, matig {int(quality.get('matig', 0))}, slecht"
+                     f" {int(quality.get('slecht', 0))}. De hover en de tabel zeggen het per gebied.")
     kbz_codes = kbz_areas.codes(indeling, niveau, deel=None)
     shown = table[~table["water"]]
     if not area_data.has_shapes(data, niveau, indeling, gemeente):
@@ -150,7 +161,11 @@ def scatter_view(
         table, x_label=f"{x_label} {x[1]}", x_unit=x_unit, y_label=f"{y_label} {y[1]}", y_unit=y_unit,
         kbz_codes=kbz_areas.codes(indeling, niveau, deel=None),
     )
-    bronnen = sorted({str(data.meta.loc[x[0], "bron"]), str(data.meta.loc[y[0], "bron"])})
+    f = data.figures
+    used = f[(f["indeling"] == int(indeling)) & (((f["indicator"] == x[0]) & (f["jaar"] == x[1]))
+                                                  | ((f["indicator"] == y[0]) & (f["jaar"] == y[1])))]
+    bronnen = sorted(set(used["bron"].dropna().astype(str))
+                     or {str(data.meta.loc[x[0], "bron"]), str(data.meta.loc[y[0], "bron"])})
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
     return maps.freeze(fig), stats, "; ".join(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}."
 

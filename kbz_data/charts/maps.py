@@ -120,12 +120,14 @@ def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
             [f"{int(r)} van {int(n)}" if not pd.isna(r) else "– (neutrale indicator of onbekend)"
              for r, n in zip(table["rang"], table["aantal"], strict=False)],
             table["gemeente"].astype(str),
+            [f"<br><i>{note}</i>" if note else "" for note in
+             table.get("toelichting", pd.Series("", index=table.index)).fillna("").astype(str)],
         ]
     )
     template = (
         "<b>%{customdata[0]}</b> (%{customdata[1]})<br>Waarde: %{customdata[2]}<br>"
         "%{customdata[6]} (hele gemeente): %{customdata[3]}<br>Ongewogen gemiddelde van de gebieden:"
-        " %{customdata[4]}<br>Rang: %{customdata[5]} (1 = meest ongunstig)<extra></extra>"
+        " %{customdata[4]}<br>Rang: %{customdata[5]} (1 = meest ongunstig)%{customdata[7]}<extra></extra>"
     )
     return custom, template
 
@@ -337,7 +339,8 @@ def scatter_figure(
 ) -> tuple[go.Figure, dict[str, float]]:
     """Scatter of y against x, one dot per area, coloured by city, KBZ areas marked, with an OLS line.
 
-    ``table`` has columns code, naam, gemeente, x, y (areas of one division only). Returns the figure and the
+    ``table`` has columns code, naam, gemeente, x, y (areas of one division only), optionally toelichting (a
+    note per area shown in the hover, e.g. "omgerekend uit indeling 2020"). Returns the figure and the
     statistics: n, pearson_r, spearman_r, slope, intercept.
     """
     data = table.dropna(subset=["x", "y"])
@@ -356,9 +359,11 @@ def scatter_figure(
                             "line": {"width": 1 if kbz_flag else 0, "color": "black"}},
                     customdata=np.column_stack([part["naam"], part["code"],
                                                 part["x"].map(lambda v: fmt_value(v, x_unit)),
-                                                part["y"].map(lambda v: fmt_value(v, y_unit))]),
+                                                part["y"].map(lambda v: fmt_value(v, y_unit)),
+                                                [f"<br><i>{n}</i>" if n else "" for n in
+                                                 part.get("toelichting", pd.Series("", index=part.index))]]),
                     hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + x_label
-                    + ": %{customdata[2]}<br>" + y_label + ": %{customdata[3]}<extra></extra>",
+                    + ": %{customdata[2]}<br>" + y_label + ": %{customdata[3]}%{customdata[4]}<extra></extra>",
                 )
             )
     stats = {"n": float(len(data)), "pearson_r": float("nan"), "spearman_r": float("nan"),

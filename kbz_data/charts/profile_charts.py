@@ -62,7 +62,9 @@ def scaled(value: float, low: float, high: float, richting: int) -> float:
 
 
 def _row_label(row: pd.Series) -> str:
-    return f"{row['label']} ({row['eenheid']})"
+    note = str(row.get("toelichting", "") or "")
+    mark = " ·omgerekend" if note.startswith("omgerekend") else ""
+    return f"{row['label']} ({row['eenheid']}){mark}"
 
 
 def _hover(row: pd.Series, city_name: str, niveau_plural: str) -> str:
@@ -78,6 +80,7 @@ def _hover(row: pd.Series, city_name: str, niveau_plural: str) -> str:
         f"min {fmt_value(row['min'], u)} · 25% {fmt_value(row['p25'], u)} · mediaan {fmt_value(row['median'], u)}"
         f" · 75% {fmt_value(row['p75'], u)} · max {fmt_value(row['max'], u)}<br>"
         f"Richting: {DIRECTION_TEXT.get(int(row['richting']), 'neutraal')}"
+        + (f"<br><i>{row['toelichting']}</i>" if str(row.get("toelichting", "") or "") else "")
     )
 
 
@@ -238,8 +241,10 @@ def spine_chart(
     return fig
 
 
-def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], columns: int = 4) -> go.Figure:
-    """Small multiples of the health trends 2012-2016-2020 (:func:`kbz_data.analysis.profile.trend_table`).
+def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], columns: int = 4,
+                indeling: int = 2020) -> go.Figure:
+    """Small multiples of the health trends (:func:`kbz_data.analysis.profile.trend_table`): 2012-2016-2020 on
+    division 2020, up to 2024 on division 2024 (``indeling``; figures carried from 2020 marked in the notes).
 
     One panel per indicator with the area (solid purple line) and its city (dashed grey line); y-axes in % and
     independent per panel. The source lines and the model-estimate note are printed under the chart.
@@ -268,11 +273,16 @@ def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], colu
                 marker={"size": 7}, hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} %<extra>{labels[ind]}</extra>",
             ), row=r, col=c)
             shown.add(reeks)
-    fig.update_xaxes(tickvals=[2012, 2016, 2020], range=[2011, 2021], showgrid=False)
+    years = sorted({int(j) for j in table["jaar"]}) or [2012, 2016, 2020]
+    fig.update_xaxes(tickvals=years, range=[min(years) - 1, max(years) + 1], showgrid=False,
+                     tickangle=0, tickfont={"size": 10 if len(years) > 3 else 12})
     fig.update_yaxes(ticksuffix=" %", gridcolor="#eeeeee", zeroline=False)
     for a in fig.layout.annotations:
         a.update(font={"size": 11})
-    notes = [*sources, MODEL_NOTE + " Indeling 2020 in alle jaren."]
+    notes = [*sources, MODEL_NOTE + f" Indeling {indeling} in alle jaren."]
+    if "rivm_50090NED_omgerekend" in set(table["bron"]):
+        notes.append("De cijfers 2012-2020 van de Gezondheidsmonitor zijn omgerekend uit indeling 2020 (overlap van"
+                     " de kaartvormen); de reeks 2012-2024 is door RIVM zelf op indeling 2024 geschat.")
     bottom = 60 + 15 * (_wrap_lines(notes).count("<br>") + 1)
     fig.add_annotation(
         x=0.0, y=0.0, xref="paper", yref="paper", yanchor="top", xanchor="left", yshift=-35, showarrow=False,
@@ -286,4 +296,49 @@ def trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], colu
                "font": {"size": 16}},
         legend={"orientation": "h", "yanchor": "top", "y": 1 - 42 / height, "yref": "container", "x": 0.0},
     )
+    return fig
+
+
+def elan_trend_chart(table: pd.DataFrame, *, title: str, sources: Sequence[str], highlight: str = "") -> go.Figure:
+    """Huisarts costs against low income over the years for the KBZ wijken of Den Haag
+    (:func:`kbz_data.analysis.profile.elan_trend_table`): two panels side by side, one line per KBZ wijk
+    (``highlight``: the wijk of the profile, drawn thicker) and the median of all Den Haag wijken (dashed grey)."""
+    indicators = list(dict.fromkeys(table["indicator"]))
+    labels = table.drop_duplicates("indicator").set_index("indicator")
+    titles = [f"{labels.loc[i, 'label']} ({labels.loc[i, 'eenheid']})" for i in indicators] or [""]
+    fig = make_subplots(rows=1, cols=max(len(indicators), 1), subplot_titles=titles, horizontal_spacing=0.08)
+    palette = ["#6a3d9a", "#1b9e77", "#d95f02", "#e7298a", "#66a61e"]
+    codes = [c for c in dict.fromkeys(table["code"]) if c != "GM0518"]
+    shown: set[str] = set()
+    for k, ind in enumerate(indicators, start=1):
+        part = table[table["indicator"] == ind]
+        unit = str(labels.loc[ind, "eenheid"])
+        for n, code in enumerate([*codes, "GM0518"]):
+            line = part[part["code"] == code].sort_values("jaar")
+            if line.empty:
+                continue
+            name = str(line["naam"].iloc[0]) + (f" (KBZ {line['kbz'].iloc[0]})" if line["kbz"].iloc[0] else "")
+            city = code == "GM0518"
+            fig.add_trace(go.Scatter(
+                x=line["jaar"], y=line["waarde"], mode="lines+markers", name=name, legendgroup=code,
+                showlegend=code not in shown,
+                line={"color": CITY_LINE_COLOR if city else palette[n % len(palette)], "dash": "dash" if city
+                      else "solid", "width": 3.5 if code == highlight else 2},
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}} {unit}<extra>{labels.loc[ind, 'label']}</extra>",
+            ), row=1, col=k)
+            shown.add(code)
+    notes = [*sources, "ELAN/GGDH berekent deze cijfers uit CBS-microdata; alleen Den Haag, niet vergelijkbaar met de"
+             " andere steden. Indeling 2020 in alle jaren."]
+    bottom = 50 + 15 * (_wrap_lines(notes).count("<br>") + 1)
+    fig.add_annotation(x=0.0, y=0.0, xref="paper", yref="paper", yanchor="top", xanchor="left", yshift=-35,
+                       showarrow=False, align="left", text=_wrap_lines(notes), font={"size": 10, "color": "#555555"})
+    fig.update_xaxes(showgrid=False, dtick=2)
+    fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
+    height = 400 + bottom
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 120, "b": bottom}, plot_bgcolor="white",
+                      paper_bgcolor="white", separators=",.",
+                      title={"text": title, "x": 0.0, "xanchor": "left", "y": 1 - 10 / height, "yanchor": "top",
+                             "yref": "container", "font": {"size": 16}},
+                      legend={"orientation": "h", "yanchor": "top", "y": 1 - 42 / height, "yref": "container",
+                              "x": 0.0})
     return fig

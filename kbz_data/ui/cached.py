@@ -124,11 +124,39 @@ def profile_table(store_dir: str, built: str, code: str, indeling: int) -> pd.Da
 
 
 @st.cache_data(show_spinner=False)
-def trend_table(store_dir: str, built: str, code: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.profile.trend_table`."""
+def trend_table(store_dir: str, built: str, code: str, indeling: int | None = None) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.profile.trend_table` (division 2020 when ``indeling`` is None)."""
     from kbz_data.analysis import profile
 
-    return profile.trend_table(store_data(store_dir, built), code)
+    return profile.trend_table(store_data(store_dir, built), code, indeling)
+
+
+def trend_division(store_dir: str, built: str, code: str, indeling: int) -> int | None:
+    """:func:`kbz_data.analysis.profile.trend_division` of an area shown in ``indeling``."""
+    from kbz_data.analysis import profile
+
+    return profile.trend_division(area_divisions(store_dir, built, code), int(indeling))
+
+
+@st.cache_data(show_spinner=False)
+def elan_trend_table(store_dir: str, built: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.profile.elan_trend_table`."""
+    from kbz_data.analysis import profile
+
+    return profile.elan_trend_table(store_data(store_dir, built))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def elan_trend_figure(store_dir: str, built: str, highlight: str) -> Any:
+    """Cached :func:`kbz_data.charts.profile_charts.elan_trend_chart` (KBZ wijken of Den Haag)."""
+    from kbz_data.analysis import profile
+    from kbz_data.charts import profile_charts
+
+    data = store_data(store_dir, built)
+    table = elan_trend_table(store_dir, built)
+    return maps.freeze(profile_charts.elan_trend_chart(
+        table, title="Huisartskosten en laag inkomen in de KBZ-wijken van Den Haag",
+        sources=profile.source_lines(data, table.assign(bron=profile.ELAN_BRON)), highlight=highlight))
 
 
 @st.cache_data(show_spinner=False)
@@ -137,8 +165,19 @@ def profile_sources(store_dir: str, built: str, code: str, indeling: int, trend:
     from kbz_data.analysis import profile
 
     data = store_data(store_dir, built)
-    table = profile.trend_table(data, code) if trend else profile.profile_table(data, code, indeling)
+    if trend:
+        table = profile.trend_table(data, code, trend_division(store_dir, built, code, indeling))
+    else:
+        table = profile.profile_table(data, code, indeling)
     return profile.source_lines(data, table)
+
+
+@st.cache_data(show_spinner=False)
+def harmonisation_error(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
+    """Cached :func:`kbz_data.analysis.methods.harmonisation_error` (measured error of the harmoniser)."""
+    from kbz_data.analysis import methods
+
+    return methods.harmonisation_error(store_data(store_dir, built))
 
 
 @st.cache_data(show_spinner=False)
@@ -270,15 +309,15 @@ def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
-    """Cached health trend chart of one area (division 2020) against its city."""
-    from kbz_data.analysis import profile
+    """Cached health trend chart of one area against its city, on :func:`trend_division` (2020 or 2024)."""
     from kbz_data.charts import profile_charts
 
-    trend = trend_table(store_dir, built, code)
+    division = trend_division(store_dir, built, code, indeling)
+    trend = trend_table(store_dir, built, code, division)
     info = area_info(store_dir, built, code, indeling)
     return maps.freeze(profile_charts.trend_chart(
-        trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {profile.TREND_INDELING}",
-        sources=profile_sources(store_dir, built, code, indeling, trend=True),
+        trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {division}",
+        sources=profile_sources(store_dir, built, code, indeling, trend=True), indeling=division or 2020,
     ))
 
 
@@ -339,60 +378,61 @@ def similar_areas(store_dir: str, built: str, code: str, indeling: int, niveau: 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def need_table(store_dir: str, built: str, indeling: int, niveau: str,
-               weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.need.need_index`."""
+               weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> pd.DataFrame:
+    """Cached :func:`kbz_data.analysis.need.need_index` (``atypisch``: rank atypical areas too)."""
     from kbz_data.analysis import need
 
-    return need.need_index(store_data(store_dir, built), int(indeling), niveau, dict(weights))
+    return need.need_index(store_data(store_dir, built), int(indeling), niveau, dict(weights),
+                           include_atypical=bool(atypisch))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def need_view(store_dir: str, built: str, indeling: int, niveau: str,
-              weights: tuple[tuple[str, float], ...]) -> ViewResult:
+              weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> ViewResult:
     """Cached :func:`kbz_data.analysis.need.need_view`."""
     from kbz_data.analysis import need
 
-    table = need_table(store_dir, built, indeling, niveau, weights)
-    return need.need_view(store_data(store_dir, built), table, indeling, niveau, dict(weights))
+    table = need_table(store_dir, built, indeling, niveau, weights, atypisch)
+    return need.need_view(store_data(store_dir, built), table, indeling, niveau, dict(weights), bool(atypisch))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def need_map(store_dir: str, built: str, indeling: int, niveau: str, gemeente: str,
-             weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+             weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> map_views.MapView:
     """Cached :func:`kbz_data.charts.map_views.need_map_view` with the sources of the need view."""
-    table = need_table(store_dir, built, indeling, niveau, weights)
-    line = need_view(store_dir, built, indeling, niveau, weights).sources
+    table = need_table(store_dir, built, indeling, niveau, weights, atypisch)
+    line = need_view(store_dir, built, indeling, niveau, weights, atypisch).sources
     return map_views.need_map_view(store_data(store_dir, built), table, indeling, niveau, gemeente, line)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def area_budget(store_dir: str, built: str, niveau: str, budget: float, deciles: tuple[tuple[int, float], ...],
-                kbz_weight: float, weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.budget.area_budget`."""
+                kbz_weight: float, weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> Any:
+    """Cached :func:`kbz_data.analysis.budget.area_budget` (``atypisch``: atypical areas get a decile too)."""
     from kbz_data.analysis import budget as budget_rules
 
     return budget_rules.area_budget(store_data(store_dir, built), niveau, budget, dict(deciles), kbz_weight,
-                                    dict(weights))
+                                    dict(weights), include_atypical=bool(atypisch))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str, budget: float,
                deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-               weights: tuple[tuple[str, float], ...]) -> map_views.MapView:
+               weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> map_views.MapView:
     """Cached :func:`kbz_data.charts.map_views.budget_map_view`."""
-    result = area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)
+    result = area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch)
     return map_views.budget_map_view(store_data(store_dir, built), result, rule, niveau, gemeente)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def budget_city_figure(store_dir: str, built: str, niveau: str, budget: float,
                        deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-                       weights: tuple[tuple[str, float], ...]) -> Any:
+                       weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> Any:
     """Cached (shared, frozen) :func:`kbz_data.charts.budget.city_figure` of an area split."""
     from kbz_data.charts import budget as budget_charts
 
     return maps.freeze(budget_charts.city_figure(
-        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights)))
+        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -317,6 +317,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("vergelijk_referentie", "str", _first_chosen, url_key="referentie", choices=_chosen_codes, max_length=20,
           normalise=str.upper, nullable=True),
     Param("budget_bedrag", "int", _default_budget, url_key="budget", bounds=(0, 10_000_000_000)),
+    Param("behoefte_atypisch", "bool", False, url_key="atypisch", max_length=5),
     Param("budget_niveau", "str", lambda ctx: ctx.values.get("niveau", "wijk"), choices=NIVEAU_OPTIONS),
     Param("praktijk_keuze", "str", lambda ctx: _practices(ctx)[0], url_key="praktijk", choices=_practices,
           normalise=str.upper),
@@ -329,8 +330,9 @@ SIDEBAR = ("gemeente", "niveau", "indicator", "periode")
 PAGES: dict[str, tuple[str, ...]] = {
     "kaart": (*SIDEBAR, "kaart_schaal", "kaart_klassen", "kaart_kbz"),
     "wijkprofiel": ("gemeente", "niveau", "profiel_code", "profiel_indeling"),
-    "vergelijken": ("gemeente", "niveau", "vergelijk_indeling", "vergelijk_codes", "vergelijk_referentie"),
-    "budget": ("gemeente", "budget_bedrag", "budget_niveau"),
+    "vergelijken": ("gemeente", "niveau", "vergelijk_indeling", "vergelijk_codes", "vergelijk_referentie",
+                    "behoefte_atypisch"),
+    "budget": ("gemeente", "budget_bedrag", "budget_niveau", "behoefte_atypisch"),
     "praktijk": ("praktijk_keuze",),
     "upload": ("praktijk_keuze",),
     "leeg": SIDEBAR,  # the benchmark's empty page (KBZ_BENCH_EMPTY_PAGE) draws every shared filter

@@ -1,0 +1,106 @@
+"""Browser test (issue 11): on the committed snapshot store, Rotterdam buurten 2024 draw an income map, and a
+harmonised health map says "omgerekend uit indeling 2020" in its hover data and in its Excel download."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import APP, ARTIFACTS, CHROMIUM, REPO, _free_port, launch_chromium, watch_requests
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+SNAPSHOT = REPO / "data" / "snapshot"
+TRACES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => (p.data || []).map(t => ({
+    type: t.type, n: (t.locations || []).length, template: t.hovertemplate || '',
+    notes: (t.customdata || []).map(row => String(row[row.length - 1] || ''))})))"""
+
+
+@pytest.fixture
+def snapshot_server(tmp_path: Path) -> Iterator[str]:
+    """A streamlit server on 127.0.0.1 on the committed snapshot (read only), stopped by PID."""
+    port = _free_port()
+    env = {**os.environ, "KBZ_STORE": str(SNAPSHOT), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
+           "KBZ_DATA_DIR": str(tmp_path / "local")}
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit-server startte niet binnen 60 s: " + (tmp_path / "server.log").read_text())
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _map_traces(page) -> list[dict]:
+    page.locator(".js-plotly-plot canvas").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(1500)
+    return page.evaluate(TRACES)
+
+
+def test_rotterdam_income_map_and_harmonised_hover_and_excel(snapshot_server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        watch_requests(page, outside)
+        page.goto(f"{snapshot_server}/kaart?gemeente=GM0599&niveau=buurt&indicator=inkomen_per_inwoner"
+                  "&periode=2024-2024", wait_until="domcontentloaded")
+        traces = _map_traces(page)
+        page.screenshot(path=str(ARTIFACTS / "issue11_rotterdam_inkomen_buurt_2024.png"))
+        income_body = page.inner_text("body")
+
+        page.goto(f"{snapshot_server}/kaart?gemeente=GM0363&niveau=buurt&indicator=ervaren_gezondheid_goed"
+                  "&periode=2020-2024", wait_until="domcontentloaded")
+        health = _map_traces(page)
+        page.screenshot(path=str(ARTIFACTS / "issue11_amsterdam_gezondheid_omgerekend.png"))
+        button = page.get_by_role("button", name="Download Excel")
+        button.wait_for(timeout=60_000)
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        path = tmp_path / "kaart.xlsx"
+        info.value.save_as(path)
+        browser.close()
+    maps = [t for t in traces if t["type"] == "choroplethmap" and t["n"]]
+    assert maps and sum(t["n"] for t in maps) >= 60, traces
+    assert "staafgrafiek" not in income_body and "Traceback" not in income_body
+    coloured = [t for t in health if t["type"] == "choroplethmap" and t["n"]]
+    assert any("customdata[7]" in t["template"] for t in coloured)
+    notes = [n for t in coloured for n in t["notes"]]
+    assert any("omgerekend uit indeling 2020" in n for n in notes)
+    assert any("kwaliteit matig" in n or "kwaliteit slecht" in n for n in notes)
+    sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))["Gegevens"]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any(c.startswith("omgerekend uit indeling 2020") for c in cells)
+    assert not any(c in ("None", "nan", "NaN", "<NA>") for c in cells)
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
