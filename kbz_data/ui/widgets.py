@@ -61,7 +61,10 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
     """
     defaults = need.need_defaults(indeling)
     saved = st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults))
-    for column, name in zip(st.columns(len(defaults)), defaults, strict=True):
+    names = list(defaults)
+    per_row = 4  # seven sliders in one row are unreadable; rows of at most four
+    columns = [c for start in range(0, len(names), per_row) for c in st.columns(per_row)][:len(names)]
+    for column, name in zip(columns, names, strict=True):
         key = weight_key(indeling, name, prefix)
         if key not in st.session_state:
             st.session_state[key] = float(saved.get(name, defaults[name]))
