@@ -162,7 +162,7 @@ def parse_amount(text: str) -> float:
     raw = str(text)
     value = _GROUP_SPACES.sub(" ", raw).strip()
     value = re.sub(r"(?i)^(€|eur(o)?)\s*|\s*(€|eur(o)?)$", "", value).strip()
-    shown = escape_markdown(raw.strip()[:40]) or "(leeg)"
+    shown = raw.strip()[:40] or "(leeg)"  # plain text: the page escapes the whole message
     if not value:
         raise KbzInputError("Vul een bedrag in, bijvoorbeeld 25.000.000.")
     if value.startswith("-"):

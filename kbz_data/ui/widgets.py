@@ -89,7 +89,11 @@ def _amount_changed(name: str) -> None:
     text_key, error_key = _amount_keys(name)
     low, high = page_state.param(name).bounds or (0, None)
     try:
-        amount = round(parse_amount(st.session_state[text_key]))
+        parsed = parse_amount(st.session_state[text_key])
+        if parsed != int(parsed):
+            raise KbzInputError(f"{str(st.session_state[text_key]).strip()[:40]} heeft cijfers achter de komma; vul een"
+                                " bedrag in hele euro's in (bijvoorbeeld 25.000.000).")
+        amount = int(parsed)
         if amount < low or (high is not None and amount > high):
             raise KbzInputError(f"{fmt_number(amount)} valt buiten het toegestane bereik: van {fmt_number(low)}"
                                 f" tot en met {fmt_number(high)}.")
