@@ -66,7 +66,9 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
         st.sidebar.radio("Niveau", page_state.NIVEAU_OPTIONS, key="niveau", horizontal=True,
                          format_func=str.capitalize)
     if "indicator" in shown:
-        options = cached.indicator_options(store_dir, built)
+        options = cached.indicator_options(store_dir, built, page_state.value("gemeente") or "G4")
+        if options.empty:  # a city without any figure in this store: offer everything (the maps say "onbekend")
+            options = cached.indicator_options(store_dir, built)
         texts = {
             i: f"{d.capitalize()} · {lab} ({e})"
             for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"],

@@ -181,3 +181,11 @@ def test_frozen_figure_hands_out_one_dict() -> None:
     import plotly.io as pio
 
     assert json.loads(pio.to_json(frozen, validate=False)) == json.loads(pio.to_json(fig, validate=False))
+
+
+def test_indicator_options_per_gemeente_offer_only_what_that_city_has(mini_data: storage.StoreData) -> None:
+    """A source for one city (ELAN: Den Haag only) is not offered for another city; the four-city list has all."""
+    every = set(area_data.indicator_options(mini_data)["indicator"])
+    utrecht = set(area_data.indicator_options(mini_data, "GM0344")["indicator"])
+    assert utrecht == every  # the mini sources are all about Utrecht
+    assert area_data.indicator_options(mini_data, "GM0599").empty  # nothing about Rotterdam in them

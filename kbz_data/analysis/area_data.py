@@ -23,9 +23,13 @@ DISPLAY_DECIMALS: dict[str, int] = {"aantal": 0, "per km2": 0, "klasse": 0, "sco
 DIRECTION_TEXT: dict[int, str] = {1: "hoger is beter", -1: "hoger is slechter", 0: "neutraal"}
 
 
-def indicator_options(data: StoreData) -> pd.DataFrame:
-    """Indicators with at least one known value, ordered by domain and label."""
-    known = data.figures.loc[data.figures["waarde"].notna(), "indicator"].unique()
+def indicator_options(data: StoreData, gemeente: str = ALLE) -> pd.DataFrame:
+    """Indicators with at least one known value (for one gemeente: in that gemeente, so a Den Haag-only source is
+    not offered for Rotterdam), ordered by domain and label."""
+    figures = data.figures[data.figures["waarde"].notna()]
+    if gemeente != ALLE:
+        figures = figures[figures["code"].str.slice(2, 6) == gemeente[2:]]
+    known = figures["indicator"].unique()
     meta = data.meta[data.meta["indicator"].isin(known)]
     order = {d: i for i, d in enumerate(DOMAIN_ORDER)}
     return meta.assign(_o=meta["domein"].map(order)).sort_values(["_o", "label"]).drop(columns="_o")

@@ -42,9 +42,9 @@ def store_data(store_dir: str, built: str) -> storage.StoreData:
 
 
 @st.cache_data(show_spinner=False)
-def indicator_options(store_dir: str, built: str) -> pd.DataFrame:
+def indicator_options(store_dir: str, built: str, gemeente: str = "G4") -> pd.DataFrame:
     """Cached :func:`kbz_data.analysis.area_data.indicator_options`."""
-    return area_data.indicator_options(store_data(store_dir, built))
+    return area_data.indicator_options(store_data(store_dir, built), gemeente)
 
 
 @st.cache_data(show_spinner=False)
