@@ -9,6 +9,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
 from kbz_data.text import euro, public_message
 from kbz_data.ui import cached
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 
@@ -39,7 +40,7 @@ st.markdown(
     "Per bron: tabel, jaren en gebiedsindeling(en) waarvoor de opslag cijfers of kaartvormen heeft, uitgever,"
     " licentie en de bronvermelding die bij elke grafiek staat."
 )
-st.dataframe(tables["bronnen"], hide_index=True, width="stretch", key="bronnen_bronnen")
+show_table(tables["bronnen"], key="bronnen_bronnen")
 
 st.subheader("Kanttekeningen")
 st.markdown("\n".join(f"- **{title}.** {text}" for title, text in tables["kanttekeningen"]))
@@ -49,7 +50,7 @@ st.markdown(
     "Definitie, eenheid en richting van elke indicator. *Hoger is beter* en *hoger is slechter* bepalen de kleuren"
     " op de kaart en in het wijkprofiel; neutrale indicatoren krijgen geen oordeel."
 )
-st.dataframe(tables["indicatoren"], hide_index=True, width="stretch", key="bronnen_indicatoren")
+show_table(tables["indicatoren"], key="bronnen_indicatoren")
 
 st.subheader("Gezondheid omgerekend naar gebiedsindeling 2024: gemeten fout")
 harmonised = cached.harmonisation_error(store_dir, built)
@@ -65,12 +66,12 @@ st.markdown(
     " woonikveilig). Per buurt 2024: het omgerekende cijfer tegen dat cijfer, in procentpunten. Voor buurten met"
     " een ongewijzigde grens is het verschil de herschatting door RIVM, niet de omrekening."
 )
-st.dataframe(harmonised["fout"], hide_index=True, width="stretch", key="bronnen_fout")
+show_table(harmonised["fout"], key="bronnen_fout")
 st.markdown("Alleen buurten met een gewijzigde grens (omgerekend):")
-st.dataframe(harmonised["fout_omgerekend"], hide_index=True, width="stretch", key="bronnen_fout_omgerekend")
+show_table(harmonised["fout_omgerekend"], key="bronnen_fout_omgerekend")
 st.markdown("Kwaliteit van alle omgerekende cijfers (elke indicator en elk jaar), per gemeente en niveau; *geen* ="
             " geen waarde, met de reden in de hover en de tabellen:")
-st.dataframe(harmonised["kwaliteit"], hide_index=True, width="stretch", key="bronnen_kwaliteit")
+show_table(harmonised["kwaliteit"], key="bronnen_kwaliteit")
 
 st.subheader("Behoefte-index, vergelijkbare wijken en budgetverdeling")
 method = cached.method_tables(store_dir, built)
@@ -79,9 +80,9 @@ st.markdown(
     " **Vergelijken** en **Budgetverdeling** kun je de gewichten veranderen."
 )
 st.markdown(need.ATYPICAL_RULE)
-st.dataframe(method["behoefte"], hide_index=True, width="stretch", key="bronnen_behoefte")
+show_table(method["behoefte"], key="bronnen_behoefte")
 st.markdown(f"{compare.SIMILAR_METHOD} Vergelijkingsindicatoren per gebiedsindeling:")
-st.dataframe(method["vergelijkbaar"], hide_index=True, width="stretch", key="bronnen_vergelijkbaar")
+show_table(method["vergelijkbaar"], key="bronnen_vergelijkbaar")
 st.markdown(
     "Budgetverdeling: een vast jaarbudget (standaard"
     f" {euro(budget.DEFAULT_BUDGET_EUR)}) wordt in hele centen verdeeld (grootste-restmethode), zodat elke"
@@ -93,14 +94,14 @@ st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
 
 st.subheader("Bronbestanden en controlegetallen")
 st.markdown("De bestanden waaruit de opslag is gebouwd, met hun grootte en SHA-256-controlegetal (uit `build.json`).")
-st.dataframe(tables["bestanden"], hide_index=True, width="stretch", key="bronnen_bestanden")
+show_table(tables["bestanden"], key="bronnen_bestanden")
 
 st.subheader("Overgeslagen bij het bouwen")
 if tables["overgeslagen"].empty:
     st.markdown("De build heeft geen bestanden overgeslagen.")
 else:
     st.markdown("Bestanden in de bronmap die de build bewust niet heeft gebruikt, en waarom.")
-    st.dataframe(tables["overgeslagen"], hide_index=True, width="stretch", key="bronnen_overgeslagen")
+    show_table(tables["overgeslagen"], key="bronnen_overgeslagen")
 
 with st.expander("Meldingen van de build en gebruikte pakketversies"):
     st.markdown("\n".join(f"- {line}" for line in opslag["opmerkingen"]) or "Geen meldingen.")

@@ -10,7 +10,6 @@ import streamlit as st
 from kbz_data.analysis import budget as rules
 from kbz_data.analysis import need as need_rules
 from kbz_data.analysis import scenario
-from kbz_data.analysis.area_data import styled
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
 from kbz_data.text import euro, fmt_number, public_message
@@ -18,7 +17,7 @@ from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
-from kbz_data.ui.widgets import amount_input, need_weight_sliders, reset_need_weights, saved_need_weights
+from kbz_data.ui.widgets import amount_input, need_weight_sliders, reset_need_weights, saved_need_weights, show_table
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -88,7 +87,7 @@ with gebieden_tab:
         result = None
     if result is not None:
         st.subheader("Hoe geconcentreerd is elke verdeling?")
-        st.dataframe(rules.summary_display(result.summary), hide_index=True, width="stretch", key="budget_samenvatting")
+        show_table(rules.summary_display(result.summary), key="budget_samenvatting")
         st.caption("Aandeel naar de 20% met de hoogste behoefte: het deel van het budget dat naar de gebieden met de"
                    " hoogste behoefte-index gaat, samen 20% van de inwoners (bij een vlakke verdeling precies 20%)."
                    " Concentratie-index: 0 = vlak, positief = meer geld waar de behoefte hoger is.")
@@ -116,7 +115,7 @@ with gebieden_tab:
             show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
         st.subheader("Per gebied")
-        st.dataframe(styled(result.view.table), hide_index=True, width="stretch", key="budget_tabel")
+        show_table(result.view.table, key="budget_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")
 

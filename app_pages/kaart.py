@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view, styled
+from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view
 from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -12,7 +12,7 @@ from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
-from kbz_data.ui.widgets import legend_html
+from kbz_data.ui.widgets import legend_html, show_table
 
 store_dir = st.session_state["store_dir"]
 built = cached.build_info(store_dir)["gebouwd"]
@@ -75,7 +75,7 @@ with kaart_tab:
 
     table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.subheader("Tabel")
-    st.dataframe(styled(table_view.table), hide_index=True, width="stretch", key="kaart_tabel")
+    show_table(table_view.table, key="kaart_tabel")
     download_buttons(table_view, key="kaart")
 
 with samenhang_tab:

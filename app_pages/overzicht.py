@@ -10,6 +10,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
 from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 
@@ -67,5 +68,5 @@ with st.expander("Wat zit er in de gegevensopslag?"):
         " indeling gekoppeld: Amsterdam heeft zijn wijken en buurten in 2022 opnieuw ingedeeld, dus cijfers op"
         " indeling 2020 (Gezondheidsmonitor) en 2024 (Kerncijfers) staan naast elkaar, niet door elkaar."
     )
-    st.dataframe(coverage, hide_index=True, width="stretch", key="overzicht_dekking")
-    st.dataframe(overview, hide_index=True, width="stretch", key="overzicht_indicatoren")
+    show_table(coverage, key="overzicht_dekking")
+    show_table(overview, key="overzicht_indicatoren")

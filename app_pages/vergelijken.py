@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis import compare, need
-from kbz_data.analysis.area_data import styled
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import public_message
@@ -15,7 +14,7 @@ from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
-from kbz_data.ui.widgets import need_weight_sliders
+from kbz_data.ui.widgets import need_weight_sliders, show_table
 
 store_dir = st.session_state["store_dir"]
 niveau = page_state.value("niveau")
@@ -106,7 +105,7 @@ with naast_tab:
         st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
         st.caption(result.footnote)
         st.subheader("Alle indicatoren")
-        st.dataframe(styled(result.table), hide_index=True, width="stretch", key="vergelijk_tabel")
+        show_table(result.table, key="vergelijk_tabel")
         export_view = result
         # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
         try:
@@ -149,20 +148,20 @@ with behoefte_tab:
         show_map_view(view, "behoefte", f"{need.NEED_LABEL} (kwintielen)", selectable=True)
         st.caption(need_result.sources)
         st.subheader("Hoogste behoefte per stad")
-        st.dataframe(need.top_per_city(table), hide_index=True, width="stretch", key="behoefte_top")
+        show_table(need.top_per_city(table), key="behoefte_top")
         st.subheader("Alle gebieden")
         tables = dict(need_result.tables)
-        st.dataframe(styled(tables["Behoefte-index"]), hide_index=True, width="stretch", key="behoefte_tabel")
+        show_table(tables["Behoefte-index"], key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
         if not missing.empty:
             with st.expander(f"{len(missing)} gebied(en) zonder index: te weinig invoercijfers"):
-                st.dataframe(missing, hide_index=True, width="stretch", key="behoefte_gemarkeerd")
+                show_table(missing, key="behoefte_gemarkeerd")
         odd = tables["Afwijkende bevolking"]
         if not odd.empty:
             with st.expander(f"{len(odd)} gebied(en) met een afwijkende bevolking"):
-                st.dataframe(styled(odd), hide_index=True, width="stretch", key="behoefte_atypisch_tabel")
+                show_table(odd, key="behoefte_atypisch_tabel")
         with st.expander("Dekking van de behoefte-index per stad"):
-            st.dataframe(need.coverage(table), hide_index=True, width="stretch", key="behoefte_dekking")
+            show_table(need.coverage(table), key="behoefte_dekking")
         xlsx_button(need_result, key="behoefte_xlsx")
 
 with vergelijkbaar_tab:
@@ -183,7 +182,7 @@ with vergelijkbaar_tab:
         except KbzDataError as exc:
             st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {public_message(exc)}")
         else:
-            st.dataframe(similar, hide_index=True, width="stretch", key="vergelijkbaar_tabel")
+            show_table(similar, key="vergelijkbaar_tabel")
             st.caption(" ".join(compare.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
             st.button("Zet deze gebieden in de vergelijking", key="vergelijkbaar_toevoegen", on_click=add_codes,
                       args=(similar["Code"].tolist(),))

@@ -14,6 +14,7 @@ from kbz_data.text import public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import csv_button, wijkkaart_button
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
@@ -132,7 +133,7 @@ else:
     )
     display = profile.display_table(table, info["gemeente"])
     with st.expander("Tabel met alle waarden en eenheden", expanded=False):
-        st.dataframe(display, hide_index=True, width="stretch", key="profiel_tabel")
+        show_table(display, key="profiel_tabel")
         lines = [f"Wijkprofiel {info['naam']} ({code}), {info['gemeente']}, gebiedsindeling {indeling}", *notes]
         csv_button(plain_view(lines, display, f"wijkprofiel_{code}_{indeling}"), key="profiel_csv")
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from kbz_data.analysis import need
+from kbz_data.analysis.area_data import styled
 from kbz_data.store.storage import StoreData
 from kbz_data.text import KbzInputError, escape_markdown, fmt_number, parse_amount
 from kbz_data.ui import state as page_state
@@ -150,3 +152,9 @@ ACCESSIBILITY_HTML = """
 def page_accessibility() -> None:
     """Apply :data:`ACCESSIBILITY_HTML` (call once per run, from app.py, before the page runs)."""
     st.html(ACCESSIBILITY_HTML, unsafe_allow_javascript=True)
+
+
+def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
+    """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
+    "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
+    st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key)
