@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import io
 
-import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from kbz_data import export, indicators
+from kbz_data import export
 from kbz_data.analysis import area_data, budget, compare, methods, need
 from kbz_data.analysis import scenario as referrals
 from kbz_data.charts import map_views
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import registry
 from kbz_data.store.storage import StoreData
+from tests.synthetic import synthetic_store
 
 #: The practices' main wijken (2024) plus fillers, so every city has areas.
 MAIN_WIJKEN = sorted({p.gebieden[2024][1][0] for p in registry.PRAKTIJKEN.values()})
@@ -26,29 +26,8 @@ CITIES = {"0363": "GM0363", "0518": "GM0518", "0599": "GM0599", "0344": "GM0344"
 
 
 def _store(drop: tuple[str, str] | None = None) -> StoreData:
-    rng = np.random.default_rng(5)
     codes = sorted(set(MAIN_WIJKEN) | {f"WK{c}{i:02d}" for c in CITIES for i in range(70, 76)})
-    gebieden = gpd.GeoDataFrame(
-        {"code": codes, "naam": [f"Wijk {c}" for c in codes], "niveau": "wijk",
-         "gemeentecode": [CITIES[c[2:6]] for c in codes], "wijkcode": codes, "indeling": 2024, "water": False,
-         "geometriebron": None},
-        geometry=[None] * len(codes), crs="EPSG:4326",
-    )
-    rows = []
-    for i, code in enumerate(codes):
-        base = rng.normal()
-        for indicator, value in (("inkomen_per_inwoner", 30 + 5 * base), ("woz_waarde", 350 + 60 * base),
-                                 ("pct_koopwoningen", 40 + 10 * base + rng.normal()),
-                                 ("pct_0_15", 15 + rng.normal()), ("pct_65plus", 12 + rng.normal()),
-                                 ("bevolkingsdichtheid", 8000 + 500 * rng.normal()),
-                                 ("inwoners", 5000 + 1000 * i)):
-            rows.append((code, 2024, 2024, indicator, float(value), "cbs_85984NED"))
-    figures = pd.DataFrame(rows, columns=["code", "indeling", "jaar", "indicator", "waarde", "bron"])
-    if drop:
-        figures.loc[(figures["code"] == drop[0]) & (figures["indicator"] == drop[1]), "waarde"] = np.nan
-    meta = indicators.meta_frame().set_index("indicator", drop=False)
-    bronnen = indicators.bronnen_frame().set_index("id", drop=False)
-    return StoreData(gebieden, figures, meta, bronnen, {"gebouwd": "test"})
+    return synthetic_store(codes, seed=5, inhabitants=5000, drop=drop)
 
 
 def _practice_figures(before: int = 50, after: int = 40, patients: int = 1000, upload: bool = False) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,37 +14,14 @@ from kbz_data.analysis import need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
+from tests.synthetic import synthetic_store
 
 CITIES = ["0363", "0518", "0599", "0344"]
 
 
 def _store(seed: int = 1, shuffle: bool = False, drop: tuple[str, str] | None = None) -> StoreData:
-    rng = np.random.default_rng(seed)
     codes = [f"WK{c}{i:02d}" for c in CITIES for i in range(6)]
-    gebieden = gpd.GeoDataFrame(
-        {"code": codes, "naam": [f"Wijk {c}" for c in codes], "niveau": "wijk",
-         "gemeentecode": [f"GM{c[2:6]}" for c in codes], "wijkcode": codes, "indeling": 2024, "water": False,
-         "geometriebron": None},
-        geometry=[None] * len(codes), crs="EPSG:4326",
-    )
-    rows = []
-    for i, code in enumerate(codes):
-        base = rng.normal()
-        for indicator, value in (("inkomen_per_inwoner", 30 + 5 * base), ("woz_waarde", 350 + 60 * base),
-                                 ("pct_koopwoningen", 40 + 10 * base + rng.normal()),
-                                 ("pct_0_15", 15 + rng.normal()), ("pct_65plus", 12 + rng.normal()),
-                                 ("bevolkingsdichtheid", 8000 + 500 * rng.normal()),
-                                 ("inwoners", 10000 + 1000 * i)):
-            rows.append((code, 2024, 2024, indicator, float(value), "cbs_85984NED"))
-    figures = pd.DataFrame(rows, columns=["code", "indeling", "jaar", "indicator", "waarde", "bron"])
-    if drop:
-        figures.loc[(figures["code"] == drop[0]) & (figures["indicator"] == drop[1]), "waarde"] = np.nan
-    if shuffle:
-        figures = figures.sample(frac=1, random_state=7).reset_index(drop=True)
-        gebieden = gebieden.sample(frac=1, random_state=3).reset_index(drop=True)
-    meta = indicators.meta_frame().set_index("indicator", drop=False)
-    bronnen = indicators.bronnen_frame().set_index("id", drop=False)
-    return StoreData(gebieden, figures, meta, bronnen, {"gebouwd": "test"})
+    return synthetic_store(codes, seed=seed, inhabitants=10000, shuffle=shuffle, drop=drop)
 
 
 def test_standardise() -> None:
