@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -252,34 +253,40 @@ def wait_until_healthy(url: str, log_path: Path, seconds: float = 60) -> None:
             time.sleep(0.2)
     pytest.fail(f"streamlit-server startte niet binnen {seconds:.0f} s: " + log_path.read_text())
 
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """URL of a streamlit server on 127.0.0.1 (a free port) running the app with ``env`` added to the
+    environment; its output goes to ``log_path``; stopped by PID afterwards."""
+    import subprocess
+    import sys
+
+    port = _free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1", "--server.port",
+             str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_healthy(url, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture
 def served_store(mini_store: BuiltStore, tmp_path: Path):
     """(url, store folder) of a streamlit server on 127.0.0.1 serving the app on a private copy of the mini store
     (uploads may write to it); started by the test and stopped by PID."""
-    import subprocess
-    import sys
-
     store_dir = copy_store(mini_store, tmp_path)
-    port = _free_port()
-    env = {**os.environ, "KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_store.sources)}
-    log_path = tmp_path / "server.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, log_path)
+    env = {"KBZ_STORE": str(store_dir), "KBZ_SOURCES": str(mini_store.sources)}
+    with streamlit_server(env, tmp_path / "server.log") as url:
         yield url, store_dir
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture

@@ -4,18 +4,13 @@ harmonised health map says "omgerekend uit indeling 2020" in its hover data and 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import APP, ARTIFACTS, CHROMIUM, REPO, _free_port, launch_chromium, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -28,34 +23,10 @@ TRACES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p =>
 @pytest.fixture
 def snapshot_server(tmp_path: Path) -> Iterator[str]:
     """A streamlit server on 127.0.0.1 on the committed snapshot (read only), stopped by PID."""
-    port = _free_port()
-    env = {**os.environ, "KBZ_STORE": str(SNAPSHOT), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
+    env = {"KBZ_STORE": str(SNAPSHOT), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
            "KBZ_DATA_DIR": str(tmp_path / "local")}
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit-server startte niet binnen 60 s: " + (tmp_path / "server.log").read_text())
+    with streamlit_server(env, tmp_path / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _map_traces(page) -> list[dict]:
