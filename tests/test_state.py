@@ -288,3 +288,10 @@ def test_legend_html_escapes_labels() -> None:
     html = legend_html("Rookt (%)", [("#fee5d9", "< 20,0"), ("#cccccc", "onbekend")])
     assert html.startswith("**Rookt (%)**, gezamenlijke schaal voor de vier steden:<br>")
     assert "&lt; 20,0" in html and "background:#fee5d9" in html and html.count("<span") == 4
+
+
+def test_replaced_amount_names_the_allowed_range() -> None:
+    """A budget above the maximum is replaced, and the message says what is allowed (found in review)."""
+    text = state.format_warning([state.Replacement("budget_bedrag", "budget", "99999999999", "10000000")])
+    assert text == ("Deze link bevat onbekende of niet passende waarden, die zijn vervangen: budget=99999999999 uit de"
+                    " link is vervangen door budget=10000000. Toegestaan: budget van 0 tot en met 10.000.000.000.")

@@ -30,7 +30,7 @@ import streamlit as st
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.text import escape_markdown
+from kbz_data.text import escape_markdown, fmt_number
 
 #: Session keys of the helper itself.
 _VALUES = "_kbz_values"  # {param name: value}, remembered across pages
@@ -517,5 +517,12 @@ def format_warning(replaced: Sequence[Replacement]) -> str | None:
         return None
     before = ", ".join(f"{r.url_key}={r.shown}" for r in replaced)
     after = ", ".join(f"{r.url_key}={r.replaced_by}" for r in replaced)
+    def shown(v: int) -> str:  # years stay 2024, amounts get thousands dots
+        return fmt_number(v) if v >= 10_000 else str(v)
+
+    ranges = [f"{r.url_key} van {shown(low)} tot en met {shown(high)}" for r in replaced
+              if r.name in PARAMS and PARAMS[r.name].kind == "int" and PARAMS[r.name].bounds
+              for low, high in [PARAMS[r.name].bounds]]
     return ("Deze link bevat onbekende of niet passende waarden, die zijn vervangen: "
-            f"{before} uit de link is vervangen door {after}.")
+            f"{before} uit de link is vervangen door {after}."
+            + (f" Toegestaan: {'; '.join(ranges)}." if ranges else ""))
