@@ -174,3 +174,13 @@ def parse_amount(text: str) -> float:
         raise KbzInputError(f"{shown} is niet eenduidig: gebruik punten of spaties alleen tussen groepen van drie"
                             " cijfers en hooguit één komma voor decimalen (bijvoorbeeld 25.000.000 of 25 000 000).")
     return float(value.replace(".", "").replace(" ", "").replace(",", "."))
+
+
+def join_attributions(texts: list[str]) -> str:
+    """Attribution lines ("Bron: CBS, ...") of several sources as one: "Bron: A" or "Bronnen: A; B" (the word
+    "Bron:" once, not before every source); empty when there are none."""
+    bare = [re.sub(r"^Bron(nen)?:\s*", "", str(t).strip()) for t in texts if str(t).strip()]
+    bare = list(dict.fromkeys(bare))
+    if not bare:
+        return ""
+    return ("Bron: " if len(bare) == 1 else "Bronnen: ") + "; ".join(bare)

@@ -109,3 +109,11 @@ def test_practice_view_adds_fictief_column_and_refuses_other_codes() -> None:
     with pytest.raises(KbzDataError, match="UTR-ONDIEP-1"):
         exports.practice_view(leaked, own="RTD-BLOEMHOF-1", title="T", fictief=False, source="", method_lines=(),
                               file_stem="t")
+
+
+def test_several_sources_say_bron_once() -> None:
+    from kbz_data.text import join_attributions
+
+    assert join_attributions(["Bron: CBS, A (CC BY 4.0)"]) == "Bron: CBS, A (CC BY 4.0)"
+    assert join_attributions(["Bron: CBS, A", "Bron: RIVM, B", "Bron: CBS, A"]) == "Bronnen: CBS, A; RIVM, B"
+    assert join_attributions([]) == ""

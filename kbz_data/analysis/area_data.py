@@ -14,7 +14,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.indicators import DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
-from kbz_data.text import UNKNOWN
+from kbz_data.text import UNKNOWN, join_attributions
 
 ALLE = "G4"
 #: Decimals shown per unit in tables and exports (counts as whole numbers).
@@ -45,7 +45,7 @@ def periods(data: StoreData, indicator: str) -> list[tuple[int, int]]:
 def source_line(data: StoreData, bronnen: list[str], jaar: int) -> str:
     """'Bron: ...' line for the sources of a figure and its reference year."""
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
-    return f"{'; '.join(texts)}. Peiljaar {jaar}." if texts else f"Peiljaar {jaar}."
+    return f"{join_attributions(texts)}. Peiljaar {jaar}." if texts else f"Peiljaar {jaar}."
 
 
 def indicator_label(data: StoreData, indicator: str) -> str:
@@ -64,9 +64,9 @@ def source_title(data: StoreData, indicator: str) -> str:
 
 
 def sources_text(data: StoreData, bronnen: list[str]) -> str:
-    """The attributions ("bronvermelding") of some sources, sorted and joined with "; "."""
+    """The attributions ("bronvermelding") of some sources, sorted, as one line (:func:`join_attributions`)."""
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in sorted(set(bronnen)) if b in data.bronnen.index]
-    return "; ".join(texts)
+    return join_attributions(texts)
 
 
 def value_table(data: StoreData, values: pd.DataFrame, indeling: int, niveau: str) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from kbz_data.charts import maps
 from kbz_data.charts.summary import value_summary
 from kbz_data.config import GEMEENTEN
 from kbz_data.store.storage import StoreData
+from kbz_data.text import join_attributions
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ def scatter_view(
     bronnen = sorted(set(used["bron"].dropna().astype(str))
                      or {str(data.meta.loc[x[0], "bron"]), str(data.meta.loc[y[0], "bron"])})
     texts = [str(data.bronnen.loc[b, "bronvermelding"]) for b in bronnen if b in data.bronnen.index]
-    return maps.freeze(fig), stats, "; ".join(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}."
+    return (maps.freeze(fig), stats,
+            join_attributions(texts) + f". Peiljaren {x[1]} en {y[1]}, gebiedsindeling {indeling}.")
 
 
 def value_map_view(
