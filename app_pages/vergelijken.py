@@ -173,8 +173,8 @@ with vergelijkbaar_tab:
         st.info("Kies in het tabblad 'Gebieden naast elkaar' één of meer gebieden; de vergelijkbare wijken worden"
                 " gezocht bij een van die gebieden.")
     else:
-        st.markdown(compare.SIMILAR_METHOD + " Indicatoren: "
-                    + ", ".join(f"{data.meta.loc[i, 'label']} ({j})" for i, j in inputs.items()) + ".")
+        method_line, sources_line = compare.similar_lines(data, indeling)
+        st.markdown(method_line)
         st.selectbox("Gebied (een van de gekozen gebieden)", chosen, key=page_state.key("vergelijk_referentie"),
                      format_func=lambda c: labels.get(c, c))
         try:
@@ -183,6 +183,6 @@ with vergelijkbaar_tab:
             st.warning(f"Voor dit gebied kunnen geen vergelijkbare wijken worden gezocht: {public_message(exc)}")
         else:
             show_table(similar, key="vergelijkbaar_tabel")
-            st.caption(" ".join(compare.similar_lines(data, indeling)) + " Afstand 0 = het gekozen gebied zelf.")
+            st.caption(f"{sources_line} Afstand 0 = het gekozen gebied zelf.")
             st.button("Zet deze gebieden in de vergelijking", key="vergelijkbaar_toevoegen", on_click=add_codes,
                       args=(similar["Code"].tolist(),))
