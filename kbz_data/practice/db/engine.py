@@ -53,13 +53,12 @@ def default_url(store_dir: str | Path | None = None, env: Mapping[str, str] | No
     ``store_dir`` is the data store the dashboard reads (:func:`kbz_data.store.locate.resolve`); when None, the
     local folder (``$KBZ_DATA_DIR`` or ``data/local``) is used.
     """
-    from kbz_data.practice.upload_store import FOLDER
-    from kbz_data.store.locate import local_dir, practice_dir
+    from kbz_data.store.locate import PRACTICE_FOLDER, local_dir, practice_dir
 
     env = os.environ if env is None else env
     if env.get("KBZ_DATABASE_URL"):
         return env["KBZ_DATABASE_URL"]
-    folder = practice_dir(store_dir) if store_dir is not None else local_dir(env) / FOLDER
+    folder = practice_dir(store_dir) if store_dir is not None else local_dir(env) / PRACTICE_FOLDER
     return f"sqlite:///{folder / SQLITE_FILE}"
 
 
