@@ -46,7 +46,7 @@ from kbz_data.practice.db.models import (
     User,
     UserPractice,
 )
-from kbz_data.practice.errors import KbzDatabaseError, KbzPracticeStoreError, KbzUploadError
+from kbz_data.practice.errors import KbzAccessError, KbzDatabaseError, KbzPracticeStoreError, KbzUploadError
 from kbz_data.practice.schema import COLUMNS
 from kbz_data.practice.upload_checks import ValidatedUpload, plausibility_problems, validate_upload
 
@@ -291,9 +291,10 @@ class PracticeDb:
         """
         upload = self.validate(data, filename, today=today)
         if allowed is not None:
-            from kbz_data.practice.access import refuse_foreign_practices
-
-            refuse_foreign_practices(upload, allowed)
+            foreign = sorted(set(upload.figures["praktijk_code"]) - set(allowed))
+            if foreign:  # same message as kbz_data.practice.access.refuse_foreign_practices (no import: no cycle)
+                raise KbzAccessError(f"{upload.filename}: u mag alleen cijfers van uw eigen praktijk uploaden; het"
+                                     f" bestand bevat ook {', '.join(foreign)}. Er is niets opgeslagen.")
         figures = upload.figures
         codes = sorted(figures["praktijk_code"].unique().tolist())
         periods = sorted(figures["periode"].unique())
