@@ -415,7 +415,8 @@ def history_for(db: PracticeDb, viewer: Viewer) -> pd.DataFrame:
     none), file names neutralised for spreadsheets."""
     table = db.history()
     if viewer.rol == PRAKTIJK:
-        table = table[[set(p.split(", ")) <= viewer.praktijken for p in table["praktijken"]]]
+        mask = np.array([set(p.split(", ")) <= viewer.praktijken for p in table["praktijken"]], dtype=bool)
+        table = table.loc[mask]  # a boolean array: an empty list would select no columns instead of no rows
     elif viewer.rol != BEHEERDER:
         table = table.iloc[0:0]
     return table.assign(bestandsnaam=table["bestandsnaam"].map(spreadsheet_safe)).reset_index(drop=True)

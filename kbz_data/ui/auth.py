@@ -153,7 +153,7 @@ def require(store_dir: str) -> Viewer:
         st.stop()
     if current.viewer is None:
         st.error(f"**Geen toegang.** {current.refused} U bent ingelogd als {escape_markdown(current.email)}. Vraag"
-                 f" toegang aan bij {escape_markdown(contact())}.")
+                 f" toegang aan bij {contact()}.")
         st.stop()
     if not auth_configured():
         if current.viewer.lokaal:
