@@ -50,7 +50,7 @@ if bad_link is not None:
     st.warning(f"Onbekende praktijk in de link: '{bad_link.shown}'. Kies hieronder een praktijk.")
 requested = page_state.value("praktijk_keuze")
 if CODES and requested not in CODES:
-    if bad_link is None and requested:
+    if bad_link is None and page_state.from_link("praktijk_keuze"):
         try:
             access.check_own(viewer, requested)
         except KbzAccessError as exc:
