@@ -47,7 +47,36 @@ with st.expander("Regels voor het bestand en de kengetallen"):
         hide_index=True, width="stretch", key="upload_kengetallen",
     )
 
-if not viewer.may_upload:
+try:
+    db = cached.practice_db(store_dir) if viewer.may_upload else None
+    CODES = access.choosable(viewer, db)
+    if db is not None:
+        db.check()
+except KbzDataError as exc:
+    st.error(f"De praktijkdatabase is niet bruikbaar: {public_message(exc)}")
+    st.stop()
+if page_state.value("praktijk_keuze") not in CODES and CODES:
+    page_state.set_value("praktijk_keuze", CODES[0])
+
+st.subheader("1. Sjabloon downloaden")
+if not CODES:
+    st.caption("Het sjabloon is er per praktijk; u bent aan geen praktijk gekoppeld.")
+else:
+    this_year, this_quarter = quarter_of(date.today())
+    recent = period_range("2018Q1", period_label(this_year, this_quarter))[::-1][:12]
+    s1, s2 = st.columns(2)
+    template_code = s1.selectbox(
+        "Praktijk", CODES, key=page_state.key("praktijk_keuze"),
+        format_func=lambda c: f"{c} · {registry.get(c).naam}" if c in registry.PRAKTIJKEN else c)
+    template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0,
+                                   key="upload_sjabloon_periode")
+    t1, t2 = st.columns(2)
+    file_button("Sjabloon (CSV)", partial(exports.template_csv, template_code, template_period),
+                f"sjabloon_{template_code}_{template_period}.csv", key="upload_sjabloon_csv", container=t1)
+    file_button("Sjabloon (Excel)", partial(exports.template_xlsx, template_code, template_period),
+                f"sjabloon_{template_code}_{template_period}.xlsx", key="upload_sjabloon_xlsx", container=t2)
+
+if db is None:  # viewer.may_upload is False
     if viewer.rol == access.ANONIEM and not auth.auth_configured():
         st.warning("Uploaden kan hier niet: er is geen inlog ingesteld en de server is van buitenaf bereikbaar. Alleen"
                    " een ingelogde praktijk of de beheerder kan cijfers uploaden (README, 'Inloggen').", icon="🔒")
@@ -56,30 +85,6 @@ if not viewer.may_upload:
     else:
         st.warning("Uploaden kan alleen een praktijk (voor de eigen praktijk) of de beheerder.", icon="🔒")
     st.stop()
-
-try:
-    db = cached.practice_db(store_dir)
-    CODES = access.choosable(viewer, db)
-    db.check()
-except KbzDataError as exc:
-    st.error(f"De praktijkdatabase is niet bruikbaar: {public_message(exc)}")
-    st.stop()
-if page_state.value("praktijk_keuze") not in CODES and CODES:
-    page_state.set_value("praktijk_keuze", CODES[0])
-
-st.subheader("1. Sjabloon downloaden")
-this_year, this_quarter = quarter_of(date.today())
-recent = period_range("2018Q1", period_label(this_year, this_quarter))[::-1][:12]
-s1, s2 = st.columns(2)
-template_code = s1.selectbox(
-    "Praktijk", CODES, key=page_state.key("praktijk_keuze"),
-    format_func=lambda c: f"{c} · {registry.get(c).naam}" if c in registry.PRAKTIJKEN else c)
-template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0, key="upload_sjabloon_periode")
-t1, t2 = st.columns(2)
-file_button("Sjabloon (CSV)", partial(exports.template_csv, template_code, template_period),
-            f"sjabloon_{template_code}_{template_period}.csv", key="upload_sjabloon_csv", container=t1)
-file_button("Sjabloon (Excel)", partial(exports.template_xlsx, template_code, template_period),
-            f"sjabloon_{template_code}_{template_period}.xlsx", key="upload_sjabloon_xlsx", container=t2)
 
 st.subheader("2. Bestand uploaden")
 namens = None
