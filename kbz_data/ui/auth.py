@@ -99,9 +99,29 @@ def who(store_dir: str) -> Who:
     if viewer is None:
         return Who(None, email, "Er is geen account met dit e-mailadres.")
     if st.session_state.get(_AUDITED) != email:
-        db.audit(viewer.who, "login", viewer.who, {"rol": viewer.rol})
+        _audit_login(db, viewer)
         st.session_state[_AUDITED] = email
     return Who(viewer, email)
+
+
+def _login_key() -> str:
+    """What tells one login from the next: the ID token's issue time (``iat``), kept in the login cookie, so a
+    page reload (a new Streamlit session) is not a new login."""
+    try:
+        return str(st.user.get("iat") or st.user.get("auth_time") or st.user.get("nonce") or "")
+    except (AttributeError, KeyError):
+        return ""
+
+
+def _audit_login(db, viewer: Viewer) -> None:  # noqa: ANN001 - PracticeDb
+    """Write "login" to the audit log once per login (not per page load)."""
+    key = _login_key()
+    if key:
+        recent = db.audit_log(200)
+        mine = recent[(recent["actie"] == "login") & (recent["gebruiker"] == viewer.who)]
+        if any(f'"sessie": "{key}"' in d for d in mine["details"]):
+            return
+    db.audit(viewer.who, "login", viewer.who, {"rol": viewer.rol, "sessie": key})
 
 
 def sidebar(store_dir: str) -> Who | None:
