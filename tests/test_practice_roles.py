@@ -195,3 +195,18 @@ def test_beheerder_undoes_any_upload_after_confirmation(accounts: PracticeDb) ->
     assert not at.exception
     assert accounts.history()["status"].iloc[0].startswith("ongedaan")
     assert accounts.audit_log()["actie"].iloc[0] == "ongedaan"
+
+
+def test_practice_download_is_audited_before_the_file_is_written(accounts: PracticeDb) -> None:
+    from kbz_data.practice.access import Viewer
+    from kbz_data.ui import auth
+    from kbz_data.ui.downloads import _written
+
+    viewer = Viewer("praktijk", email=PRAKTIJK, praktijken=frozenset({OWN}))
+    audit = auth.export_audit(str(accounts.store_dir), viewer, f"praktijkcijfers {OWN}")
+    assert auth.export_audit(str(accounts.store_dir), Viewer.anonymous(), "demo") is None  # demo set: no database
+    calls = []
+    write = _written(lambda: calls.append("bestand") or b"x", lambda kind: (audit(kind), calls.append(kind)), "csv")
+    assert write() == b"x" and calls == ["csv", "bestand"]
+    log = accounts.audit_log()
+    assert log["actie"].iloc[0] == "export" and log["onderwerp"].iloc[0] == f"praktijkcijfers {OWN}"
