@@ -36,11 +36,11 @@ GOOD = f"praktijk_code;periode;kengetal;teller;noemer\r\n{OWN};2024Q4;consulten;
 
 
 @pytest.fixture
-def provider() -> Iterator[str]:
+def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The mock OpenID Connect provider on 127.0.0.1 (a thread of this process), with the four users."""
     import werkzeug.serving
 
-    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on 127.0.0.1
     users = [oidc.User(sub=sub, claims={"email": email, "email_verified": True, "name": sub})
              for sub, email in USERS.items()]
     server = werkzeug.serving.make_server("127.0.0.1", 0, oidc.app(user_claims=users), threaded=True)
