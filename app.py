@@ -1,5 +1,5 @@
-"""KBZ wijkdashboard: entry point (page config, first-run store build, view parameters and shared filters,
-navigation)."""
+"""KBZ wijkdashboard: entry point (page config, first-run store build, view parameters and shared filters, login
+state in the sidebar (kbz_data.ui.auth), navigation)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
 from kbz_data.text import public_message
-from kbz_data.ui import cached
+from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.widgets import page_accessibility
 
@@ -101,6 +101,7 @@ pages = [
     st.Page("app_pages/praktijk.py", title="Praktijk", icon="🩺", url_path="praktijk"),
     st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon="📤", url_path="upload"),
     st.Page("app_pages/toegankelijkheid.py", title="Toegankelijkheid", icon="♿", url_path="toegankelijkheid"),
+    st.Page("app_pages/beheer.py", title="Beheer", icon="🔑", url_path="beheer"),
 ]
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))
@@ -112,6 +113,7 @@ try:
 except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {public_message(locate.hide_paths(str(exc), [STORE_DIR]))}")
     st.stop()
+auth.sidebar(str(STORE_DIR))  # "Inloggen"/"Uitloggen" or the local-mode banner, on every page
 navigation.run()
 
 st.sidebar.caption(

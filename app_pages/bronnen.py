@@ -92,6 +92,17 @@ st.markdown(
 )
 st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
 
+st.subheader("Praktijkcijfers: wie ziet wat")
+st.markdown(
+    "Praktijkcijfers zijn niet openbaar. Wie niet is ingelogd, ziet alleen de fictieve demoset; een praktijk ziet haar"
+    " eigen cijfers volledig, een analist (zorgverzekeraar, gemeente) alle praktijken zonder naam, de beheerder alles."
+    " **Onthullingsregel:** aantallen onder de 10 van andere praktijken (ook 0) worden overal als `<10` getoond, en"
+    " een percentage of cijfer per 1.000 met zo'n kleine teller of noemer ook. Gemiddelden en de funnelplot rekenen"
+    " alleen met de zichtbare praktijken, zodat een verborgen aantal niet uit een gemiddelde of totaal terug te"
+    " rekenen is; de budgetverdeling toont andere praktijken alleen opgeteld. Andere praktijken heten Praktijk A, B,"
+    " ... in een volgorde die per weergave opnieuw wordt geloot."
+)
+
 st.subheader("Bronbestanden en controlegetallen")
 st.markdown("De bestanden waaruit de opslag is gebouwd, met hun grootte en SHA-256-controlegetal (uit `build.json`).")
 show_table(tables["bestanden"], key="bronnen_bestanden")

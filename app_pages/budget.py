@@ -12,8 +12,10 @@ from kbz_data.analysis import need as need_rules
 from kbz_data.analysis import scenario
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
+from kbz_data.practice.access import Viewer, safe_table
+from kbz_data.practice.errors import KbzPracticeStoreError
 from kbz_data.text import euro, fmt_number, public_message
-from kbz_data.ui import cached
+from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
@@ -119,11 +121,22 @@ with gebieden_tab:
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")
 
+# Practice tab and scenario: what the viewer may see (kbz_data.practice.budget_access): named for the beheerder,
+# the fictitious demo set for a visitor who is not logged in, own practices named and the rest summed otherwise.
+try:
+    viewer = auth.who(store_dir).viewer or Viewer.anonymous()
+    rol, bound = cached.viewer_args(viewer)
+    praktijk_state = cached.praktijk_state(store_dir, rol)
+    practice_error = None
+except KbzDataError as exc:
+    practice_error = public_message(exc)
+
 with praktijken_tab:
     try:
-        praktijk_state = cached.praktijk_state(store_dir)
-        presult = cached.practice_budget(store_dir, built, praktijk_state, float(budget), deciles,
-                                                 need_weights)
+        if practice_error:
+            raise KbzPracticeStoreError(practice_error)
+        presult = cached.practice_budget(store_dir, built, praktijk_state, rol, bound, float(budget), deciles,
+                                         need_weights)
     except KbzDataError as exc:
         st.error(f"De verdeling over de praktijken kan niet worden berekend: {public_message(exc)}")
         presult = None
@@ -137,13 +150,14 @@ with praktijken_tab:
                      key="budget_praktijk_samenvatting")
         for note in presult.notes:
             st.info(note)
-        st.plotly_chart(cached.practice_budget_figure(store_dir, built, praktijk_state, float(budget), deciles,
-                                                       need_weights),
+        st.plotly_chart(cached.practice_budget_figure(store_dir, built, praktijk_state, rol, bound, float(budget),
+                                                      deciles, need_weights),
                         key="budget_praktijk_figuur", config={"displaylogo": False})
         st.caption(("⚠️ Fictieve demodata. " if presult.fictief else "") + presult.view.sources)
-        st.dataframe(presult.view.table, hide_index=True, width="stretch", key="budget_praktijk_tabel")
+        st.dataframe(safe_table(presult.view.table), hide_index=True, width="stretch", key="budget_praktijk_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in presult.view.method_lines))
-        xlsx_button(presult.view, key="budget_praktijk_xlsx")
+        xlsx_button(presult.view, key="budget_praktijk_xlsx",
+                    before=auth.export_audit(store_dir, viewer, "budget over praktijken"))
 
 with scenario_tab:
     st.markdown(
@@ -160,8 +174,9 @@ with scenario_tab:
                                key="scenario_kosten_ggz")
     costs = (("verwijzingen_ggz", float(cost_ggz)), ("verwijzingen_ziekenhuis", float(cost_zh)))
     try:
-        scenario_state = cached.praktijk_state(store_dir)
-        view = cached.scenario_view(store_dir, scenario_state, costs)
+        if practice_error:
+            raise KbzPracticeStoreError(practice_error)
+        view = cached.scenario_view(store_dir, praktijk_state, rol, bound, costs)
     except KbzDataError as exc:
         st.error(f"Het scenario kan niet worden berekend: {public_message(exc)}")
         view = None
@@ -177,9 +192,9 @@ with scenario_tab:
             m[2 * i + 1].metric(f"{row.Verwijzing}: besparing per jaar", euro(row[3]))
         kind = st.radio("Verwijzing", list(scenario.REFERRAL_LABELS), key="scenario_soort", horizontal=True,
                         format_func=scenario.REFERRAL_LABELS.get)
-        st.plotly_chart(cached.scenario_figure(store_dir, scenario_state, costs, kind), key="scenario_figuur",
-                        config={"displaylogo": False})
+        st.plotly_chart(cached.scenario_figure(store_dir, praktijk_state, rol, bound, costs, kind),
+                        key="scenario_figuur", config={"displaylogo": False})
         st.caption(("⚠️ Fictieve demodata. " if view.fictief else "") + view.sources)
-        st.dataframe(view.table, hide_index=True, width="stretch", key="scenario_tabel")
+        st.dataframe(safe_table(view.table), hide_index=True, width="stretch", key="scenario_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in view.method_lines))
-        xlsx_button(view, key="scenario_xlsx")
+        xlsx_button(view, key="scenario_xlsx", before=auth.export_audit(store_dir, viewer, "scenario verwijzingen"))

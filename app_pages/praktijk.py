@@ -1,10 +1,12 @@
 """Praktijk page: one KBZ practice's quarterly figures, compared with the other KBZ practices and its wijk.
 
-The choice of practice is a view parameter (kbz_data.ui.state), in the URL as ``?praktijk=RTD-BLOEMHOF-1`` and
-shared with the upload page. Other practices are anonymised and
-their counts under 10 are shown as "<10" (kbz_data.practice.analysis). Demo figures carry a clear warning.
-Every cached call sits in a try/except KbzDataError, so a broken practice store shows a Dutch st.error; text from
-the URL is escaped (escape_markdown) before it reaches Markdown.
+Who looks decides what is shown (kbz_data.ui.auth -> kbz_data.practice.access, enforced there): a praktijk user
+chooses among the own practices (``?praktijk=OTHER`` gets a Dutch message and nothing of that practice), an analist
+sees every practice anonymised and chooses none, the beheerder sees all named, a visitor who is not logged in the
+fictitious demo set. The choice is a view parameter (kbz_data.ui.state), in the URL as ``?praktijk=RTD-BLOEMHOF-1``
+and shared with the upload page. Other practices are anonymised with letters drawn per view and their counts under
+10 are shown as "<10". Every cached call sits in a try/except KbzDataError, so a broken practice database shows a
+Dutch st.error; text from the URL is escaped (escape_markdown) before it reaches Markdown.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import analysis, exports, registry
+from kbz_data.practice import access, analysis, exports, registry
+from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
-from kbz_data.text import public_message
-from kbz_data.ui import cached
+from kbz_data.text import escape_markdown, public_message
+from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
 
 store_dir = st.session_state["store_dir"]
-CODES = registry.codes()
 TRENDS = {
     "Patiënten en consulten": ["ingeschreven_patienten", "consulten", "consulten_per_1000", "pct_consulten_lang"],
     "4D, POH-GGZ en miniteam": ["pct_consulten_4d", "poh_ggz_per_1000", "gezinnen_miniteam"],
@@ -32,29 +34,51 @@ TRENDS = {
 }
 
 st.title("Praktijk")
+viewer = auth.require(store_dir)
+rol, bound = cached.viewer_args(viewer)
+
+try:
+    db = None if viewer.rol == access.ANONIEM else cached.practice_db(store_dir)
+    CODES = [c for c in access.choosable(viewer, db) if c in registry.PRAKTIJKEN]
+    state = cached.praktijk_state(store_dir, rol)
+except KbzDataError as exc:
+    st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
+    st.stop()
 
 bad_link = page_state.replacement("praktijk_keuze")
 if bad_link is not None:
     st.warning(f"Onbekende praktijk in de link: '{bad_link.shown}'. Kies hieronder een praktijk.")
+requested = page_state.value("praktijk_keuze")
+if CODES and requested not in CODES:
+    if bad_link is None and page_state.from_link("praktijk_keuze"):
+        try:
+            access.check_own(viewer, requested)
+        except KbzAccessError as exc:
+            st.error(escape_markdown(public_message(exc)))
+    page_state.set_value("praktijk_keuze", CODES[0])
 
-own = st.selectbox(
-    "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"),
-    format_func=lambda c: f"{registry.get(c).naam} · {registry.get(c).gemeente}, {registry.get(c).kbz_gebied}",
-)
-praktijk = registry.get(own)
+if CODES:
+    own = st.selectbox(
+        "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"),
+        format_func=lambda c: f"{registry.get(c).naam} · {registry.get(c).gemeente}, {registry.get(c).kbz_gebied}",
+    )
+    praktijk = registry.get(own)
+else:
+    own, praktijk = None, None
+    st.info("U ziet alle KBZ-praktijken geanonimiseerd (zonder namen); aantallen onder de 10 worden niet getoond.")
 
 try:
-    state = cached.praktijk_state(store_dir)
-    mine = cached.praktijk_own_figures(store_dir, state, own)
-    summary = cached.praktijk_summary(store_dir, state, own)
-    origins = set(cached.praktijk_figures(store_dir, state)["herkomst"])
+    if own:
+        mine = cached.praktijk_own_figures(store_dir, state, rol, bound, own)
+        summary = cached.praktijk_summary(store_dir, state, rol, bound, own)
+    origins = {"demo"} if state == "demo" else set(cached.praktijk_figures(store_dir, state)["herkomst"])
 except KbzDataError as exc:
     st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
     st.stop()
 
 all_fictief, any_upload = "demo" in origins, "upload" in origins
-own_fictief = bool((mine["Fictief"] == "ja").any())
-own_upload = bool((mine["Fictief"] == "nee").any())
+own_fictief = bool(own) and bool((mine["Fictief"] == "ja").any())
+own_upload = bool(own) and bool((mine["Fictief"] == "nee").any())
 if own_fictief:
     uploaded = int((mine["Fictief"] == "nee").sum())
     st.warning(f"**{analysis.FICTIEF_WARNING}** "
@@ -65,42 +89,46 @@ elif all_fictief:
     st.info("De cijfers van deze praktijk komen uit een upload; de vergelijking met andere praktijken bevat"
             " fictieve demodata.")
 
-start = praktijk.kbz_start
-st.markdown(
-    f"**{praktijk.naam}**, {praktijk.gemeente} ({praktijk.kbz_gebied}). Gestart met Krachtige Basiszorg op"
-    f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own)})."
-    f" Bedient vooral {len(praktijk.gebieden[2020][0])} buurt(en) in wijk {', '.join(praktijk.gebieden[2020][1])}."
-)
+if praktijk is not None:
+    start = praktijk.kbz_start
+    st.markdown(
+        f"**{praktijk.naam}**, {praktijk.gemeente} ({praktijk.kbz_gebied}). Gestart met Krachtige Basiszorg op"
+        f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own)})."
+        f" Bedient vooral {len(praktijk.gebieden[2020][0])} buurt(en) in wijk"
+        f" {', '.join(praktijk.gebieden[2020][1])}."
+    )
 own_source = analysis.source_line(own_fictief, own_upload)
 
 METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
-for column, start_text in zip(st.columns(len(METRICS)), METRICS, strict=True):
-    rows = summary[summary["Kengetal"].str.startswith(start_text)]
-    if len(rows):
-        row = rows.iloc[0]
-        column.metric(f"{row['Kengetal']}, {row['Periode']}", row["Mijn praktijk"],
-                      help=f"{analysis.MEAN_LABEL}: {row[analysis.MEAN_LABEL]}"
-                           + (" · fictieve demodata" if row["Fictief"] == "ja" else ""))
+if own:
+    for column, start_text in zip(st.columns(len(METRICS)), METRICS, strict=True):
+        rows = summary[summary["Kengetal"].str.startswith(start_text)]
+        if len(rows):
+            row = rows.iloc[0]
+            column.metric(f"{row['Kengetal']}, {row['Periode']}", row["Mijn praktijk"],
+                          help=f"{analysis.MEAN_LABEL}: {row[analysis.MEAN_LABEL]}"
+                               + (" · fictieve demodata" if row["Fictief"] == "ja" else ""))
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Laatste kwartaal")
-    st.dataframe(summary, hide_index=True, width="stretch", key="praktijk_samenvatting")
-    st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de KBZ-praktijken.")
-with right:
-    st.subheader("Wijkprofiel")
-    try:
-        built = cached.build_info(store_dir)["gebouwd"]
-        profile = cached.praktijk_wijkprofiel(store_dir, built, own)
-    except KbzDataError as exc:
-        st.error(f"Het wijkprofiel is niet beschikbaar: {public_message(exc)}")
-        profile = []
-    if not profile:
-        st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
-    for i, (title, table, line) in enumerate(profile):
-        st.markdown(f"**{title}**")
-        st.dataframe(table, hide_index=True, width="stretch", key=f"praktijk_wijkprofiel_{i}")
-        st.caption(line)
+if own:
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Laatste kwartaal")
+        st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
+        st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
+    with right:
+        st.subheader("Wijkprofiel")
+        try:
+            built = cached.build_info(store_dir)["gebouwd"]
+            profile = cached.praktijk_wijkprofiel(store_dir, built, own)
+        except KbzDataError as exc:
+            st.error(f"Het wijkprofiel is niet beschikbaar: {public_message(exc)}")
+            profile = []
+        if not profile:
+            st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
+        for i, (title, table, line) in enumerate(profile):
+            st.markdown(f"**{title}**")
+            st.dataframe(table, hide_index=True, width="stretch", key=f"praktijk_wijkprofiel_{i}")
+            st.caption(line)
 
 st.subheader("Ontwikkeling per kwartaal")
 show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
@@ -111,8 +139,8 @@ for measure_ids in [TRENDS[group]]:
         columns = st.columns(2)
         for i, measure_id in enumerate(measure_ids):
             try:
-                frame = cached.praktijk_measure(store_dir, state, own, measure_id)
-                fig = cached.praktijk_trend_figure(store_dir, state, own, measure_id, show_others)
+                frame = cached.praktijk_measure(store_dir, state, rol, bound, own, measure_id)
+                fig = cached.praktijk_trend_figure(store_dir, state, rol, bound, own, measure_id, show_others)
             except KbzDataError as exc:
                 columns[i % 2].error(f"{MEASURES[measure_id].label}: de praktijkcijfers zijn niet leesbaar:"
                                      f" {public_message(exc)}")
@@ -129,7 +157,7 @@ c1, c2 = st.columns(2)
 measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat",
                           format_func=lambda m: f"{MEASURES[m].label} ({MEASURES[m].eenheid})")
 try:
-    frame = cached.praktijk_measure(store_dir, state, own, measure_id)
+    frame = cached.praktijk_measure(store_dir, state, rol, bound, own, measure_id)
 except KbzDataError as exc:
     st.error(f"De vergelijking is niet beschikbaar: {public_message(exc)}")
     periods = []
@@ -140,18 +168,21 @@ if periods:
         st.session_state["praktijk_vergelijk_periode"] = periods[0]
     periode = c2.selectbox("Kwartaal", periods, key="praktijk_vergelijk_periode")
     table = analysis.comparison_table(frame, periode)
-    st.dataframe(table, hide_index=True, width="stretch", key="praktijk_vergelijking")
+    st.dataframe(access.safe_table(table), hide_index=True, width="stretch", key="praktijk_vergelijking")
     fictief = bool((table["Fictief"] == "ja").any())
     line = analysis.source_line(fictief, any_upload)
     if fictief:
         st.warning("Fictieve demodata in deze tabel.", icon="⚠️")
     st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
+    compared = f", vergeleken met {praktijk.naam}" if praktijk is not None else ", alle praktijken geanonimiseerd"
     comparison = exports.practice_view(
-        table, own=own, fictief=fictief, source=line, method_lines=(analysis.SUPPRESSION_TEXT,),
-        title=f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}, vergeleken met"
-              f" {praktijk.naam}", file_stem=f"vergelijking_{measure_id}_{periode}")
+        access.safe_table(table), own=own or "", fictief=fictief, source=line,
+        method_lines=(analysis.SUPPRESSION_TEXT,),
+        title=f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}{compared}",
+        file_stem=f"vergelijking_{measure_id}_{periode}")
     download_buttons(comparison, key="praktijk_download_vergelijking",
-                     labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"))
+                     labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"),
+                     before=auth.export_audit(store_dir, viewer, f"vergelijking {measure_id} {periode}"))
 
 st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
 try:
@@ -165,19 +196,20 @@ if years:
                             format_func=lambda k: KENGETALLEN[k].label.replace("Verwijzingen naar ", ""))
     jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar")
     try:
-        points, limits, target = cached.praktijk_funnel(store_dir, state, own, kengetal, int(jaar))
-        fig = cached.praktijk_funnel_figure(store_dir, state, own, kengetal, int(jaar)) if len(points) else None
+        points, limits, target = cached.praktijk_funnel(store_dir, state, rol, bound, own, kengetal, int(jaar))
+        fig = cached.praktijk_funnel_figure(store_dir, state, rol, bound, own, kengetal,
+                                                  int(jaar)) if len(points) else None
     except KbzDataError as exc:
         st.error(f"De funnelplot is niet beschikbaar: {public_message(exc)}")
     else:
         if len(points):
             st.plotly_chart(fig, width="stretch", key="praktijk_funnel", config={"displaylogo": False})
             me = points[points["rol"] == "eigen"]
-            if len(me):
+            if len(me) and praktijk is not None:
                 st.markdown(f"**{praktijk.naam}**: {me['weergave'].iloc[0]} per 1.000 patiënten per jaar"
-                            f" ({me['positie'].iloc[0]}); gemiddelde van alle KBZ-praktijken"
+                            f" ({me['positie'].iloc[0]}); gemiddelde van de getoonde KBZ-praktijken"
                             f" {analysis.rate_text(target)}.")
-            else:
+            elif praktijk is not None:
                 st.info(f"{praktijk.naam} heeft niet alle vier kwartalen van {jaar}; de praktijk staat niet in de"
                         " plot.")
             fictief = bool(points["fictief"].any())
@@ -187,11 +219,13 @@ if years:
         else:
             st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 
-st.subheader("Downloads")
-own_view = exports.practice_view(
-    mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
-    method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),
-    file_stem=f"praktijkcijfers_{own}")
-download_buttons(own_view, key="praktijk_download",
-                 labels=("Mijn praktijkcijfers (CSV)", "Mijn praktijkcijfers (Excel)"))
-st.caption(own_source)
+if own:
+    st.subheader("Downloads")
+    own_view = exports.practice_view(
+        mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
+        method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),
+        file_stem=f"praktijkcijfers_{own}")
+    download_buttons(own_view, key="praktijk_download",
+                     labels=("Mijn praktijkcijfers (CSV)", "Mijn praktijkcijfers (Excel)"),
+                     before=auth.export_audit(store_dir, viewer, f"praktijkcijfers {own}"))
+    st.caption(own_source)

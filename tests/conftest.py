@@ -194,10 +194,17 @@ def copy_store(mini_store: BuiltStore, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def practice_app_store(mini_store: BuiltStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the mini store, with KBZ_STORE/KBZ_SOURCES pointing at it: uploads may write to it."""
+    """A private copy of the mini store, with KBZ_STORE/KBZ_SOURCES pointing at it: uploads may write to it (the
+    practice database is the SQLite file in its practice folder).
+
+    The app runs in local mode as on a loopback address (no ``[auth]``: the one local user is beheerder), so the
+    practice pages work as they do for ``./start.sh``; tests of other roles set ``AppTest.user`` and secrets.
+    """
     store_dir = copy_store(mini_store, tmp_path)
     monkeypatch.setenv("KBZ_STORE", str(store_dir))
     monkeypatch.setenv("KBZ_SOURCES", str(mini_store.sources))
+    monkeypatch.delenv("KBZ_DATABASE_URL", raising=False)
+    monkeypatch.setattr("kbz_data.ui.auth.server_address", lambda: "127.0.0.1")
     return store_dir
 
 

@@ -138,6 +138,8 @@ def _text(at: AppTest) -> str:
 
 def test_pages_run_on_the_snapshot(fake_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KBZ_DATA_DIR", str(tmp_path / "lokaal"))
+    monkeypatch.delenv("KBZ_DATABASE_URL", raising=False)
+    monkeypatch.setattr("kbz_data.ui.auth.server_address", lambda: "127.0.0.1")  # local mode, as ./start.sh
     before = snapshot_tree(locate.SNAPSHOT_DIR)
     datum = storage.read_build_info(locate.SNAPSHOT_DIR)["momentopname"]["datum"]
     at = AppTest.from_file(APP, default_timeout=120).run()
@@ -158,7 +160,11 @@ def test_pages_run_on_the_snapshot(fake_repo: Path, tmp_path: Path, monkeypatch:
     at.run()
     at.button(key="upload_bevestig").click().run()
     assert any("Opgeslagen als versie 1" in s.value for s in at.success)
-    assert (tmp_path / "lokaal" / "praktijk" / "journal.json").is_file()
+    # The upload lands in the practice database of the local folder (no longer a journal.json), not in the snapshot.
+    from kbz_data.practice.db.repository import PracticeDb
+
+    assert (tmp_path / "lokaal" / "praktijk" / "praktijk.sqlite").is_file()
+    assert PracticeDb(store_dir=locate.SNAPSHOT_DIR).history()["bestandsnaam"].tolist() == ["cijfers.csv"]
     assert snapshot_tree(locate.SNAPSHOT_DIR) == before
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kbz_data.practice.db.repository import PracticeDb
 from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, snapshot_tree, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
@@ -44,7 +45,9 @@ def test_upload_in_chromium_shows_new_figure_on_praktijk_page(served_store: tupl
         page.screenshot(path=str(ARTIFACTS / "upload_fout.png"), full_page=True)
         error_text = page.inner_text("body")
         assert "'2024Q5' is geen kwartaal" in error_text and "'12,5' is geen heel getal" in error_text
-        assert snapshot_tree(store_dir / "praktijk") == {}
+        # Nothing stored: the practice database (created on first use) holds no upload and nothing of the file.
+        assert PracticeDb(store_dir=store_dir).history().empty
+        assert not any(b"2024Q5" in data for data in snapshot_tree(store_dir / "praktijk").values())
 
         page.locator("input[type=file]").set_input_files(str(good))
         page.get_by_role("button", name="Bevestigen en opslaan").wait_for(timeout=30_000)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kbz_data.practice.db.repository import PracticeDb
 from tests.conftest import REPO, snapshot_tree
 
 APP = str(REPO / "app.py")
@@ -82,6 +83,10 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     at = open_upload(at)
     at.button(key="upload_ongedaan").click().run()
     assert not at.exception
+    assert any("Weet u het zeker? Versie 1 (cijfers.csv" in w.value for w in at.warning)  # asks first
+    assert frame_with(at, "bestandsnaam")["status"].tolist() == ["actief"]
+    at.button(key="upload_ongedaan_bevestig").click().run()
+    assert not at.exception
     assert any("Versie 1 (cijfers.csv) is ongedaan gemaakt" in w.value for w in at.warning)
     at.switch_page("app_pages/praktijk.py").run()
     row = summary_row(at, "Consulten (")
@@ -97,16 +102,21 @@ def test_patient_level_upload_is_refused_with_reason(practice_app_store: Path) -
     assert "patienten.csv is geweigerd: het lijkt gegevens over individuele patiënten te bevatten" in error
     assert "kolom bsn: deze kolomnaam wijst op gegevens over individuele patiënten" in error
     assert "111222333" not in error
-    assert not (practice_app_store / "praktijk").exists()
+    # The practice database (created on first use in the practice folder) holds no upload and not the value.
+    assert PracticeDb(store_dir=practice_app_store).history().empty
+    assert not any(b"111222333" in data for data in snapshot_tree(practice_app_store / "praktijk").values())
 
 
-def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path) -> None:
+def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A visitor without login on a server reachable from outside: the demo set, other practices anonymised.
+    monkeypatch.setattr("kbz_data.ui.auth.server_address", lambda: "0.0.0.0")
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["praktijk"] = "UTR-ONDIEP-1"
     at.run()
     at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Praktijk"
+    assert any("alleen de fictieve demodata" in w.value for w in at.warning)  # the local-mode banner
     assert at.selectbox(key="praktijk_keuze").value == "UTR-ONDIEP-1"
     assert any("Fictieve demodata" in w.value for w in at.warning)
     # One subject group of trends at a time (4 charts) plus the funnel plot; switching shows the referrals.
@@ -186,6 +196,7 @@ def test_user_text_is_escaped_before_markdown(practice_app_store: Path) -> None:
     success = [s.value for s in at.success]
     assert any("cijfers uit evil.example\\).csv (2024Q4)" in s for s in success)
     at.button(key="upload_ongedaan").click().run()
+    at.button(key="upload_ongedaan_bevestig").click().run()
     warnings = [w.value for w in at.warning]
     assert any("Versie 1 (evil.example\\).csv) is ongedaan gemaakt" in w for w in warnings)
 
@@ -202,15 +213,31 @@ def test_praktijk_link_parameter_is_escaped(practice_app_store: Path) -> None:
 
 
 def test_praktijk_page_damaged_store_shows_dutch_error(practice_app_store: Path) -> None:
-    from kbz_data.practice import upload_store
+    from kbz_data.practice.db import engine
 
-    upload_store.commit(practice_app_store, b"praktijk_code;periode;kengetal;teller;noemer\n"
-                                            b"UTR-ONDIEP-1;2024Q4;consulten;1;\n", "a.csv")
-    (practice_app_store / "praktijk" / "versies" / "000001.csv").write_text("kapot", encoding="utf-8")
+    PracticeDb(store_dir=practice_app_store).commit(b"praktijk_code;periode;kengetal;teller;noemer\n"
+                                                   b"UTR-ONDIEP-1;2024Q4;consulten;1;\n", "a.csv", user="test")
+    engine.dispose()
+    database = practice_app_store / "praktijk" / engine.SQLITE_FILE
+    database.write_bytes(b"kapot" * 1000)
+    for extra in database.parent.glob(engine.SQLITE_FILE + "-*"):
+        extra.unlink()
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception, at.exception
     assert any("De praktijkcijfers zijn niet leesbaar" in e.value and "beschadigd" in e.value for e in at.error)
+
+
+def test_pages_refuse_a_journal_that_was_not_imported(practice_app_store: Path) -> None:
+    from kbz_data.practice import upload_store
+
+    upload_store.commit(practice_app_store, b"praktijk_code;periode;kengetal;teller;noemer\n"
+                                            b"UTR-ONDIEP-1;2024Q4;consulten;1;\n", "a.csv")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    for page in ("app_pages/praktijk.py", "app_pages/upload.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert any("practice migrate" in e.value and "journal.json" in e.value for e in at.error), page
 
 
 @pytest.mark.parametrize("broken", ["praktijk_measure", "praktijk_funnel_years", "praktijk_funnel"])

@@ -405,7 +405,8 @@ def history_for(db: PracticeDb, viewer: Viewer) -> pd.DataFrame:
     none), file names neutralised for spreadsheets."""
     table = db.history()
     if viewer.rol == PRAKTIJK:
-        table = table[[set(p.split(", ")) <= viewer.praktijken for p in table["praktijken"]]]
+        mask = np.array([set(p.split(", ")) <= viewer.praktijken for p in table["praktijken"]], dtype=bool)
+        table = table.loc[mask]  # a boolean array: an empty list would select no columns instead of no rows
     elif viewer.rol != BEHEERDER:
         table = table.iloc[0:0]
     return table.assign(bestandsnaam=table["bestandsnaam"].map(spreadsheet_safe)).reset_index(drop=True)
@@ -416,3 +417,19 @@ def history_table_for(db: PracticeDb, viewer: Viewer) -> pd.DataFrame:
     :func:`kbz_data.practice.upload_store.can_undo` on it for the undo button)."""
     table = history_for(db, viewer)
     return table.assign(sha256=table["sha256"].str[:16])
+
+
+def safe_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of ``table`` through :func:`spreadsheet_safe`: for tables shown on screen, whose own download
+    (the table toolbar of Streamlit) writes the cells as they are."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(spreadsheet_safe)
+    return out
+
+
+def manage(viewer: Viewer) -> None:
+    """Raise :class:`KbzAccessError` unless this viewer may use the Beheer functions (users, practices, audit)."""
+    if not viewer.may_manage:
+        raise _refuse("Alleen de beheerder kan gebruikers, praktijken en het auditlogboek beheren.")

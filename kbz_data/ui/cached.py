@@ -207,64 +207,96 @@ def kbz_context(store_dir: str, built: str, code: str, indeling: int) -> dict[st
     }
 
 
-# Practice figures (kbz_data.practice). ``state`` is the practice store's journal fingerprint
-# (:func:`praktijk_state`), so every upload or undo is seen at once.
+# Practice figures (kbz_data.practice), always through kbz_data.practice.access: a viewer is passed as primitives
+# (``rol``, ``praktijken``: the bound practices, sorted tuple) and rebuilt inside, so each role has its own cache
+# entries. ``state`` is the database's :meth:`PracticeDb.state_token` ("demo" for a visitor who sees only the demo
+# set), so every upload or undo, from any server, is seen at the next rerun.
 
 
-def praktijk_state(store_dir: str) -> str:
-    """Fingerprint of the practice store (not cached: it must change as soon as an upload lands)."""
-    from kbz_data.practice import upload_store
+@st.cache_resource(show_spinner=False, max_entries=4)
+def practice_db(store_dir: str) -> Any:
+    """The practice database of this store (:class:`kbz_data.practice.db.repository.PracticeDb`, shared; its URL is
+    ``$KBZ_DATABASE_URL`` or the SQLite file in the store's practice folder)."""
+    from kbz_data.practice.db.repository import PracticeDb
 
-    return upload_store.state_token(store_dir)
+    return PracticeDb(store_dir=store_dir)
+
+
+def viewer_args(viewer: Any) -> tuple[str, tuple[str, ...]]:
+    """(rol, praktijken) of a :class:`kbz_data.practice.access.Viewer`, for the cached calls below."""
+    return viewer.rol, tuple(sorted(viewer.praktijken))
+
+
+def _viewer(rol: str, praktijken: tuple[str, ...]) -> Any:
+    from kbz_data.practice.access import Viewer
+
+    return Viewer(rol, praktijken=frozenset(praktijken))
+
+
+def praktijk_state(store_dir: str, rol: str = "beheerder") -> str:
+    """Fingerprint of the practice database (not cached: it must change as soon as an upload lands)."""
+    if rol == "anoniem":
+        return "demo"
+    return practice_db(store_dir).state_token()
+
+
+def _db_for(store_dir: str, rol: str) -> Any:
+    return None if rol == "anoniem" else practice_db(store_dir)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def praktijk_figures(store_dir: str, state: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.practice.upload_store.current_figures` (demo set overlaid by the uploads)."""
-    from kbz_data.practice import upload_store
+    """Internal: the current figures of every practice (demo set overlaid by the uploads; the demo set alone for
+    state "demo"). Only the budget and scenario functions below use it, and they filter by role; never show it."""
+    from kbz_data.practice import demo
 
-    return upload_store.current_figures(store_dir)
+    if state == "demo":
+        return demo.read().assign(herkomst="demo", versie=0)
+    return practice_db(store_dir).current_figures()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def praktijk_measure(store_dir: str, state: str, praktijk: str, measure: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.practice.analysis.measure_frame` (anonymised, suppressed)."""
-    from kbz_data.practice import analysis
+def praktijk_measure(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str | None,
+                     measure: str) -> pd.DataFrame:
+    """Cached :func:`kbz_data.practice.access.measure_view` (anonymised with letters drawn for this entry)."""
+    from kbz_data.practice import access
 
-    return analysis.measure_frame(praktijk_figures(store_dir, state), praktijk, measure)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def praktijk_summary(store_dir: str, state: str, praktijk: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.practice.analysis.latest_summary`."""
-    from kbz_data.practice import analysis
-
-    return analysis.latest_summary(praktijk_figures(store_dir, state), praktijk)
+    return access.measure_view(_db_for(store_dir, rol), _viewer(rol, praktijken), measure, praktijk)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def praktijk_own_figures(store_dir: str, state: str, praktijk: str) -> pd.DataFrame:
-    """Cached :func:`kbz_data.practice.analysis.own_figures`."""
-    from kbz_data.practice import analysis
+def praktijk_summary(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str
+                     ) -> pd.DataFrame:
+    """Cached :func:`kbz_data.practice.access.latest_summary_view`."""
+    from kbz_data.practice import access
 
-    return analysis.own_figures(praktijk_figures(store_dir, state), praktijk)
+    return access.latest_summary_view(_db_for(store_dir, rol), _viewer(rol, praktijken), praktijk)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def praktijk_own_figures(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str
+                         ) -> pd.DataFrame:
+    """Cached :func:`kbz_data.practice.access.own_figures_view`."""
+    from kbz_data.practice import access
+
+    return access.own_figures_view(_db_for(store_dir, rol), _viewer(rol, praktijken), praktijk)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def praktijk_funnel_years(store_dir: str, state: str) -> list[int]:
-    """Cached :func:`kbz_data.practice.analysis.funnel_years`."""
+    """Cached :func:`kbz_data.practice.analysis.funnel_years` (years only, no figures)."""
     from kbz_data.practice import analysis
 
     return analysis.funnel_years(praktijk_figures(store_dir, state))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def praktijk_funnel(store_dir: str, state: str, praktijk: str, kengetal: str, jaar: int
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """Cached :func:`kbz_data.practice.analysis.funnel`."""
-    from kbz_data.practice import analysis
+def praktijk_funnel(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str | None,
+                    kengetal: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Cached :func:`kbz_data.practice.access.funnel_view`."""
+    from kbz_data.practice import access
 
-    return analysis.funnel(praktijk_figures(store_dir, state), praktijk, kengetal, jaar)
+    return access.funnel_view(_db_for(store_dir, rol), _viewer(rol, praktijken), kengetal, jaar, praktijk)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -282,16 +314,18 @@ def headline_table(store_dir: str, built: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def praktijk_trend_figure(store_dir: str, state: str, praktijk: str, measure_id: str, show_others: bool) -> Any:
-    """Cached trend figure of one practice measure (built once per store state, practice and measure)."""
+def praktijk_trend_figure(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str | None,
+                          measure_id: str, show_others: bool) -> Any:
+    """Cached trend figure of one practice measure, from :func:`praktijk_measure` (same letters as its table)."""
     from kbz_data.charts import practice_charts
     from kbz_data.practice import registry
     from kbz_data.practice.schema import MEASURES
 
     measure = MEASURES[measure_id]
-    frame = praktijk_measure(store_dir, state, praktijk, measure_id)
+    frame = praktijk_measure(store_dir, state, rol, praktijken, praktijk, measure_id)
+    start = registry.get(praktijk).kbz_start if praktijk in registry.PRAKTIJKEN else None
     return maps.freeze(practice_charts.trend_figure(
-        frame, measure.label, measure.eenheid, registry.get(praktijk).kbz_start, show_others=show_others,
+        frame, measure.label, measure.eenheid, start, show_others=show_others,
         is_share=measure.noemer == "respondenten"))
 
 
@@ -436,40 +470,52 @@ def budget_city_figure(store_dir: str, built: str, niveau: str, budget: float,
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def practice_budget(store_dir: str, built: str, state: str, budget: float,
+def practice_budget(store_dir: str, built: str, state: str, rol: str, praktijken: tuple[str, ...], budget: float,
                     deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached :func:`kbz_data.analysis.budget.practice_budget` on the current practice figures."""
+    """Cached :func:`kbz_data.analysis.budget.practice_budget` as this role may see it
+    (:func:`kbz_data.practice.budget_access.practice_budget_for`)."""
     from kbz_data.analysis import budget as budget_rules
+    from kbz_data.practice import budget_access
 
-    return budget_rules.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
-                                        dict(deciles), dict(weights))
+    result = budget_rules.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
+                                          dict(deciles), dict(weights))
+    return budget_access.practice_budget_for(_viewer(rol, praktijken), result)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def practice_budget_figure(store_dir: str, built: str, state: str, budget: float,
-                           deciles: tuple[tuple[int, float], ...], weights: tuple[tuple[str, float], ...]) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.charts.budget.practice_figure`."""
+def practice_budget_figure(store_dir: str, built: str, state: str, rol: str, praktijken: tuple[str, ...],
+                           budget: float, deciles: tuple[tuple[int, float], ...],
+                           weights: tuple[tuple[str, float], ...]) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.charts.budget.practice_figure` of the role's view."""
     from kbz_data.charts import budget as budget_charts
 
     return maps.freeze(budget_charts.practice_figure(
-        practice_budget(store_dir, built, state, budget, deciles, weights)))
+        practice_budget(store_dir, built, state, rol, praktijken, budget, deciles, weights)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def scenario_view(store_dir: str, state: str, costs: tuple[tuple[str, float], ...]) -> ViewResult:
-    """Cached :func:`kbz_data.analysis.scenario.scenario_view` on the current practice figures."""
+def scenario_view(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...],
+                  costs: tuple[tuple[str, float], ...]) -> ViewResult:
+    """Cached :func:`kbz_data.analysis.scenario.scenario_view` as this role may see it."""
     from kbz_data.analysis import scenario
+    from kbz_data.practice import budget_access
 
-    return scenario.scenario_view(praktijk_figures(store_dir, state), dict(costs))
+    figures = praktijk_figures(store_dir, state)
+    view = scenario.scenario_view(figures, dict(costs))
+    return budget_access.scenario_view_for(_viewer(rol, praktijken), view,
+                                           scenario.referral_scenario(figures, dict(costs)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def scenario_figure(store_dir: str, state: str, costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.charts.budget.scenario_figure`."""
+def scenario_figure(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...],
+                    costs: tuple[tuple[str, float], ...], kengetal: str) -> Any:
+    """Cached (shared, frozen) :func:`kbz_data.charts.budget.scenario_figure` of the practices this role sees."""
     from kbz_data.analysis import scenario
     from kbz_data.charts import budget as budget_charts
+    from kbz_data.practice import budget_access
 
     frame = scenario.referral_scenario(praktijk_figures(store_dir, state), dict(costs))
+    frame = budget_access.scenario_frame_for(_viewer(rol, praktijken), frame)
     return maps.freeze(budget_charts.scenario_figure(frame, kengetal))
 
 
@@ -482,11 +528,12 @@ def method_tables(store_dir: str, built: str) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def praktijk_funnel_figure(store_dir: str, state: str, praktijk: str, kengetal: str, jaar: int) -> Any:
-    """Cached funnel plot of one referral kind and year, with this practice highlighted."""
+def praktijk_funnel_figure(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str | None,
+                           kengetal: str, jaar: int) -> Any:
+    """Cached funnel plot of one referral kind and year, from :func:`praktijk_funnel` (same letters)."""
     from kbz_data.charts import practice_charts
     from kbz_data.practice.schema import KENGETALLEN
 
-    points, limits, target = praktijk_funnel(store_dir, state, praktijk, kengetal, jaar)
+    points, limits, target = praktijk_funnel(store_dir, state, rol, praktijken, praktijk, kengetal, jaar)
     return maps.freeze(practice_charts.funnel_figure(
         points, limits, target, f"{KENGETALLEN[kengetal].label} per 1.000 patiënten, {jaar}"))

@@ -27,24 +27,40 @@ def file_button(label: str, make: Callable[[], bytes], file_name: str, key: str,
     (container or st).download_button(label, make, file_name=file_name, mime=mime, key=key, on_click="ignore")
 
 
-def csv_button(view: ViewResult, key: str, label: str = "Download CSV", container=None) -> None:
-    """A button that downloads ``view`` as CSV (its first table)."""
-    (container or st).download_button(label, lambda: export.to_csv(view), file_name=f"{view.file_stem}.csv",
-                                      mime=CSV_MIME, key=key, on_click="ignore")
+def _written(write: Callable[[], bytes], before: Callable[[str], None] | None, kind: str) -> Callable[[], bytes]:
+    """``write``, first calling ``before(kind)`` (the audit of a practice-figures export) when given: the file is
+    only written when the audit entry was."""
+    if before is None:
+        return write
+
+    def both() -> bytes:
+        before(kind)
+        return write()
+
+    return both
 
 
-def xlsx_button(view: ViewResult, key: str, label: str = "Download Excel", container=None) -> None:
-    """A button that downloads ``view`` as Excel (every table, plus the sheet "Bron")."""
-    (container or st).download_button(label, lambda: export.to_xlsx(view), file_name=f"{view.file_stem}.xlsx",
-                                      mime=XLSX_MIME, key=key, on_click="ignore")
+def csv_button(view: ViewResult, key: str, label: str = "Download CSV", container=None,
+               before: Callable[[str], None] | None = None) -> None:
+    """A button that downloads ``view`` as CSV (its first table); ``before("csv")`` runs on every download."""
+    (container or st).download_button(label, _written(lambda: export.to_csv(view), before, "csv"),
+                                      file_name=f"{view.file_stem}.csv", mime=CSV_MIME, key=key, on_click="ignore")
 
 
-def download_buttons(view: ViewResult, key: str, labels: tuple[str, str] = ("Download CSV", "Download Excel")
-                     ) -> None:
+def xlsx_button(view: ViewResult, key: str, label: str = "Download Excel", container=None,
+                before: Callable[[str], None] | None = None) -> None:
+    """A button that downloads ``view`` as Excel (every table, plus the sheet "Bron"); ``before("xlsx")`` runs on
+    every download."""
+    (container or st).download_button(label, _written(lambda: export.to_xlsx(view), before, "xlsx"),
+                                      file_name=f"{view.file_stem}.xlsx", mime=XLSX_MIME, key=key, on_click="ignore")
+
+
+def download_buttons(view: ViewResult, key: str, labels: tuple[str, str] = ("Download CSV", "Download Excel"),
+                     before: Callable[[str], None] | None = None) -> None:
     """CSV and Excel buttons side by side; their keys are ``{key}_csv`` and ``{key}_xlsx``."""
     left, right = st.columns(2)
-    csv_button(view, f"{key}_csv", labels[0], left)
-    xlsx_button(view, f"{key}_xlsx", labels[1], right)
+    csv_button(view, f"{key}_csv", labels[0], left, before)
+    xlsx_button(view, f"{key}_xlsx", labels[1], right, before)
 
 
 def _dashboard_url() -> str | None:

@@ -36,6 +36,7 @@ from kbz_data.text import escape_markdown, fmt_number
 _VALUES = "_kbz_values"  # {param name: value}, remembered across pages
 _URL = "_kbz_url"  # {url key: [values]} as this helper last wrote it
 _REPLACED = "_kbz_replaced"  # [Replacement] of the current run
+_FROM_LINK = "_kbz_state_from_link"
 _PAGE = "_kbz_page"  # url_path of the current run
 _PENDING = "_kbz_pending"  # {url key: [values]} from a link, for a page that uses them later
 
@@ -454,6 +455,8 @@ def sync(page: str, store_dir: str, built: str) -> None:
         if replacement is not None:
             replaced.append(replacement)
     session[_REPLACED] = replaced
+    session[_FROM_LINK] = [n for n in names if link is not None and PARAMS[n].url_key
+                           and (link.get(PARAMS[n].url_key) or [""])[-1].strip()]
     session[_PAGE] = page
     write_url()
 
@@ -499,6 +502,12 @@ def set_value(name: str, new: Any) -> None:
 def replacements() -> list[Replacement]:
     """The values from the link that were replaced in this run."""
     return list(st.session_state.get(_REPLACED, []))
+
+
+def from_link(name: str) -> bool:
+    """True when the link opened in this run set this parameter (for a page that must refuse a linked value the
+    user may not see, e.g. ``?praktijk=OTHER``)."""
+    return name in st.session_state.get(_FROM_LINK, [])
 
 
 def replacement(name: str) -> Replacement | None:

@@ -470,6 +470,76 @@ class PracticeDb:
         with self._read() as conn:
             return dict(conn.execute(select(Meta.key, Meta.value)).all())
 
+    # -- Beheer: practices and users ----------------------------------------------------------------------------
+
+    def save_practice(self, practice: dict[str, Any], areas: list[dict[str, Any]], by: str) -> bool:
+        """Add or change one practice and replace its areas in one transaction; logged. Returns True when new.
+
+        ``practice``: code, naam, gemeentecode, kbz_gebied, kbz_start (date), hoofdbuurt, lon, lat; ``areas``:
+        rows of indeling, niveau, code. Validate first (:func:`kbz_data.practice.admin.practice_problems`).
+        """
+        code = practice["code"]
+        with self._write() as conn:
+            new = conn.execute(select(Practice.code).where(Practice.code == code)).first() is None
+            values = {**practice, "demo": False, "actief": True}
+            if new:
+                conn.execute(Practice.__table__.insert(), [values])
+            else:
+                conn.execute(Practice.__table__.update().where(Practice.code == code).values(
+                    **{k: v for k, v in values.items() if k not in ("code", "demo")}))
+            conn.execute(PracticeArea.__table__.delete().where(PracticeArea.praktijk_code == code))
+            if areas:
+                conn.execute(PracticeArea.__table__.insert(), [{**a, "praktijk_code": code} for a in areas])
+            self._audit(conn, by, "praktijk", code, {"actie": "toegevoegd" if new else "gewijzigd",
+                                                     "naam": practice["naam"], "gebieden": len(areas)})
+        return new
+
+    def users(self) -> pd.DataFrame:
+        """Every user: email, naam, rol, actief, praktijken (comma-separated), aangemaakt."""
+        with self._read() as conn:
+            rows = conn.execute(select(User).order_by(User.email)).mappings().all()
+            links = conn.execute(select(UserPractice.user_id, UserPractice.praktijk_code)).all()
+        bound: dict[int, list[str]] = {}
+        for user_id, code in links:
+            bound.setdefault(user_id, []).append(code)
+        return pd.DataFrame([{"email": r["email"], "naam": r["naam"], "rol": r["rol"], "actief": bool(r["actief"]),
+                              "praktijken": ", ".join(sorted(bound.get(r["id"], []))),
+                              "aangemaakt": _iso(r["aangemaakt"])} for r in rows],
+                            columns=["email", "naam", "rol", "actief", "praktijken", "aangemaakt"])
+
+    def change_user(self, email: str, by: str, rol: str | None = None, praktijken: list[str] | None = None,
+                    actief: bool | None = None) -> None:
+        """Change a user's role, bound practices or active flag in one transaction; logged."""
+        email = email.strip().lower()
+        if rol is not None and rol not in ROLES:
+            raise KbzPracticeStoreError(f"onbekende rol '{rol}'; toegestaan: {', '.join(ROLES)}")
+        with self._write() as conn:
+            row = conn.execute(select(User.id, User.rol).where(User.email == email)).first()
+            if row is None:
+                raise KbzPracticeStoreError(f"er is geen gebruiker met e-mailadres {email}")
+            user_id, old_rol = row
+            if praktijken is not None:
+                unknown = sorted(set(praktijken) - set(conn.execute(select(Practice.code)).scalars()))
+                if unknown:
+                    raise KbzPracticeStoreError(f"onbekende praktijk(en): {', '.join(unknown)}")
+            current = set(conn.execute(select(UserPractice.praktijk_code).where(UserPractice.user_id == user_id))
+                          .scalars())
+            if (rol or old_rol) == "praktijk" and not (set(praktijken) if praktijken is not None else current):
+                raise KbzPracticeStoreError("een gebruiker met de rol praktijk hoort bij minstens één praktijk")
+            changes: dict[str, Any] = {}
+            if rol is not None:
+                changes["rol"] = rol
+            if actief is not None:
+                changes["actief"] = bool(actief)
+            if changes:
+                conn.execute(User.__table__.update().where(User.id == user_id).values(**changes))
+            if praktijken is not None:
+                conn.execute(UserPractice.__table__.delete().where(UserPractice.user_id == user_id))
+                if praktijken:
+                    conn.execute(UserPractice.__table__.insert(),
+                                 [{"user_id": user_id, "praktijk_code": c} for c in sorted(set(praktijken))])
+            self._audit(conn, by, "gebruiker", email, {"actie": "gewijzigd", **changes,
+                                                        "praktijken": sorted(praktijken or current)})
 
 def refuse_foreign_practices(upload: ValidatedUpload, allowed: frozenset[str]) -> None:
     """Raise :class:`KbzAccessError` when the file holds figures of a practice outside ``allowed``."""
