@@ -268,6 +268,21 @@ def _without_shape(codes: pd.Series, keys: pd.DataFrame, reasons: Mapping[str, s
     )
 
 
+def _gemeente_rows(
+    figures: pd.DataFrame, extra_values: list[pd.DataFrame], gemeenten_2020: gpd.GeoDataFrame | None,
+    shapes_2024: dict[str, gpd.GeoDataFrame], targets: pd.DataFrame, inwoners_2024: pd.Series | None,
+) -> tuple[pd.DataFrame, str, pd.Series]:
+    """:func:`_gemeenten` for the gemeenten in ``targets``; also returns the weighting and the inhabitants used."""
+    inwoners_2024 = inwoners_2024 if inwoners_2024 is not None else pd.Series(dtype="float64")
+    inwoners = pd.Series(dtype="float64")
+    if not inwoners_2024.empty and gemeenten_2020 is not None and "wijk" in shapes_2024:
+        inwoners = inhabitants_2020_gemeenten(gemeenten_2020, shapes_2024["wijk"], inwoners_2024)
+    rows, weighting = _gemeenten(_source_values(figures, extra_values, ("GM",)), gemeenten_2020,
+                                 shapes_2024.get("gemeente"), inwoners,
+                                 targets.loc[targets["niveau"] == "gemeente", "code"], inwoners_2024)
+    return rows, weighting, inwoners
+
+
 def harmonise_health(
     figures: pd.DataFrame,
     extra_values: list[pd.DataFrame],
@@ -278,7 +293,7 @@ def harmonise_health(
     gemeenten_2020: gpd.GeoDataFrame | None = None,
     inwoners_2024: pd.Series | None = None,
 ) -> Harmonised:
-    """Carry the 2020-division RIVM figures onto every 2024 wijk and buurt in ``targets``.
+    """Carry the 2020-division RIVM figures onto every 2024 gemeente, wijk and buurt in ``targets``.
 
     Parameters
     ----------
@@ -321,15 +336,9 @@ def harmonise_health(
                 cw = harmonise.crosswalk(buurten_2020, wanted)
                 parts.append(_with_level(harmonise.carry(values[values["code"].str.startswith("BU")], cw),
                                          LEVEL_BUURT))
-    gm_targets = targets.loc[targets["niveau"] == "gemeente", "code"]
-    inwoners = pd.Series(dtype="float64")
-    if inwoners_2024 is not None and not inwoners_2024.empty and gemeenten_2020 is not None and "wijk" in shapes_2024:
-        inwoners = inhabitants_2020_gemeenten(gemeenten_2020, shapes_2024["wijk"], inwoners_2024)
-    gm_rows, weighting = _gemeenten(_source_values(figures, extra_values, ("GM",)), gemeenten_2020,
-                                    shapes_2024.get("gemeente"), inwoners, gm_targets,
-                                    inwoners_2024 if inwoners_2024 is not None else pd.Series(dtype="float64"))
-    if not gm_rows.empty:
-        parts.append(gm_rows)
+    gm_rows, weighting, inwoners = _gemeente_rows(figures, extra_values, gemeenten_2020, shapes_2024, targets,
+                                                  inwoners_2024)
+    parts += [] if gm_rows.empty else [gm_rows]
     carried = pd.concat(parts, ignore_index=True) if parts else None
     done = set(carried["code"]) if carried is not None else set()
     rest = targets[~targets["code"].isin(done)]
@@ -351,8 +360,7 @@ def harmonise_health(
     shares = ["dekking", "grootste_bron_aandeel", "grootste_bron_binnen"]
     rows[shares] = rows[shares].astype("float64").round(3)
     kwaliteit = kwaliteit_frame(rows)
-    summary = _summary(kwaliteit, targets, values)
-    summary["gemeente_gewichten"] = _weights_summary(weighting, inwoners)
+    summary = {**_summary(kwaliteit, targets, values), "gemeente_gewichten": _weights_summary(weighting, inwoners)}
     return Harmonised(out_figures, kwaliteit, summary)
 
 
