@@ -380,6 +380,11 @@ def test_real_amsterdam_2024_lies_between_amsterdam_and_weesp_2020(real: storage
     quality = real.kwaliteit[(real.kwaliteit["code"] == "GM0363") & (real.kwaliteit["jaar"] == 2020)
                              & (real.kwaliteit["indicator"] == "ervaren_gezondheid_goed")].iloc[0]
     assert (quality["methode"], quality["bronniveau"], quality["n_bronnen"]) == ("omgerekend", "gemeente 2020", 2)
+    from kbz_data.analysis import methods
+
+    per_level = methods.harmonisation_error(real)["kwaliteit"].set_index(["Gemeente", "Niveau"])
+    assert per_level.loc[("Amsterdam", "gemeente")].sum() == 64  # every indicator and year, not counted as buurt
+    assert per_level.loc[("Utrecht", "gemeente"), "goed"] > 0
     weights = real.build_info["omgerekend"]["gemeente_gewichten"]
     assert weights["weging"] == "inwoners"
     estimated = weights["inwoners_2020_geschat_uit_2024"]
