@@ -12,8 +12,8 @@ split area), ``n_bronnen`` (old areas used), ``methode`` (``ongewijzigd`` | ``om
 ``bronniveau`` (``gemeente 2020`` | ``wijk 2020`` | ``buurt 2020`` | empty: what the value was carried from),
 ``kwaliteit``
 (``goed`` | ``matig`` | ``slecht`` | ``geen``: no value) and ``reden`` (Dutch; why not ``goed``, or why no
-value). Every figure of that source has exactly one row here, also when its value is NaN, and every 2024 wijk
-and buurt of the four cities has rows, so a reader can say why a figure is missing. A separate file, not extra
+value). Every figure of that source has exactly one row here, also when its value is NaN, and every 2024 gemeente,
+wijk and buurt of the four cities has rows, so a reader can say why a figure is missing. A separate file, not extra
 columns of ``indicatoren``: the columns mean nothing for the other 95 % of the figures, and readers that do not
 show quality are unaffected. Join it on (code, indeling, jaar, indicator); figures without a row are primary
 figures (no derivation). A write first puts every file in a temporary folder inside the store
