@@ -133,3 +133,20 @@ def test_real_store_rotterdam_buurt_income_draws_a_map(real_store) -> None:
     data = storage.load(real_store.store)
     view = map_views.map_view(data, "inkomen_per_inwoner", 2024, 2024, "buurt", "GM0599", "kwantielen", 5, True)
     assert view.kind == "kaart" and len(view.panels) == 1
+
+
+def test_real_store_2024_health_export_has_the_city_value(real_store) -> None:
+    """Review bug: "Cijfer hele gemeente (%)" was empty for health on indeling 2024 (no 2024 gemeente figure)."""
+    data = storage.load(real_store.store)
+    table = area_data.area_values(data, "ervaren_gezondheid_goed", 2020, 2024, "wijk")
+    assert table["stadswaarde"].notna().all()
+    utrecht = table.loc[table["gemeentecode"] == "GM0344", "stadswaarde"]
+    f = data.figures
+    city_2020 = f[(f["code"] == "GM0344") & (f["indeling"] == 2020) & (f["jaar"] == 2020)
+                  & (f["indicator"] == "ervaren_gezondheid_goed")]["waarde"].iloc[0]
+    assert (utrecht == city_2020).all()
+    view = area_data.area_view(data, table, "ervaren_gezondheid_goed", 2020, 2024, "wijk", "G4", "Bron: test")
+    column = next(c for c in view.table.columns if c.startswith("Cijfer hele gemeente"))
+    assert view.table[column].notna().all()
+    csv = export.to_csv(view).decode("utf-8-sig")
+    assert column in csv

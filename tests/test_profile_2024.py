@@ -108,3 +108,19 @@ def test_profile_page_den_haag_wijk_shows_elan(profile_store: Path) -> None:
     assert not at.exception, at.exception
     assert any("ELAN" in h.value for h in at.subheader)
     assert any("niet vergelijkbaar met de andere steden" in c.value for c in at.caption)
+
+
+def test_real_profile_of_a_2024_utrecht_wijk_has_city_health_values(real_store) -> None:
+    """Review bug: on indeling 2024 the health rows said "geen stadscijfer" (no 2024 gemeente figure)."""
+    data = storage.load(real_store.store)
+    table = profile.profile_table(data, "WK034401", 2024).set_index("indicator")
+    row = table.loc["ervaren_gezondheid_goed"]
+    assert row["jaar"] == 2020 and row["bron"] == "rivm_50090NED_omgerekend"
+    f = data.figures
+    city_2020 = f[(f["code"] == "GM0344") & (f["indeling"] == 2020) & (f["jaar"] == 2020)
+                  & (f["indicator"] == "ervaren_gezondheid_goed")]["waarde"].iloc[0]
+    assert row["stadswaarde"] == city_2020  # Utrecht's boundary is unchanged: the 2020 value exactly
+    assert row["vergelijking"] != profile.GEEN_STADSCIJFER
+    health = table[table["bron"] == "rivm_50090NED_omgerekend"]
+    assert len(health) == 32
+    assert (health["vergelijking"] != profile.GEEN_STADSCIJFER).all()  # was 32 of 32 "geen stadscijfer"

@@ -84,6 +84,25 @@ def test_unchanged_buurt_and_wijk_carry_the_2020_value_exactly(mini11: storage.S
     assert (quality["methode"], quality["bronniveau"], quality["n_bronnen"]) == ("ongewijzigd", "wijk 2020", 1)
 
 
+def test_unchanged_gemeente_carries_the_2020_value_exactly(mini11: storage.StoreData) -> None:
+    f = mini11.figures
+    old = f[(f["code"] == "GM0344") & (f["indeling"] == 2020) & (f["bron"] == "rivm_50090NED")]
+    assert old["waarde"].notna().sum() >= 2
+    for jaar, indicator in zip(old["jaar"], old["indicator"], strict=True):
+        row = _figure(mini11, "GM0344", 2024, jaar, indicator)
+        assert row["bron"] == BRON_OMGEREKEND
+        before = _figure(mini11, "GM0344", 2020, jaar, indicator)["waarde"]
+        quality = _quality(mini11, "GM0344", jaar, indicator)
+        if np.isnan(before):  # no value in 2020: none in 2024 either, with a reason
+            assert np.isnan(row["waarde"]) and quality["methode"] == "geen" and "GM0344" in quality["reden"]
+            continue
+        assert row["waarde"] == before
+        assert (quality["methode"], quality["kwaliteit"], quality["bronniveau"], quality["n_bronnen"]) == (
+            "ongewijzigd", "goed", "gemeente 2020", 1)
+    rows = {(r["gemeente"], r["niveau"]): r for r in mini11.build_info["omgerekend"]["per_gemeente"]}
+    assert rows[("Utrecht", "gemeente")]["methode_ongewijzigd"] == 1
+
+
 def test_missing_stays_nan_with_a_reason(mini11: storage.StoreData) -> None:
     # the 2020 buurt has no value: NaN (never 0), methode and kwaliteit "geen", the reason names the old area
     row = _figure(mini11, "BU03440102", 2024, 2020, "ervaren_gezondheid_goed")
@@ -99,9 +118,10 @@ def test_missing_stays_nan_with_a_reason(mini11: storage.StoreData) -> None:
 
 def test_every_2024_area_has_quality_rows_and_every_figure_one_row(mini11: storage.StoreData) -> None:
     g = mini11.gebieden
-    targets = set(g.loc[(g["indeling"] == 2024) & g["niveau"].isin(["wijk", "buurt"]), "code"])
+    targets = set(g.loc[(g["indeling"] == 2024) & g["niveau"].isin(["gemeente", "wijk", "buurt"]), "code"])
     k = mini11.kwaliteit
     assert set(k["code"]) == targets
+    assert "GM0344" in targets
     keys = k.groupby("code").size()
     assert keys.nunique() == 1  # the same (indicator, jaar) keys for every area
     assert check_kwaliteit(k, mini11.figures) == []
@@ -133,10 +153,15 @@ def test_build_json_counts_per_city_and_quality(mini11: storage.StoreData) -> No
 
 def test_without_2024_shapes_every_area_gets_a_reason(mini_store) -> None:
     data = storage.load(mini_store.store)
-    k = data.kwaliteit
+    # a gemeente with unchanged boundaries needs no shape: its 2020 value is taken by code (below)
+    k = data.kwaliteit[~data.kwaliteit["code"].str.startswith("GM")]
     assert len(k) and (k["methode"] == "geen").all() and (k["kwaliteit"] == "geen").all()
     assert k["reden"].str.startswith(harmonised.NO_SHAPE).all()
-    assert data.figures.loc[data.figures["bron"] == BRON_OMGEREKEND, "waarde"].isna().all()
+    derived = data.figures[data.figures["bron"] == BRON_OMGEREKEND]
+    assert derived.loc[~derived["code"].str.startswith("GM"), "waarde"].isna().all()
+    gemeente = data.kwaliteit[data.kwaliteit["code"].str.startswith("GM")]
+    assert set(gemeente["code"]) == {"GM0344"} and (gemeente["methode"] != "omgerekend").all()
+    assert (gemeente["methode"] == "ongewijzigd").any()
 
 
 # --- mini: the 50150NED trend from the woonikveilig files ---------------------------------------------------
@@ -296,12 +321,13 @@ def test_real_unchanged_buurten_carry_exactly_the_2020_value(real: storage.Store
 def test_real_counts_per_city_and_every_area_covered(real: storage.StoreData) -> None:
     validate_kwaliteit(real.kwaliteit, real.figures)
     g = real.gebieden
-    targets = g[(g["indeling"] == 2024) & g["niveau"].isin(["wijk", "buurt"])]
+    targets = g[(g["indeling"] == 2024) & g["niveau"].isin(["gemeente", "wijk", "buurt"])]
     assert set(real.kwaliteit["code"]) == set(targets["code"])
     rows = {(r["gemeente"], r["niveau"]): r for r in real.build_info["omgerekend"]["per_gemeente"]}
     expected = {("Amsterdam", "wijk"): 111, ("Den Haag", "wijk"): 45, ("Rotterdam", "wijk"): 22,
                 ("Utrecht", "wijk"): 10, ("Amsterdam", "buurt"): 518, ("Den Haag", "buurt"): 114,
-                ("Rotterdam", "buurt"): 91, ("Utrecht", "buurt"): 111}
+                ("Rotterdam", "buurt"): 91, ("Utrecht", "buurt"): 111, ("Amsterdam", "gemeente"): 1,
+                ("Den Haag", "gemeente"): 1, ("Rotterdam", "gemeente"): 1, ("Utrecht", "gemeente"): 1}
     assert {key: row["gebieden"] for key, row in rows.items()} == expected
     for row in rows.values():
         assert sum(row[f"kwaliteit_{q}"] for q in ("goed", "matig", "slecht", "geen")) == row["gebieden"]
@@ -310,6 +336,59 @@ def test_real_counts_per_city_and_every_area_covered(real: storage.StoreData) ->
     assert real.build_info["omgerekend"]["weesp_meegenomen"]
     weesp = real.kwaliteit[real.kwaliteit["code"].str.startswith("BU0363S")]
     assert (weesp["methode"] != "geen").any()
+
+
+def test_real_2024_gemeente_health_equals_2020_where_unchanged(real: storage.StoreData) -> None:
+    f = real.figures.set_index(KEY)
+    health = real.figures[(real.figures["bron"] == "rivm_50090NED") & (real.figures["indeling"] == 2020)
+                          & real.figures["code"].isin(["GM0344", "GM0518", "GM0599"])]
+    assert health["indicator"].nunique() == 32 and set(health["jaar"]) == {2012, 2016, 2020}
+    new = f.reindex(health.assign(indeling=2024).set_index(KEY).index)
+    assert (new["bron"] == BRON_OMGEREKEND).all()
+    old, carried = health["waarde"].to_numpy(), new["waarde"].to_numpy()
+    same = ~np.isnan(old)
+    assert same.sum() > 150 and (carried[same] == old[same]).all() and np.isnan(carried[~same]).all()
+    for code in ("GM0344", "GM0518", "GM0599"):
+        quality = real.kwaliteit[(real.kwaliteit["code"] == code) & (real.kwaliteit["jaar"] == 2020)
+                                 & (real.kwaliteit["indicator"] == "ervaren_gezondheid_goed")].iloc[0]
+        assert (quality["methode"], quality["kwaliteit"], quality["bronniveau"]) == ("ongewijzigd", "goed",
+                                                                                     "gemeente 2020")
+
+
+def test_real_amsterdam_2024_lies_between_amsterdam_and_weesp_2020(real: storage.StoreData,
+                                                                   real_sources: Path) -> None:
+    from kbz_data.sources import rivm, statline
+
+    raw = statline.read_xlsx(real_sources / "rivm-gezondheid-wijkbuurt-50090NED" / "RIVM_gezondheid2020_18+.xlsx")
+    weesp = rivm.figures(raw, "x", (harmonised.WEESP,)).figures.set_index(["code", "jaar", "indicator"])["waarde"]
+    f = real.figures.set_index(KEY)["waarde"]
+    checked = 0
+    for indicator in real.figures.loc[real.figures["bron"] == BRON_OMGEREKEND, "indicator"].unique():
+        if indicator.endswith("_65plus"):
+            continue
+        amsterdam = f.get(("GM0363", 2020, 2020, indicator))
+        old_weesp = weesp.get((harmonised.WEESP, 2020, indicator))
+        new = f[("GM0363", 2024, 2020, indicator)]
+        if amsterdam is None or np.isnan(amsterdam) or old_weesp is None or np.isnan(old_weesp):
+            continue
+        low, high = min(amsterdam, old_weesp), max(amsterdam, old_weesp)
+        assert low - 1e-9 <= new <= high + 1e-9, (indicator, amsterdam, old_weesp, new)
+        # inhabitant weights: Weesp is about 2.5 % of the people, so the value stays close to Amsterdam's
+        assert abs(new - amsterdam) <= 0.05 * (high - low) + 0.05 + 1e-9, (indicator, amsterdam, old_weesp, new)
+        checked += 1
+    assert checked >= 14
+    quality = real.kwaliteit[(real.kwaliteit["code"] == "GM0363") & (real.kwaliteit["jaar"] == 2020)
+                             & (real.kwaliteit["indicator"] == "ervaren_gezondheid_goed")].iloc[0]
+    assert (quality["methode"], quality["bronniveau"], quality["n_bronnen"]) == ("omgerekend", "gemeente 2020", 2)
+    from kbz_data.analysis import methods
+
+    per_level = methods.harmonisation_error(real)["kwaliteit"].set_index(["Gemeente", "Niveau"])
+    assert per_level.loc[("Amsterdam", "gemeente")].sum() == 64  # every indicator and year, not counted as buurt
+    assert per_level.loc[("Utrecht", "gemeente"), "goed"] > 0
+    weights = real.build_info["omgerekend"]["gemeente_gewichten"]
+    assert weights["weging"] == "inwoners"
+    estimated = weights["inwoners_2020_geschat_uit_2024"]
+    assert 850_000 < estimated["GM0363"] < 960_000 and 15_000 < estimated[harmonised.WEESP] < 30_000
 
 
 def test_real_rotterdam_2024_buurt_has_geometry(real: storage.StoreData) -> None:

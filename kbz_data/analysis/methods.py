@@ -81,7 +81,7 @@ def harmonisation_error(data: StoreData) -> dict[str, pd.DataFrame]:
         tables["kwaliteit"] = pd.DataFrame(columns=["Gemeente", "Niveau", "goed", "matig", "slecht", "geen"])
         return tables
     k = pd.DataFrame({"gemeente": ("GM" + k["code"].str[2:6]).map(GEMEENTEN).fillna("overig"),
-                      "niveau": np.where(k["code"].str.startswith("WK"), "wijk", "buurt"),
+                      "niveau": k["code"].str[:2].map({"GM": "gemeente", "WK": "wijk", "BU": "buurt"}),
                       "kwaliteit": k["kwaliteit"].astype(str)})
     counts = k.value_counts().unstack("kwaliteit", fill_value=0)
     counts = counts.reindex(columns=["goed", "matig", "slecht", "geen"], fill_value=0).reset_index()

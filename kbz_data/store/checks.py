@@ -106,7 +106,7 @@ def check_gebieden(gebieden: pd.DataFrame) -> list[Problem]:
 KWALITEIT_VALUES: dict[str, frozenset[str]] = {
     "methode": frozenset({"ongewijzigd", "omgerekend", "geen"}),
     "kwaliteit": frozenset({"goed", "matig", "slecht", "geen"}),
-    "bronniveau": frozenset({"wijk 2020", "buurt 2020", ""}),
+    "bronniveau": frozenset({"gemeente 2020", "wijk 2020", "buurt 2020", ""}),
 }
 #: Sources whose figures must each have one quality row.
 DERIVED_BRONNEN: frozenset[str] = frozenset({"rivm_50090NED_omgerekend"})

@@ -16,6 +16,16 @@ Two steps of :func:`kbz_data.store.build.build`, kept here so the build stays on
   NaN figures and quality rows that say why (``methode`` and ``kwaliteit`` "geen"); in the store ``kwaliteit``
   "geen" replaces the library's "slecht" for a target without a value, so "slecht" always means a value that
   is flagged, never a missing one. Every target gets every (indicator, jaar) the sources have.
+* The 2024 gemeenten get the 2020 gemeente figures the same way (``bronniveau`` "gemeente 2020"), so a
+  2024-division profile and export have a city value (:data:`GEMEENTE_SOURCES`). Den Haag, Rotterdam and Utrecht
+  kept their boundaries: the 2020 value unchanged (``methode`` "ongewijzigd"), by code, because the 2019 buurt
+  polygons leave out open water that the 2024 gemeente polygons include (Den Haag's overlap by area is only
+  87 %). Amsterdam 2024 = GM0363 + Weesp (GM0457) of 2020: the crosswalk's weighted mean of the two, weighted
+  by inhabitants, with coverage and largest-source shares measured in inhabitants too. No source has 2020
+  inhabitants for the two gemeenten, so the 2024 inhabitants of the 2024 wijken (CBS 85984NED) are put on the
+  2020 gemeente polygons (:func:`inhabitants_2020_gemeenten`: about 905,000 and 23,500, i.e. Weesp 2.5 %;
+  by area Weesp would weigh 11 %). Without inhabitants the weights fall back to area. build.json
+  (``omgerekend.gemeente_gewichten``) says which weighting was used and with which counts.
 
 A carried (``omgerekend``) value is rounded to the 0.1 point of the 50090NED figures and the quality shares to
 0.001; unchanged values are the source's float exactly. This keeps the committed snapshot small (the digits
@@ -48,6 +58,13 @@ INDELING_FROM = 2020
 INDELING_TO = 2024
 LEVEL_WIJK = "wijk 2020"
 LEVEL_BUURT = "buurt 2020"
+LEVEL_GEMEENTE = "gemeente 2020"
+#: The 2020 gemeenten each 2024 gemeente of the four cities is made of (CBS gemeentelijke indeling): Weesp
+#: (GM0457) merged into Amsterdam on 2022-03-24; the boundaries of Den Haag, Rotterdam and Utrecht did not change
+#: between 2020 and 2024. One source: the value is taken unchanged; more: carried (see :func:`_gemeenten`).
+GEMEENTE_SOURCES: dict[str, tuple[str, ...]] = {
+    "GM0363": ("GM0363", WEESP), "GM0518": ("GM0518",), "GM0599": ("GM0599",), "GM0344": ("GM0344",),
+}
 NO_SHAPE = "geen kaartvorm in indeling 2024"
 #: Decimals of a carried (not unchanged) value: those of the 50090NED figures.
 DECIMALS = 1
@@ -133,12 +150,93 @@ class Harmonised:
     summary: dict[str, Any]
 
 
-def _source_values(figures: pd.DataFrame, extra: list[pd.DataFrame]) -> pd.DataFrame:
+def _source_values(figures: pd.DataFrame, extra: list[pd.DataFrame], prefixes: tuple[str, ...] = ("WK", "BU"),
+                   ) -> pd.DataFrame:
     frames = [figures, *extra]
     values = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     values = values[(values["bron"] == SOURCE_BRON) & (values["indeling"] == INDELING_FROM)]
-    values = values[values["code"].str[:2].isin(["WK", "BU"])]
+    values = values[values["code"].str[:2].isin(list(prefixes))]
     return values[["code", "indicator", "jaar", "waarde"]].drop_duplicates(["code", "indicator", "jaar"])
+
+
+def inhabitants_2020_gemeenten(gemeenten_2020: gpd.GeoDataFrame, wijken_2024: gpd.GeoDataFrame,
+                               inwoners_2024: pd.Series) -> pd.Series:
+    """Inhabitants of each 2020 gemeente, estimated from the 2024 wijken that lie in it (CBS 85984NED, 2024).
+
+    No source holds inhabitants of 2020 for the gemeenten (50090NED has none; the KWB sources are of 2023/2024),
+    so the 2024 inhabitants of the 2024 wijken are put on the 2020 gemeente polygons: each wijk's count is split
+    by the share of its area inside each gemeente (:func:`kbz_data.analysis.harmonise.carry`, ``"aantal"``).
+    A proxy for the 2020 count: it only serves as the relative weight of the merged gemeenten.
+    """
+    inwoners_2024 = inwoners_2024[inwoners_2024.index.astype(str).str.startswith("WK")]
+    wijken = wijken_2024[wijken_2024["code"].isin(inwoners_2024.index)][["code", "geometry"]]
+    if wijken.empty or gemeenten_2020.empty:
+        return pd.Series(dtype="float64")
+    # A wijk is a small part of a gemeente: no piece is a sliver by its share of the gemeente.
+    cw = harmonise.crosswalk(wijken, gemeenten_2020[["code", "geometry"]], sliver_share=0.0, unchanged_share=None)
+    values = pd.DataFrame({"code": inwoners_2024.index.astype(str), "indicator": "inwoners", "jaar": INDELING_TO,
+                           "waarde": inwoners_2024.to_numpy(dtype="float64")})
+    carried = harmonise.carry(values, cw, eenheid="aantal")
+    return carried.set_index("code")["waarde"].astype("float64")
+
+
+def _in_inhabitants(cw: harmonise.Crosswalk, target_inwoners: float) -> harmonise.Crosswalk:
+    """The crosswalk with the target shares (``aandeel_doel``, ``gedekt_aandeel``) measured in inhabitants.
+
+    A piece's share of the target becomes its inhabitants (the ``gewicht`` of an inhabitant-weighted crosswalk)
+    over the target's own inhabitants. The area shares mislead for a gemeente: the 2019 buurt polygons leave out
+    open water (IJmeer, North Sea strip) that the 2024 gemeente polygons include, so about 10 % of Amsterdam
+    2024 looks "not covered" although nobody lives there.
+    """
+    pieces = cw.pieces.assign(aandeel_doel=(cw.pieces["gewicht"] / target_inwoners).clip(upper=1.0))
+    covered = pieces.groupby("doel")["aandeel_doel"].sum().clip(upper=1.0)
+    targets = cw.targets.assign(gedekt_aandeel=cw.targets["doel"].map(covered).fillna(0.0).to_numpy())
+    return harmonise.Crosswalk(pieces=pieces, targets=targets, slivers=cw.slivers.iloc[:0], weighting=cw.weighting)
+
+
+def _gemeenten(values: pd.DataFrame, gemeenten_2020: gpd.GeoDataFrame | None, gemeenten_2024: gpd.GeoDataFrame | None,
+               inwoners: pd.Series, targets: pd.Series, inwoners_2024: pd.Series) -> tuple[pd.DataFrame, str]:
+    """Carried gemeente figures (:data:`GEMEENTE_SOURCES`): one 2020 gemeente -> its value unchanged; several
+    (Amsterdam = GM0363 + Weesp) -> the crosswalk's weighted mean of their values.
+
+    Weights: the inhabitants of each 2020 gemeente (:func:`inhabitants_2020_gemeenten`, 2024 counts as a proxy)
+    when known for every merged gemeente, else the area share (the crosswalk default). Inhabitants are the better
+    weight for a gemeente: Weesp has about 10 % of the area of Amsterdam + Weesp but about 2 % of the people.
+    Returns the rows and the weighting used for merged gemeenten (``"inwoners"``, ``"oppervlak"`` or ``""``).
+    """
+    parts = []
+    weighting = ""
+    for code in targets:
+        sources = GEMEENTE_SOURCES.get(str(code))
+        if not sources:
+            continue
+        own = values[values["code"].isin(sources)]
+        if len(sources) == 1:
+            exact = own.assign(code=str(code), dekking=1.0, grootste_bron_aandeel=1.0, grootste_bron_binnen=1.0,
+                               n_bronnen=1, methode=harmonise.METHOD_UNCHANGED, kwaliteit="goed", reden="")
+            exact.loc[exact["waarde"].isna(), ["methode", "n_bronnen", "dekking", "grootste_bron_aandeel",
+                                               "grootste_bron_binnen"]] = [harmonise.METHOD_NONE, 0, 0.0, 0.0, 0.0]
+            exact.loc[exact["waarde"].isna(), "reden"] = f"de gemeente {sources[0]} van indeling 2020 heeft geen waarde"
+            parts.append(exact[harmonise.CARRY_COLUMNS])
+            continue
+        if gemeenten_2020 is None or gemeenten_2024 is None:
+            continue
+        src = gemeenten_2020[gemeenten_2020["code"].isin(sources)][["code", "geometry"]]
+        tgt = gemeenten_2024[gemeenten_2024["code"] == code][["code", "geometry"]]
+        if src.empty or tgt.empty:
+            continue
+        weights = None
+        if all(pd.notna(inwoners.get(s)) and inwoners.get(s) > 0 for s in src["code"]):
+            src = src.assign(inwoners=src["code"].map(inwoners).to_numpy(dtype="float64"))
+            weights = "inwoners"
+        cw = harmonise.crosswalk(src, tgt, weights=weights, sliver_share=0.0, unchanged_share=None)
+        if weights and pd.notna(inwoners_2024.get(code)) and inwoners_2024.get(code) > 0:
+            cw = _in_inhabitants(cw, float(inwoners_2024[code]))
+        weighting = cw.weighting
+        parts.append(harmonise.carry(own, cw))
+    if not parts:
+        return pd.DataFrame(columns=[*harmonise.CARRY_COLUMNS, "bronniveau"]), weighting
+    return _with_level(pd.concat(parts, ignore_index=True), LEVEL_GEMEENTE), weighting
 
 
 def _with_level(carried: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -170,6 +268,21 @@ def _without_shape(codes: pd.Series, keys: pd.DataFrame, reasons: Mapping[str, s
     )
 
 
+def _gemeente_rows(
+    figures: pd.DataFrame, extra_values: list[pd.DataFrame], gemeenten_2020: gpd.GeoDataFrame | None,
+    shapes_2024: dict[str, gpd.GeoDataFrame], targets: pd.DataFrame, inwoners_2024: pd.Series | None,
+) -> tuple[pd.DataFrame, str, pd.Series]:
+    """:func:`_gemeenten` for the gemeenten in ``targets``; also returns the weighting and the inhabitants used."""
+    inwoners_2024 = inwoners_2024 if inwoners_2024 is not None else pd.Series(dtype="float64")
+    inwoners = pd.Series(dtype="float64")
+    if not inwoners_2024.empty and gemeenten_2020 is not None and "wijk" in shapes_2024:
+        inwoners = inhabitants_2020_gemeenten(gemeenten_2020, shapes_2024["wijk"], inwoners_2024)
+    rows, weighting = _gemeenten(_source_values(figures, extra_values, ("GM",)), gemeenten_2020,
+                                 shapes_2024.get("gemeente"), inwoners,
+                                 targets.loc[targets["niveau"] == "gemeente", "code"], inwoners_2024)
+    return rows, weighting, inwoners
+
+
 def harmonise_health(
     figures: pd.DataFrame,
     extra_values: list[pd.DataFrame],
@@ -177,8 +290,10 @@ def harmonise_health(
     shapes_2024: dict[str, gpd.GeoDataFrame],
     targets: pd.DataFrame,
     shape_reasons: Mapping[str, str],
+    gemeenten_2020: gpd.GeoDataFrame | None = None,
+    inwoners_2024: pd.Series | None = None,
 ) -> Harmonised:
-    """Carry the 2020-division RIVM figures onto every 2024 wijk and buurt in ``targets``.
+    """Carry the 2020-division RIVM figures onto every 2024 gemeente, wijk and buurt in ``targets``.
 
     Parameters
     ----------
@@ -189,11 +304,16 @@ def harmonise_health(
     buurten_2020
         Raw 2020 buurt polygons (G4 and Weesp when present): ``code``, ``geometry``; None: nothing to carry.
     shapes_2024
-        Raw 2024 polygons per niveau (``"wijk"``, ``"buurt"``): ``code``, ``geometry``.
+        Raw 2024 polygons per niveau (``"gemeente"``, ``"wijk"``, ``"buurt"``): ``code``, ``geometry``.
     targets
-        Every 2024 wijk and buurt of the four cities: ``code``, ``niveau``, ``gemeentecode``.
+        Every 2024 gemeente, wijk and buurt of the four cities: ``code``, ``niveau``, ``gemeentecode``.
     shape_reasons
         Why a 2024 buurt has no shape (code -> Dutch reason), for its quality rows.
+    gemeenten_2020
+        2020 gemeente polygons (the G4 and Weesp), for the merged gemeente Amsterdam; None: it gets no value.
+    inwoners_2024
+        Inhabitants of the 2024 wijken (code -> count, CBS 85984NED): the weights of the merged 2020 gemeenten
+        (:func:`inhabitants_2020_gemeenten`); None or empty: area weights.
     """
     values = _source_values(figures, extra_values)
     keys = values[["indicator", "jaar"]].drop_duplicates().sort_values(["indicator", "jaar"]).reset_index(drop=True)
@@ -216,6 +336,9 @@ def harmonise_health(
                 cw = harmonise.crosswalk(buurten_2020, wanted)
                 parts.append(_with_level(harmonise.carry(values[values["code"].str.startswith("BU")], cw),
                                          LEVEL_BUURT))
+    gm_rows, weighting, inwoners = _gemeente_rows(figures, extra_values, gemeenten_2020, shapes_2024, targets,
+                                                  inwoners_2024)
+    parts += [] if gm_rows.empty else [gm_rows]
     carried = pd.concat(parts, ignore_index=True) if parts else None
     done = set(carried["code"]) if carried is not None else set()
     rest = targets[~targets["code"].isin(done)]
@@ -237,7 +360,8 @@ def harmonise_health(
     shares = ["dekking", "grootste_bron_aandeel", "grootste_bron_binnen"]
     rows[shares] = rows[shares].astype("float64").round(3)
     kwaliteit = kwaliteit_frame(rows)
-    return Harmonised(out_figures, kwaliteit, _summary(kwaliteit, targets, values))
+    summary = {**_summary(kwaliteit, targets, values), "gemeente_gewichten": _weights_summary(weighting, inwoners)}
+    return Harmonised(out_figures, kwaliteit, summary)
 
 
 def _complete(rows: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
@@ -264,7 +388,7 @@ HEADLINE = ("ervaren_gezondheid_goed", 2020)
 def _summary(kwaliteit: pd.DataFrame, targets: pd.DataFrame, values: pd.DataFrame) -> dict[str, Any]:
     """Counts per gemeente and niveau (areas, with a value, method and quality of the headline figure)."""
     head = kwaliteit[(kwaliteit["indicator"] == HEADLINE[0]) & (kwaliteit["jaar"] == HEADLINE[1])]
-    head = head.assign(niveau=head["code"].str[:2].map({"WK": "wijk", "BU": "buurt"}),
+    head = head.assign(niveau=head["code"].str[:2].map({"GM": "gemeente", "WK": "wijk", "BU": "buurt"}),
                        gemeentecode="GM" + head["code"].str[2:6])
     per_city = []
     for (gemeentecode, niveau), group in head.groupby(["gemeentecode", "niveau"], sort=True):
@@ -279,7 +403,7 @@ def _summary(kwaliteit: pd.DataFrame, targets: pd.DataFrame, values: pd.DataFram
             "uit_wijk_2020": int((group["bronniveau"] == LEVEL_WIJK).sum()),
             "cijfers_kwaliteit": _distribution(
                 kwaliteit[kwaliteit["code"].str[2:6].eq(gemeentecode[2:])
-                          & kwaliteit["code"].str[:2].eq("WK" if niveau == "wijk" else "BU")]
+                          & kwaliteit["code"].str[:2].eq(PREFIX[niveau])]
             ),
         })
     return {
@@ -290,6 +414,17 @@ def _summary(kwaliteit: pd.DataFrame, targets: pd.DataFrame, values: pd.DataFram
         "cijfers": len(kwaliteit),
         "weesp_meegenomen": bool(values["code"].str[2:6].eq(WEESP[2:]).any()),
     }
+
+
+#: Code prefix per niveau.
+PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
+
+
+def _weights_summary(weighting: str, inwoners: pd.Series) -> dict[str, Any]:
+    """How the merged gemeenten were weighed, with the inhabitant estimates used (rounded)."""
+    used = {c: round(float(inwoners[c])) for sources in GEMEENTE_SOURCES.values() if len(sources) > 1
+            for c in sources if weighting == "inwoners" and c in inwoners.index}
+    return {"weging": weighting or "geen samengevoegde gemeente", "inwoners_2020_geschat_uit_2024": used}
 
 
 def _distribution(kwaliteit: pd.DataFrame) -> dict[str, int]:
@@ -323,15 +458,30 @@ def from_layers(
 ) -> Harmonised:
     """:func:`harmonise_health` on the build's raw layers (:func:`kbz_data.store.shapes.merge_layers`).
 
-    Targets are the 2024 wijken and buurten of ``gebieden``; sources the 2020 buurten plus Weesp's.
+    Targets are the 2024 gemeenten, wijken and buurten of ``gebieden``; sources the 2020 buurten plus Weesp's,
+    and the 2020 gemeenten (Weesp's the dissolve of its buurten). The weights of the merged gemeenten use the
+    inhabitants of the 2024 wijken in ``figures`` (``inwoners``, CBS 85984NED) when present.
     """
     targets = pd.DataFrame(gebieden.drop(columns="geometry"))
-    targets = targets[(targets["indeling"] == 2024) & targets["niveau"].isin(["wijk", "buurt"])]
+    targets = targets[(targets["indeling"] == INDELING_TO) & targets["niveau"].isin(["gemeente", "wijk", "buurt"])]
     earlier = [layers[(INDELING_FROM, "buurt")]] if (INDELING_FROM, "buurt") in layers else []
-    earlier += [g[["code", "geometry"]] for g in weesp_buurten if not g.empty]
+    weesp = [g[["code", "geometry"]] for g in weesp_buurten if not g.empty]
+    earlier += weesp
     buurten_2020 = pd.concat(earlier, ignore_index=True)[["code", "geometry"]] if earlier else None
-    shapes_2024 = {n: layers[(2024, n)] for n in ("wijk", "buurt") if (2024, n) in layers}
+    gemeenten_2020 = None
+    if (INDELING_FROM, "gemeente") in layers:
+        parts = [layers[(INDELING_FROM, "gemeente")][["code", "geometry"]]]
+        if weesp:
+            weesp_buurt = gpd.GeoDataFrame(pd.concat(weesp, ignore_index=True), geometry="geometry", crs=weesp[0].crs)
+            whole = shapes.dissolve(weesp_buurt.assign(gemeentecode=WEESP)[["gemeentecode", "geometry"]],
+                                    "gemeentecode")
+            parts.append(whole.rename(columns={"gemeentecode": "code"})[["code", "geometry"]].to_crs(parts[0].crs))
+        gemeenten_2020 = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs)
+    shapes_2024 = {n: layers[(INDELING_TO, n)] for n in ("gemeente", "wijk", "buurt") if (INDELING_TO, n) in layers}
+    inwoners = figures[(figures["indicator"] == "inwoners") & (figures["indeling"] == INDELING_TO)
+                       & figures["code"].str[:2].isin(["GM", "WK"]) & figures["waarde"].notna()]
+    inwoners = inwoners.drop_duplicates("code").set_index("code")["waarde"].astype("float64")
     return harmonise_health(
         figures, weesp_figures, buurten_2020, shapes_2024, targets[["code", "niveau", "gemeentecode"]],
-        shape_reasons,
+        shape_reasons, gemeenten_2020=gemeenten_2020, inwoners_2024=inwoners,
     )

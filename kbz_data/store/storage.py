@@ -9,10 +9,11 @@ the 2024 division (``bron`` ``rivm_50090NED_omgerekend``). Columns (:data:`KWALI
 (share of the area covered by old areas with a value, 0-1), ``grootste_bron_aandeel`` (share covered by the
 largest of them, 0-1), ``grootste_bron_binnen`` (share of that old area lying inside, 0-1; low for a part of a
 split area), ``n_bronnen`` (old areas used), ``methode`` (``ongewijzigd`` | ``omgerekend`` | ``geen``),
-``bronniveau`` (``wijk 2020`` | ``buurt 2020`` | empty: what the value was carried from), ``kwaliteit``
+``bronniveau`` (``gemeente 2020`` | ``wijk 2020`` | ``buurt 2020`` | empty: what the value was carried from),
+``kwaliteit``
 (``goed`` | ``matig`` | ``slecht`` | ``geen``: no value) and ``reden`` (Dutch; why not ``goed``, or why no
-value). Every figure of that source has exactly one row here, also when its value is NaN, and every 2024 wijk
-and buurt of the four cities has rows, so a reader can say why a figure is missing. A separate file, not extra
+value). Every figure of that source has exactly one row here, also when its value is NaN, and every 2024 gemeente,
+wijk and buurt of the four cities has rows, so a reader can say why a figure is missing. A separate file, not extra
 columns of ``indicatoren``: the columns mean nothing for the other 95 % of the figures, and readers that do not
 show quality are unaffected. Join it on (code, indeling, jaar, indicator); figures without a row are primary
 figures (no derivation). A write first puts every file in a temporary folder inside the store
