@@ -34,6 +34,12 @@ TAP_POINT = f"""(() => {{
   const p = {MAP}.project([lng, lat]);
   return [p.x, p.y];
 }})()"""
+#: The MapLibre maps on the page, as [how many, how many with cooperative gestures switched on].
+COOPERATIVE_MAPS = """(() => {
+  const maps = Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
+    ((gd._fullLayout || {})._subplots || {}).map?.map((id) => gd._fullLayout[id]._subplot?.map) || []);
+  return [maps.length, maps.filter((map) => map && map.cooperativeGestures.isEnabled()).length];
+})()"""
 SWIPE = 250  # pixels upwards per swipe
 
 
@@ -48,8 +54,21 @@ def swipe(cdp, x: float, y_start: float, distance: float = SWIPE, steps: int = 1
     time.sleep(1.0)  # the page scroll may glide on after the finger is lifted
 
 
-def open_kaart(page, server: str) -> None:
-    page.goto(server + KAART, wait_until="domcontentloaded")
+def two_finger_drag(cdp, x: float, y: float, distance: float = 150, steps: int = 10) -> None:
+    """Two fingers 80 pixels apart put down around (x, y) and moved ``distance`` pixels up together."""
+    def points(dy: float) -> list[dict]:
+        return [{"x": x - 40, "y": y - dy, "id": 0}, {"x": x + 40, "y": y - dy, "id": 1}]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for step in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(distance * step / steps)})
+        time.sleep(0.03)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    time.sleep(1.0)
+
+
+def open_kaart(page, server: str, path: str = KAART) -> None:
+    page.goto(server + path, wait_until="domcontentloaded")
     page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
     page.wait_for_function(MAP_READY, timeout=60_000)
     page.wait_for_timeout(1000)
@@ -110,12 +129,22 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             # The grid's accessible cells (a value, in either notation: the screen formatting is not tested here).
             assert any(c.replace(",", "").replace(".", "").isdigit() and not c.isdigit() for c in cells), cells[:20]
 
+            # Two fingers still pan the map (and leave the page where it is).
+            page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
+            page.wait_for_timeout(500)
+            box = canvas.bounding_box()
+            before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + 300)
+            assert page.evaluate(CENTRE) != pytest.approx(centre, abs=1e-6), "twee vingers verschoven de kaart niet"
+            assert abs(page.evaluate(SCROLL_TOP) - before) < 5
+
             # A tap on an area still selects it: the Kaart opens the Wijkprofiel of that buurt.
             page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             x, y = page.evaluate(TAP_POINT.replace("CODE", "BU03440101"))
             assert 0 < x < box["width"] and 0 < y < box["height"], (x, y, box)
+            page.evaluate(f"window.kbzTestMarker = 1; {MAP}.kbzOld = true")
             cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
                                                   "touchPoints": [{"x": box["x"] + x, "y": box["y"] + y}]})
             cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
@@ -124,6 +153,17 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             assert "code=BU03440101" in page.url, page.url
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / "phone_tik_wijkprofiel.png"))
+
+            # Maps drawn later get it too: back to the Kaart through the menu, inside the same document (no reload:
+            # the marker set before the tap survives), draws a new map, which the page-wide observer must find.
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Kaart").first.click()
+            page.wait_for_url("**/kaart?**", timeout=30_000)
+            page.wait_for_function(f"(() => {{ const [n, on] = {COOPERATIVE_MAPS}; return n >= 1 && on === n; }})()",
+                                   timeout=60_000)
+            assert page.evaluate("window.kbzTestMarker") == 1, "Terug laadde de pagina opnieuw"
+            assert "/kaart" in page.url, page.url
+            assert page.evaluate(f"{MAP}.kbzOld") is None, "geen nieuwe kaart getekend"
             phone.close()
 
             # Desktop: the map still pans under a mouse drag, no cooperative gestures.
