@@ -161,7 +161,7 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_url("**/kaart?**", timeout=30_000)
             page.wait_for_function(f"(() => {{ const [n, on] = {COOPERATIVE_MAPS}; return n >= 1 && on === n; }})()",
                                    timeout=60_000)
-            assert page.evaluate("window.kbzTestMarker") == 1, "Terug laadde de pagina opnieuw"
+            assert page.evaluate("window.kbzTestMarker") == 1, "het menu laadde de pagina opnieuw"
             assert "/kaart" in page.url, page.url
             assert page.evaluate(f"{MAP}.kbzOld") is None, "geen nieuwe kaart getekend"
             phone.close()
