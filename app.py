@@ -17,7 +17,7 @@ from kbz_data.ui import state as page_state
 from kbz_data.ui.widgets import page_accessibility
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
-page_accessibility()  # lang="nl", caption contrast, Dutch upload texts (kbz_data/ui/widgets.py)
+page_accessibility()  # lang="nl", caption contrast, Dutch upload texts, maps on touch screens (kbz_data/ui/widgets.py)
 
 #: Which store to read (``$KBZ_STORE``, ``data/store``, a first-run build from sources, else the snapshot).
 STORE_CHOICE = locate.resolve()

@@ -37,7 +37,9 @@ st.markdown(
     " (25.000.000 of 25 000 000); invoer die op twee manieren te lezen is, wordt geweigerd met een uitleg in"
     " het Nederlands.\n"
     "- **Wijkkaart op papier**: per wijk of buurt is een printbare wijkkaart (PDF) te downloaden op de pagina"
-    " Wijkprofiel, met alle cijfers ook als tekst."
+    " Wijkprofiel, met alle cijfers ook als tekst.\n"
+    "- **Telefoon en tablet**: vegen met één vinger scrolt de pagina, ook over een kaart; de kaart verschuif je"
+    " met twee vingers en een tik op een gebied opent het wijkprofiel."
 )
 
 st.subheader("Wat nog niet voldoet")
@@ -56,8 +58,6 @@ st.markdown(
     " of in de download.\n"
     "- **Koppen**: pagina's springen van de paginatitel direct naar een tussenkop van het derde niveau (een"
     " aanbeveling van axe, geen WCAG-eis).\n"
-    "- **Telefoon**: op een smal scherm vangt een kaart het vegen met één vinger op, waardoor de pagina lastig"
-    " voorbij de kaarten te scrollen is (WCAG 2.5.1); daar wordt aan gewerkt.\n"
     "- **Kleuren van de kaartklassen** zijn kleurenblind-veilig gekozen (ColorBrewer), maar het contrast van de"
     " lichtste klasse met de achtergrond is niet overal 3:1 (WCAG 1.4.11); de legenda noemt daarom elke klasse"
     " ook in woorden."

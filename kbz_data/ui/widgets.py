@@ -133,7 +133,8 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #: * captions in a darker grey than Streamlit's faded text (Streamlit draws them at opacity 0.6, about 3:1; now
 #:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
-#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks).
+#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
+#: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page.
 ACCESSIBILITY_HTML = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1; }
@@ -148,10 +149,60 @@ ACCESSIBILITY_HTML = """
 <script>document.documentElement.lang = "nl";</script>
 """
 
+#: Maps on a touch screen: MapLibre (inside plotly's ``choropleth_map``) takes every touch over a map, so on a phone
+#: a one-finger swipe pans the map inside its frame and the page does not scroll past it (a single-city map is 640
+#: pixels high on an 844-pixel screen). Every map on a device whose primary pointer is a finger
+#: (``(pointer: coarse)``: phones and tablets, whatever the width; a narrow desktop window with a mouse keeps its
+#: mouse behaviour, and a wide tablet page has the same problem) gets MapLibre's cooperative gestures: one finger
+#: scrolls the page, two fingers pan and pinch the map, a tap still clicks (the Kaart opens the Wijkprofiel), the
+#: mouse wheel zooms with Ctrl/Cmd only (a phone has none). Plotly keeps the MapLibre object of subplot "map",
+#: "map2", ... at ``gd._fullLayout[id]._subplot.map``; a MutationObserver finds maps drawn later (reruns, tabs,
+#: another page) and the window flag keeps one observer when a rerun runs the script again. Desktop maps (a
+#: fine pointer) stay as they are: drag pans, the wheel zooms (``scrollZoom: True``). The overlay text MapLibre
+#: shows on a blocked gesture is set in Dutch through its locale table (``_locale``, read when the overlay is made).
+MAP_GESTURES_JS = """
+<script>
+(() => {
+  if (window.kbzMapGestures) return;
+  window.kbzMapGestures = true;
+  const finger = window.matchMedia("(pointer: coarse)");
+  const texts = {
+    "CooperativeGesturesHandler.MobileHelpText": "Gebruik twee vingers om de kaart te verschuiven",
+    "CooperativeGesturesHandler.WindowsHelpText": "Gebruik Ctrl + scrollwiel om in of uit te zoomen",
+    "CooperativeGesturesHandler.MacHelpText": "Gebruik \u2318 + scrollwiel om in of uit te zoomen",
+  };
+  const maps = (gd) => {
+    const layout = gd._fullLayout || {};
+    return ((layout._subplots || {}).map || [])
+      .map((id) => layout[id] && layout[id]._subplot && layout[id]._subplot.map)
+      .filter((map) => map && map.cooperativeGestures);
+  };
+  const apply = () => {
+    if (!finger.matches) return;
+    document.querySelectorAll(".js-plotly-plot").forEach((gd) => maps(gd).forEach((map) => {
+      if (map.cooperativeGestures.isEnabled()) return;
+      map._locale = Object.assign({}, map._locale, texts);
+      map.cooperativeGestures.enable();
+    }));
+  };
+  let queued = false;
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    setTimeout(() => { queued = false; apply(); }, 50);
+  };
+  new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
+  finger.addEventListener("change", later);
+  apply();
+})();
+</script>
+"""
+
 
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML` (call once per run, from app.py, before the page runs)."""
-    st.html(ACCESSIBILITY_HTML, unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML` and :data:`MAP_GESTURES_JS` (call once per run, from app.py, before the
+    page runs)."""
+    st.html(ACCESSIBILITY_HTML + MAP_GESTURES_JS, unsafe_allow_javascript=True)
 
 
 def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:

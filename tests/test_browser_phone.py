@@ -1,0 +1,191 @@
+"""On a phone a one-finger swipe over a map scrolls the page (issue 12, point 2), in Debian's Chromium.
+
+Playwright with a phone context (390 x 844, touch, mobile) against the ``server`` fixture (a streamlit server on
+127.0.0.1 on the mini store). Touches go through the Chrome DevTools protocol (``Input.dispatchTouchEvent``), as a
+finger would. Streamlit scrolls its own main container (``[data-testid=stMain]``), not the window. The map's
+centre is read from the MapLibre object plotly keeps at ``gd._fullLayout.map._subplot.map``. Screenshots go to
+``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+KAART = "/kaart?gemeente=GM0344&niveau=buurt"
+SCROLL_TOP = "document.querySelector('[data-testid=stMain]').scrollTop"
+MAP = "document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map"
+CENTRE = f"(() => {{ const c = {MAP}.getCenter(); return [c.lng, c.lat]; }})()"
+#: The map has drawn: the MapLibre object exists and has loaded its (local, blank) style.
+MAP_READY = (f"(() => {{ try {{ return {MAP}.loaded(); }} catch (e) {{ return false; }} }})()")
+#: Pixel position (x, y in the canvas) of the middle of an area's first ring, by its code.
+TAP_POINT = f"""(() => {{
+  const gd = document.querySelector('.js-plotly-plot');
+  const trace = gd.data.find((t) => t.geojson && Array.from(t.locations || []).includes('CODE'));
+  const feature = trace.geojson.features.find((f) => f.id === 'CODE' || (f.properties || {{}}).code === 'CODE');
+  let ring = feature.geometry.coordinates[0];
+  if (feature.geometry.type === 'MultiPolygon') ring = ring[0];
+  const lng = ring.reduce((s, p) => s + p[0], 0) / ring.length, lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
+  const p = {MAP}.project([lng, lat]);
+  return [p.x, p.y];
+}})()"""
+#: The MapLibre maps on the page, as [how many, how many with cooperative gestures switched on].
+COOPERATIVE_MAPS = """(() => {
+  const maps = Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
+    ((gd._fullLayout || {})._subplots || {}).map?.map((id) => gd._fullLayout[id]._subplot?.map) || []);
+  return [maps.length, maps.filter((map) => map && map.cooperativeGestures.isEnabled()).length];
+})()"""
+SWIPE = 250  # pixels upwards per swipe
+
+
+def swipe(cdp, x: float, y_start: float, distance: float = SWIPE, steps: int = 10) -> None:
+    """One finger down at (x, y_start), moved ``distance`` pixels up in ``steps`` moves, then lifted."""
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y_start}]})
+    for step in range(1, steps + 1):
+        y = y_start - distance * step / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        time.sleep(0.03)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    time.sleep(1.0)  # the page scroll may glide on after the finger is lifted
+
+
+def two_finger_drag(cdp, x: float, y: float, distance: float = 150, steps: int = 10) -> None:
+    """Two fingers 80 pixels apart put down around (x, y) and moved ``distance`` pixels up together."""
+    def points(dy: float) -> list[dict]:
+        return [{"x": x - 40, "y": y - dy, "id": 0}, {"x": x + 40, "y": y - dy, "id": 1}]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for step in range(1, steps + 1):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(distance * step / steps)})
+        time.sleep(0.03)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    time.sleep(1.0)
+
+
+def open_kaart(page, server: str, path: str = KAART) -> None:
+    page.goto(server + path, wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
+    page.wait_for_function(MAP_READY, timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                        device_scale_factor=2)
+            page = phone.new_page()
+            watch_requests(page, outside)
+            open_kaart(page, server)
+            assert page.evaluate("matchMedia('(pointer: coarse)').matches")
+            page.wait_for_function(f"{MAP}.cooperativeGestures.isEnabled()", timeout=10_000)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_voor_veeg.png"))
+            cdp = phone.new_cdp_session(page)
+
+            # On a phone the map starts below the controls: bring its top near the top of the screen first.
+            canvas = page.locator(".maplibregl-canvas").first
+            box = canvas.bounding_box()
+            page.evaluate(f"{SCROLL_TOP} += {box['y'] - 60}")
+            page.wait_for_timeout(500)
+            box = canvas.bounding_box()
+            x = box["x"] + box["width"] / 2
+            # Start inside the map's canvas and inside the screen; the finger moves up over the map only.
+            y = min(box["y"] + box["height"] - 20, 800)
+            assert y - SWIPE > box["y"], (box, y)
+            for point in (y, y - SWIPE):
+                assert page.evaluate(f"document.elementFromPoint({x}, {point}).tagName") == "CANVAS", (box, point)
+            before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            swipe(cdp, x, y)
+            after, centre_after = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_na_veeg.png"))
+            assert after - before >= 0.6 * SWIPE, f"pagina scrolde {after - before} px bij een veeg van {SWIPE} px"
+            assert centre_after == pytest.approx(centre, abs=1e-9), "de kaart schoof mee met één vinger"
+
+            # Scroll on (still swiping, over whatever is under the finger) until the table under the map is on
+            # screen, then read a value from it.
+            table = page.locator('[data-testid="stDataFrame"]').first
+            for _ in range(12):
+                table_box = table.bounding_box()
+                if table_box and 0 <= table_box["y"] and table_box["y"] + 120 <= 844:
+                    break
+                swipe(cdp, x, 700)
+            table_box = table.bounding_box()
+            assert table_box and 0 <= table_box["y"] <= 844 - 120, table_box
+            map_box = canvas.bounding_box()
+            assert map_box["y"] + map_box["height"] <= table_box["y"], "tabel staat niet onder de kaart"
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_tabel.png"))
+            cells = [c.strip() for c in table.locator('[role="gridcell"]').all_inner_texts()]
+            assert any(c.startswith("BU0344") for c in cells), cells[:20]
+            # The grid's accessible cells (a value, in either notation: the screen formatting is not tested here).
+            assert any(c.replace(",", "").replace(".", "").isdigit() and not c.isdigit() for c in cells), cells[:20]
+
+            # Two fingers still pan the map (and leave the page where it is).
+            page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
+            page.wait_for_timeout(500)
+            box = canvas.bounding_box()
+            before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + 300)
+            assert page.evaluate(CENTRE) != pytest.approx(centre, abs=1e-6), "twee vingers verschoven de kaart niet"
+            assert abs(page.evaluate(SCROLL_TOP) - before) < 5
+
+            # A tap on an area still selects it: the Kaart opens the Wijkprofiel of that buurt.
+            page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
+            page.wait_for_timeout(500)
+            box = canvas.bounding_box()
+            x, y = page.evaluate(TAP_POINT.replace("CODE", "BU03440101"))
+            assert 0 < x < box["width"] and 0 < y < box["height"], (x, y, box)
+            page.evaluate(f"window.kbzTestMarker = 1; {MAP}.kbzOld = true")
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                                  "touchPoints": [{"x": box["x"] + x, "y": box["y"] + y}]})
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            page.wait_for_url("**/wijkprofiel?**", timeout=30_000)
+            page.get_by_text("BU03440101").first.wait_for(timeout=60_000)
+            assert "code=BU03440101" in page.url, page.url
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / "phone_tik_wijkprofiel.png"))
+
+            # Maps drawn later get it too: back to the Kaart through the menu, inside the same document (no reload:
+            # the marker set before the tap survives), draws a new map, which the page-wide observer must find.
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Kaart").first.click()
+            page.wait_for_url("**/kaart?**", timeout=30_000)
+            page.wait_for_function(f"(() => {{ const [n, on] = {COOPERATIVE_MAPS}; return n >= 1 && on === n; }})()",
+                                   timeout=60_000)
+            assert page.evaluate("window.kbzTestMarker") == 1, "het menu laadde de pagina opnieuw"
+            assert "/kaart" in page.url, page.url
+            assert page.evaluate(f"{MAP}.kbzOld") is None, "geen nieuwe kaart getekend"
+            phone.close()
+
+            # Desktop: the map still pans under a mouse drag, no cooperative gestures.
+            desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = desktop.new_page()
+            watch_requests(page, outside)
+            open_kaart(page, server)
+            assert not page.evaluate(f"{MAP}.cooperativeGestures.isEnabled()")
+            box = page.locator(".js-plotly-plot").first.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            centre = page.evaluate(CENTRE)
+            page.mouse.move(x, y)
+            page.mouse.down()
+            for step in range(1, 11):
+                page.mouse.move(x + 15 * step, y + 10 * step)
+                time.sleep(0.03)
+            page.mouse.up()
+            page.wait_for_timeout(1000)
+            moved = page.evaluate(CENTRE)
+            page.screenshot(path=str(ARTIFACTS / "desktop_kaart_na_slepen.png"))
+            assert moved != pytest.approx(centre, abs=1e-6), "de kaart verschoof niet met de muis"
+            desktop.close()
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
