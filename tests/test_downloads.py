@@ -89,7 +89,7 @@ def test_vergelijken_excel_equals_the_screen(app_store: Path, recorded) -> None:
     at.switch_page("app_pages/vergelijken.py").run()
     assert not at.exception
     shown = next(d.value for d in at.dataframe if "Ongewogen gemiddelde van de gebieden" in d.value.columns)
-    caption = next(c.value for c in at.caption if "Bron:" in c.value)
+    caption = next(c.value for c in at.caption if "Bron:" in c.value or "Bronnen:" in c.value)
     data = click_download(at, "vergelijk_xlsx")
     lines, table = sheet_lines_and_table(data, "Vergelijking")
     assert table.columns.tolist() == shown.columns.tolist()

@@ -12,7 +12,7 @@ from kbz_data.analysis import kbz_areas
 from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.indicators import DOMAIN_ORDER
+from kbz_data.indicators import BRON_OMGEREKEND, DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
 from kbz_data.text import UNKNOWN, join_attributions
 
@@ -36,10 +36,14 @@ def indicator_options(data: StoreData, gemeente: str = ALLE) -> pd.DataFrame:
 
 
 def periods(data: StoreData, indicator: str) -> list[tuple[int, int]]:
-    """(jaar, indeling) pairs with known values for an indicator, newest first."""
+    """(jaar, indeling) pairs with known values for an indicator, newest year first; within a year the division the
+    figure was published on comes before one it was carried onto (``rivm_50090NED_omgerekend``), so the default
+    view is the source figure."""
     rows = data.figures[(data.figures["indicator"] == indicator) & data.figures["waarde"].notna()]
-    pairs = rows[["jaar", "indeling"]].drop_duplicates().sort_values(["jaar", "indeling"], ascending=False)
-    return [(int(j), int(i)) for j, i in pairs.itertuples(index=False)]
+    derived = rows.assign(_derived=rows["bron"].eq(BRON_OMGEREKEND))
+    pairs = derived.groupby(["jaar", "indeling"], as_index=False)["_derived"].all()
+    pairs = pairs.sort_values(["jaar", "_derived", "indeling"], ascending=[False, True, False])
+    return [(int(j), int(i)) for j, i in pairs[["jaar", "indeling"]].itertuples(index=False)]
 
 
 def source_line(data: StoreData, bronnen: list[str], jaar: int) -> str:

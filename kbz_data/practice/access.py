@@ -46,7 +46,6 @@ import pandas as pd
 from kbz_data.practice import analysis, demo, registry, upload_store
 from kbz_data.practice.db.repository import PracticeDb, refuse_foreign_practices
 from kbz_data.practice.errors import KbzAccessError
-from kbz_data.practice.schema import MEASURES
 from kbz_data.practice.upload_checks import ValidatedUpload
 
 ANONIEM = "anoniem"
@@ -281,22 +280,8 @@ def latest_summary_view(db: PracticeDb | None, viewer: Viewer, own: str,
     own = check_own(viewer, own)
     if own is None:
         raise _refuse("Kies eerst een praktijk.")
-    rows = []
     lettering = Lettering()
-    for measure_id, measure in MEASURES.items():
-        frame = measure_view(db, viewer, measure_id, own, lettering, demo_dir)
-        mine = frame[frame["rol"] == "eigen"]
-        if mine.empty:
-            continue
-        last = mine.iloc[-1]
-        mean = frame[(frame["rol"] == "gemiddelde") & (frame["periode"] == last["periode"])]
-        rows.append({
-            "Kengetal": f"{measure.label} ({measure.eenheid})", "Periode": last["periode"],
-            "Mijn praktijk": last["weergave"], analysis.MEAN_LABEL: mean["weergave"].iloc[0] if len(mean) else "",
-            "Respondenten": last["noemer_tekst"] if measure.noemer == "respondenten" else "",
-            "Fictief": "ja" if last["fictief"] else "nee",
-        })
-    return pd.DataFrame(rows)
+    return analysis.summary_of(lambda measure_id: measure_view(db, viewer, measure_id, own, lettering, demo_dir))
 
 
 def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int, own: str | None = None,

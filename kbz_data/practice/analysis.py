@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from statistics import NormalDist
 
 import numpy as np
@@ -176,9 +177,15 @@ def latest_summary(figures: pd.DataFrame, own: str) -> pd.DataFrame:
         Kengetal (label and unit), Periode, Mijn praktijk, Gemiddelde alle KBZ-praktijken, Respondenten / basis,
         Fictief.
     """
+    return summary_of(lambda measure_id: measure_frame(figures, own, measure_id))
+
+
+def summary_of(frame_of: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """The latest-quarter table of :func:`latest_summary` from ``frame_of(measure_id)``, a frame like
+    :func:`measure_frame` (also the role-filtered one of :func:`kbz_data.practice.access.measure_view`)."""
     rows = []
     for measure_id, measure in MEASURES.items():
-        frame = measure_frame(figures, own, measure_id)
+        frame = frame_of(measure_id)
         mine = frame[frame["rol"] == "eigen"]
         if mine.empty:
             continue
