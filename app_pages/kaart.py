@@ -12,7 +12,7 @@ from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
-from kbz_data.ui.widgets import legend_html, show_table
+from kbz_data.ui.widgets import legend_html, new_map_click, show_table
 
 store_dir = st.session_state["store_dir"]
 built = cached.build_info(store_dir)["gebouwd"]
@@ -64,9 +64,9 @@ with kaart_tab:
                 figure, key=f"kaart_{name or 'stad'}", on_select="rerun", selection_mode="points",
                 config={"displaylogo": False, "scrollZoom": True},
             )
-            points = (event or {}).get("selection", {}).get("points", []) if event else []
-            if points and points[0].get("location"):
-                open_profile(str(points[0]["location"]), indeling)
+            clicked = new_map_click(event, f"kaart_{name or 'stad'}")
+            if clicked:
+                open_profile(clicked, indeling)
         if view.legend:
             st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
     else:

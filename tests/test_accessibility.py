@@ -102,7 +102,7 @@ def test_budget_amount_upload_texts_and_wijkkaart_in_chromium(server: str, tmp_p
         assert page.evaluate("document.documentElement.lang") == "nl"
         field.fill("25.000.000")
         field.press("Enter")
-        page.get_by_text("€ 25.000.000 per jaar").wait_for(timeout=30_000)
+        page.get_by_text("€ 25.000.000 per jaar", exact=True).wait_for(timeout=30_000)
         assert "budget=25000000" in page.url
         field.fill("1e7")
         field.press("Enter")

@@ -64,7 +64,8 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         browser.close()
     for name, text in bodies.items():
         assert "Traceback" not in text and "Error" not in text and "KeyError" not in text, name
-    assert "WK034402" in bodies["vergelijken"] and "Bron: RIVM/GGD'en/CBS" in bodies["vergelijken"]
+    assert "WK034402" in bodies["vergelijken"] and "; RIVM/GGD'en/CBS, Gezondheidsmonitor" in bodies["vergelijken"]
+    assert "Bronnen: " in bodies["vergelijken"]  # several sources, "Bron" said once
     assert any(coloured), f"behoefte-index zonder gekleurde gebieden: {coloured}"
     assert "€ 2.500.000 per jaar" in bodies["budget"]
     assert "Fictieve demodata" in bodies["scenario"]

@@ -4,6 +4,7 @@ field that reads Dutch notation, and the page-wide accessibility fixes."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -209,3 +210,20 @@ def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
     """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
     "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
     st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key)
+
+
+def new_map_click(event: Any, chart_key: str) -> str | None:
+    """The area code of a NEW click on a selectable map (``st.plotly_chart(..., on_select="rerun")`` event), else
+    None. The browser may hand a map its last selection back when the page is shown again (Back from the
+    Wijkprofiel); acting on it again would send the visitor straight back to the profile, so a selection is acted on
+    once, until the map's selection is cleared or another area is clicked."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    location = points[0].get("location") if points else None
+    seen = st.session_state.setdefault("_kaartklik_gezien", {})
+    if not location:
+        seen.pop(chart_key, None)
+        return None
+    if seen.get(chart_key) == location:
+        return None
+    seen[chart_key] = location
+    return str(location)
