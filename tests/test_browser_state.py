@@ -247,3 +247,36 @@ def test_practice_and_similar_areas_follow_the_choice(server: str, tmp_path: Pat
     assert "Afstand 0" in removed_panel
     assert "WK034401" in removed_sheet and "WK034402" not in removed_sheet
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+def test_back_after_opening_a_link_leaves_the_page(server: str) -> None:
+    """Found in the last round: a link without every parameter (typed, or shared before a parameter existed) was
+    completed with the default values, Streamlit pushed that as a new history entry, and the first Back stayed on
+    the same page. The link is now kept as typed; the first change in the page writes the whole view."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        watch_requests(page, outside)
+        page.goto(f"{server}/bronnen", wait_until="domcontentloaded")
+        page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+        _wait_rerun(page)
+        page.goto(f"{server}/kaart?klassen=4", wait_until="domcontentloaded")
+        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        link_url = page.url
+        page.go_back()
+        page.wait_for_url("**/bronnen*", timeout=30_000)
+        back_url = page.url
+        page.go_forward()
+        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        slider = page.locator('[data-testid="stSlider"]').filter(has_text="Aantal klassen").first
+        klassen = slider.locator('[data-testid="stSliderThumbValue"]').first.inner_text().strip()
+        browser.close()
+    assert _query(link_url) == {"klassen": "4"}, link_url
+    assert _path(back_url) == "bronnen", back_url
+    assert klassen == "4"
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

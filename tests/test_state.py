@@ -202,7 +202,9 @@ def test_hostile_link_values_never_break_a_page(hostile_store: Path, page: str) 
             assert not any("Traceback" in t for t in texts), label
             assert not any("a" * 200 in t or "1" * 200 in t for t in texts), label  # long values are cut
             assert not any("<script>" in t or "](http" in t for t in texts), label
-            assert seconds < 3, (label, seconds)
+            # A guard against a value that makes parsing run away (5000 digits, 1e309), not a speed measurement
+            # (benchmarks/ measures speed): generous, so a busy machine does not fail it.
+            assert seconds < 20, (label, seconds)
             last = hostile[-1] if isinstance(hostile, list) else hostile
             warned = any("uit de link is vervangen door" in w.value for w in at.sidebar.warning)
             assert warned == (last != ""), label  # every bad value is reported; an empty one is no value
@@ -234,6 +236,36 @@ def test_map_options_come_from_the_link_and_are_remembered(hostile_store: Path) 
     at.switch_page("app_pages/kaart.py").run()
     assert at.slider(key="kaart_klassen").value == 6 and at.radio(key="kaart_schaal").value == "fisher_jenks"
     assert at.query_params["schaal"] == "fisher_jenks"
+
+
+def test_a_link_that_already_says_what_is_shown_is_not_rewritten(hostile_store: Path) -> None:
+    """Streamlit pushes a rewritten URL as a new history entry: completing a cold link with default values made the
+    first Back stay on the same page. A link is kept as typed when its values are valid and the keys it leaves out
+    have their defaults; the first change in the page then writes the whole view."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"klassen": "5"})
+    at.switch_page("app_pages/kaart.py").run()
+    assert not at.exception, at.exception
+    assert dict(at.query_params) == {"klassen": "5"}
+    at.run()  # a rerun does not complete it either
+    assert dict(at.query_params) == {"klassen": "5"}
+    at.slider(key="kaart_klassen").set_value(6).run()
+    assert at.query_params["klassen"] == "6" and at.query_params["gemeente"] == "G4"
+    at.switch_page("app_pages/bronnen.py").run()
+    assert dict(at.query_params) == {}
+
+
+def test_a_link_whose_missing_keys_are_not_the_default_is_completed(hostile_store: Path) -> None:
+    """Back to an incomplete link after another value was chosen: the URL must say what the sidebar shows."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/kaart.py").run()
+    at.slider(key="kaart_klassen").set_value(4).run()
+    at.query_params.clear()
+    at.query_params.update({"schaal": at.query_params.get("schaal") or "kwantielen"})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.slider(key="kaart_klassen").value == 4
+    assert at.query_params["klassen"] == "4"
 
 
 def test_practice_is_shared_by_praktijk_and_upload(hostile_store: Path) -> None:

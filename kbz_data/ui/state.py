@@ -445,6 +445,7 @@ def sync(page: str, store_dir: str, built: str) -> None:
         link = {**{k: pending.pop(k) for k in own_keys if k in pending}, **now}
     ctx = Context(store_dir, built, remembered)
     replaced: list[Replacement] = []
+    defaults: set[str] = set()  # url keys whose value is the default in this run
     for name in PARAMS:
         if name not in names:
             continue
@@ -454,15 +455,23 @@ def sync(page: str, store_dir: str, built: str) -> None:
         session[param.session_key] = value
         if replacement is not None:
             replaced.append(replacement)
+        if param.url_key and value == param.default_value(ctx):
+            defaults.add(param.url_key)
     session[_REPLACED] = replaced
     session[_FROM_LINK] = [n for n in names if link is not None and PARAMS[n].url_key
                            and (link.get(PARAMS[n].url_key) or [""])[-1].strip()]
     session[_PAGE] = page
-    write_url()
+    write_url(link=now, defaults=defaults)
 
 
-def write_url() -> None:
-    """Make the URL hold exactly the parameters of the current page, with their current values."""
+def write_url(link: dict[str, list[str]] | None = None, defaults: frozenset[str] | set[str] = frozenset()) -> None:
+    """Make the URL hold exactly the parameters of the current page, with their current values.
+
+    ``link``: the query string of this run. When it already says what is shown, only leaving out parameters that
+    have their default value (a link typed or shared without them), it is kept as it is: Streamlit pushes a
+    rewritten URL as a new browser-history entry, so the first Back after opening such a link stayed on the same
+    page. The first change in the page writes the whole view.
+    """
     session = st.session_state
     remembered = session.get(_VALUES, {})
     wanted: dict[str, list[str]] = {}
@@ -471,9 +480,20 @@ def write_url() -> None:
         text = param.format(remembered.get(name)) if param.url_key else None
         if text is not None:
             wanted[param.url_key] = [text]
+    if link is not None and _says_the_same(link, wanted, defaults):
+        session[_URL] = link
+        return
     if _url_now() != wanted:
         st.query_params.from_dict(wanted)
     session[_URL] = wanted
+
+
+def _says_the_same(link: dict[str, list[str]], wanted: dict[str, list[str]],
+                   defaults: set[str] | frozenset[str]) -> bool:
+    """True when ``link`` holds only keys of ``wanted``, each with the same single value, and every key it leaves out
+    has its default value."""
+    return (set(link) <= set(wanted) and all(link[k] == wanted[k] for k in link)
+            and all(k in defaults for k in wanted if k not in link))
 
 
 def value(name: str) -> Any:
