@@ -55,6 +55,9 @@ try:
 except KbzDataError as exc:
     st.error(f"De praktijkdatabase is niet bruikbaar: {public_message(exc)}")
     st.stop()
+bad_link = page_state.replacement("praktijk_keuze")
+if bad_link is not None:
+    st.warning(f"Onbekende praktijk in de link: '{bad_link.shown}'. Kies hieronder een praktijk.")
 if page_state.value("praktijk_keuze") not in CODES and CODES:
     page_state.set_value("praktijk_keuze", CODES[0])
 

@@ -9,7 +9,7 @@ import streamlit as st
 from kbz_data.analysis import compare, need
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.text import public_message
+from kbz_data.text import aantal, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
@@ -154,11 +154,11 @@ with behoefte_tab:
         show_table(tables["Behoefte-index"], key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
         if not missing.empty:
-            with st.expander(f"{len(missing)} gebied(en) zonder index: te weinig invoercijfers"):
+            with st.expander(f"{aantal(len(missing), 'gebied', 'gebieden')} zonder index: te weinig invoercijfers"):
                 show_table(missing, key="behoefte_gemarkeerd")
         odd = tables["Afwijkende bevolking"]
         if not odd.empty:
-            with st.expander(f"{len(odd)} gebied(en) met een afwijkende bevolking"):
+            with st.expander(f"{aantal(len(odd), 'gebied', 'gebieden')} met een afwijkende bevolking"):
                 show_table(odd, key="behoefte_atypisch_tabel")
         with st.expander("Dekking van de behoefte-index per stad"):
             show_table(need.coverage(table), key="behoefte_dekking")

@@ -91,6 +91,12 @@ def fmt_number(value: float | None, decimals: int = 0) -> str:
     return _dutch(value, decimals)
 
 
+def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
+    """A count with its noun in the right number: ``aantal(1, "gebied", "gebieden")`` -> ``1 gebied``; thousands
+    dots from :func:`fmt_number`."""
+    return f"{fmt_number(n)} {enkelvoud if n == 1 else meervoud}"
+
+
 def fmt_share(value: float | None, decimals: int = 1) -> str:
     """A fraction as a Dutch percentage: ``0.2345`` -> ``23,5%``; missing -> "onbekend"."""
     if _missing(value):

@@ -37,9 +37,9 @@ def test_value_summary_names_highest_lowest_and_mean() -> None:
 
     table = pd.DataFrame({"naam": ["Oost", "West", "Noord", "Zuid"], "waarde": [12.5, 3.25, None, 1234.0]})
     assert value_summary(table, "%") == ("Samenvatting: hoogste: 1.234,0 % (Zuid), laagste: 3,2 % (West),"
-                                         " gemiddelde: 416,6 % over 3 gebied(en); 1 gebied(en) onbekend.")
+                                         " gemiddelde: 416,6 % over 3 gebieden; 1 gebied onbekend.")
     assert value_summary(table.iloc[:0], "%") == ""
-    assert value_summary(table.iloc[2:3], "%") == "Samenvatting: geen bekende waarden; 1 gebied(en) onbekend."
+    assert value_summary(table.iloc[2:3], "%") == "Samenvatting: geen bekende waarden; 1 gebied onbekend."
 
 
 def test_accessibility_statement_is_linked_from_bronnen(app_store) -> None:
@@ -67,3 +67,11 @@ def test_profile_summary_counts_the_comparisons() -> None:
         "Samenvatting: van 4 indicatoren zijn er 2 slechter dan de stad, 1 beter dan de stad, 1 niet vergelijkbaar"
         " (aantal) (onder meer Rookt, Overgewicht).")
     assert profile_summary(table.iloc[:0]) == ""
+
+
+def test_counts_take_the_right_number() -> None:
+    from kbz_data.text import aantal
+
+    assert aantal(1, "gebied", "gebieden") == "1 gebied"
+    assert aantal(0, "gebied", "gebieden") == "0 gebieden"
+    assert aantal(1234, "praktijk", "praktijken") == "1.234 praktijken"

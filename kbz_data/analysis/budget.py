@@ -21,7 +21,7 @@ from kbz_data.analysis.area_data import sources_text
 from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
-from kbz_data.text import euro, fmt_number, fmt_share
+from kbz_data.text import aantal, euro, fmt_number, fmt_share
 
 #: The division of the budget split over areas: the only one with inhabitants (CBS KWB 2024) for all four cities.
 BUDGET_INDELING = 2024
@@ -213,14 +213,16 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
     atypical = int((frame["deciel"].isna() & frame["code"].map(by_code["atypisch"]).ne("")).sum())
     notes = []
     if unscored:
-        notes.append(f"{unscored} gebied(en) zonder behoeftedeciel (te weinig invoercijfers, of {atypical} met een"
-                     " afwijkende bevolking) krijgen decielgewicht 1 en tellen in de concentratiemaat als minst"
+        notes.append(f"{aantal(unscored, 'gebied', 'gebieden')} zonder behoeftedeciel (te weinig invoercijfers, of"
+                     f" {atypical} met een afwijkende bevolking) {'krijgt' if unscored == 1 else 'krijgen'}"
+                     f" decielgewicht 1 en {'telt' if unscored == 1 else 'tellen'} in de concentratiemaat als minst"
                      " achtergesteld.")
     scored = frame["code"].map(by_code["index"]).notna()
     notes.append(f"{int(scored.sum())} van {len(frame)} gebieden ({fmt_number(frame.loc[scored, 'inwoners'].sum())}"
                  f" van {fmt_number(frame['inwoners'].sum())} inwoners) hebben een behoefte-index.")
     if no_pop:
-        notes.append(f"{no_pop} gebied(en) zonder inwonersaantal krijgen niets.")
+        notes.append(f"{aantal(no_pop, 'gebied', 'gebieden')} zonder inwonersaantal"
+                     f" {'krijgt' if no_pop == 1 else 'krijgen'} niets.")
     bronnen = ["cbs_85984NED", *[str(data.meta.loc[k, "bron"]) for k in need_weights if k in data.meta.index]]
     method = (
         f"Budget: {euro(budget_eur)} per jaar, verdeeld in hele centen (grootste-restmethode): elke verdeling telt"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kbz_data.text import escape_markdown, fmt_value
+from kbz_data.text import aantal, escape_markdown, fmt_value
 
 
 def value_summary(table: pd.DataFrame, eenheid: str, *, value: str = "waarde", name: str = "naam") -> str:
@@ -19,14 +19,15 @@ def value_summary(table: pd.DataFrame, eenheid: str, *, value: str = "waarde", n
         return ""
     known = table[table[value].notna()]
     unknown = len(table) - len(known)
-    tail = f"; {unknown} gebied(en) onbekend" if unknown else ""
+    tail = f"; {aantal(unknown, 'gebied', 'gebieden')} onbekend" if unknown else ""
     if known.empty:
         return f"Samenvatting: geen bekende waarden{tail}."
     ordered = known.sort_values(value, kind="stable")
     high, low = ordered.iloc[-1], ordered.iloc[0]
     return (f"Samenvatting: hoogste: {fmt_value(float(high[value]), eenheid)} ({escape_markdown(high[name])}),"
             f" laagste: {fmt_value(float(low[value]), eenheid)} ({escape_markdown(low[name])}),"
-            f" gemiddelde: {fmt_value(float(known[value].mean()), eenheid)} over {len(known)} gebied(en){tail}.")
+            f" gemiddelde: {fmt_value(float(known[value].mean()), eenheid)}"
+            f" over {aantal(len(known), 'gebied', 'gebieden')}{tail}.")
 
 
 def profile_summary(table: pd.DataFrame) -> str:

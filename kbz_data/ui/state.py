@@ -79,6 +79,8 @@ class Param:
     max_items : most items of a "list".
     normalise : applied to a text before checking (for example ``str.upper``).
     nullable : None is a valid value (an area not yet chosen).
+    page_reports : the page itself explains a replaced link value, with more to say than the sidebar sentence
+        (which areas or divisions exist, which practices may be chosen); the sidebar leaves it out.
     """
 
     name: str
@@ -93,6 +95,7 @@ class Param:
     max_items: int = 50
     normalise: Callable[[str], str] | None = None
     nullable: bool = False
+    page_reports: bool = False
 
     @property
     def session_key(self) -> str:
@@ -310,9 +313,9 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("kaart_klassen", "int", 5, url_key="klassen", bounds=(3, 7)),
     Param("kaart_kbz", "bool", True, url_key="kbz", max_length=5),
     Param("profiel_code", "str", _default_area, url_key="code", check=_area_exists, max_length=20,
-          normalise=str.upper, nullable=True),
+          normalise=str.upper, nullable=True, page_reports=True),
     Param("profiel_indeling", "int", _default_area_division, url_key="indeling", choices=_area_divisions,
-          bounds=(1900, 2100), nullable=True),
+          bounds=(1900, 2100), nullable=True, page_reports=True),
     Param("vergelijk_indeling", "int", _default_compare_division, url_key="indeling", choices=_compare_divisions,
           bounds=(1900, 2100), nullable=True),
     Param("vergelijk_codes", "list", _default_compare_codes, url_key="gebieden", choices=_compare_codes,
@@ -323,7 +326,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("behoefte_atypisch", "bool", False, url_key="atypisch", max_length=5),
     Param("budget_niveau", "str", lambda ctx: ctx.values.get("niveau", "wijk"), choices=NIVEAU_OPTIONS),
     Param("praktijk_keuze", "str", lambda ctx: _practices(ctx)[0], url_key="praktijk", choices=_practices,
-          normalise=str.upper),
+          normalise=str.upper, page_reports=True),
 )}
 
 #: The sidebar filters (drawn by app.py) among the parameters.
@@ -537,7 +540,7 @@ def replacement(name: str) -> Replacement | None:
 
 def warning_text() -> str | None:
     """One Dutch sentence naming every link value replaced in this run and what replaced it, or None."""
-    return format_warning(replacements())
+    return format_warning([r for r in replacements() if not (r.name in PARAMS and PARAMS[r.name].page_reports)])
 
 
 def format_warning(replaced: Sequence[Replacement]) -> str | None:
@@ -549,8 +552,9 @@ def format_warning(replaced: Sequence[Replacement]) -> str | None:
     def shown(v: int) -> str:  # years stay 2024, amounts get thousands dots
         return fmt_number(v) if v >= 10_000 else str(v)
 
-    ranges = [f"{r.url_key} van {shown(low)} tot en met {shown(high)}" for r in replaced
+    ranges = [f"{r.url_key} van {shown(low)} tot en met {shown(high)}" for r in replaced  # a range, not a list
               if r.name in PARAMS and PARAMS[r.name].kind == "int" and PARAMS[r.name].bounds
+              and PARAMS[r.name].choices is None
               for low, high in [PARAMS[r.name].bounds]]
     return ("Deze link bevat onbekende of niet passende waarden, die zijn vervangen: "
             f"{before} uit de link is vervangen door {after}."
