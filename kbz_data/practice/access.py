@@ -168,15 +168,23 @@ def _refuse(message: str) -> KbzAccessError:
     return KbzAccessError(message)
 
 
-def choosable(viewer: Viewer, db: PracticeDb | None = None) -> list[str]:
-    """The practices this viewer may pick as "mijn praktijk" (sorted)."""
-    if viewer.rol == PRAKTIJK:
-        return sorted(viewer.praktijken)
+def registry_for(db: PracticeDb | None, viewer: Viewer) -> registry.Registry:
+    """The practices this viewer's figures come from: the database's (the source of truth wherever a database is in
+    use, so a practice added on Beheer counts everywhere), or the built-in demo set for a visitor who sees only the
+    demo set (or without a database)."""
+    if viewer.rol == ANONIEM or db is None:
+        return registry.BUILTIN
+    return db.registry()
+
+
+def choosable(viewer: Viewer, db: PracticeDb | None = None, reg: registry.Registry | None = None) -> list[str]:
+    """The practices this viewer may pick as "mijn praktijk" (sorted; only practices of the registry in use)."""
     if viewer.rol == ANALIST:
         return []
-    if viewer.rol == BEHEERDER and db is not None:
-        return sorted(db.practices()["praktijk_code"])
-    return registry.codes()
+    reg = reg if reg is not None else registry_for(db, viewer)
+    if viewer.rol == PRAKTIJK:
+        return sorted(c for c in viewer.praktijken if c in reg)
+    return reg.codes()
 
 
 def check_own(viewer: Viewer, own: str | None) -> str | None:
@@ -188,7 +196,7 @@ def check_own(viewer: Viewer, own: str | None) -> str | None:
     if viewer.rol == PRAKTIJK and own not in viewer.praktijken:
         raise _refuse(f"U hebt geen toegang tot de cijfers van praktijk {own}; u kunt alleen uw eigen praktijk"
                       f"{'en' if len(viewer.praktijken) > 1 else ''} kiezen.")
-    if viewer.rol in (ANONIEM, PRAKTIJK) and own not in registry.PRAKTIJKEN and own not in viewer.praktijken:
+    if viewer.rol == ANONIEM and own not in registry.BUILTIN:
         raise _refuse(f"Onbekende praktijk {own}.")
     return own
 
@@ -200,17 +208,13 @@ def _figures(db: PracticeDb | None, viewer: Viewer, demo_dir=demo.DEMO_DIR) -> p
     return db.current_figures(demo_dir)
 
 
-def _named(code: str) -> str:
-    return registry.get(code).naam if code in registry.PRAKTIJKEN else code
-
-
 def _relabel(frame: pd.DataFrame, codes: pd.Series, own: str | None, full: set[str],
-             lettering: Lettering) -> pd.DataFrame:
+             lettering: Lettering, reg: registry.Registry) -> pd.DataFrame:
     anonymised = sorted({c for c in codes if isinstance(c, str) and c != own and c not in full})
     letters = lettering.labels(anonymised)
     frame = frame.copy()
     frame["praktijk"] = [
-        label if not isinstance(c, str) else (_named(c) if (c == own or c in full) else letters[c])
+        label if not isinstance(c, str) else (reg.name(c) if (c == own or c in full) else letters[c])
         for c, label in zip(codes, frame["praktijk"], strict=True)]
     return frame
 
@@ -267,7 +271,7 @@ def measure_view(db: PracticeDb | None, viewer: Viewer, measure_id: str, own: st
     rows = pd.concat(parts, ignore_index=True)
     out = pd.concat([rows, _visible_mean(rows)], ignore_index=True)
     out["datum"] = pd.to_datetime(out["periode"].map(lambda p: analysis.period_start(p)))
-    out = _relabel(out, out["code"], own, full, lettering)
+    out = _relabel(out, out["code"], own, full, lettering, registry_for(db, viewer))
     order = {"eigen": 0, "gemiddelde": 1, "ander": 2}
     out = out.assign(_o=out["rol"].map(order)).sort_values(["_o", "praktijk", "periode"]).drop(columns=["_o", "code"])
     return out[["praktijk", "rol", "periode", "waarde", "weergave", "teller_tekst", "noemer_tekst", "onderdrukt",
@@ -323,7 +327,7 @@ def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int,
                 parts.append(mine)
         points = pd.concat(parts, ignore_index=True)
     out = pd.concat([points, hidden], ignore_index=True) if len(hidden) else points
-    out = _relabel(out, out["code"], own, full, lettering).drop(columns="code")
+    out = _relabel(out, out["code"], own, full, lettering, registry_for(db, viewer)).drop(columns="code")
     return out.reset_index(drop=True), limits, target
 
 

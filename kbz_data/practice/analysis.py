@@ -293,7 +293,8 @@ PROFILE_TITLES = {
 }
 
 
-def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]]:
+def wijk_profile(data, praktijk_code: str,  # noqa: ANN001 - StoreData
+                 reg: registry.Registry | None = None) -> list[tuple[str, pd.DataFrame, str]]:
     """Deprivation and health of the buurten a practice serves, next to its gemeente, from the store.
 
     Parameters
@@ -302,6 +303,8 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
         :class:`kbz_data.analysis.storage.StoreData` (not modified).
     praktijk_code
         The practice.
+    reg
+        The registry in use (the database's; default the built-in one).
 
     Returns
     -------
@@ -312,11 +315,11 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
     """
     from kbz_data.analysis.area_data import source_line as store_source_line
 
-    p = registry.get(praktijk_code)
+    p = (registry.BUILTIN if reg is None else reg).get(praktijk_code)
     out = []
     figs, gebieden, meta = data.figures, data.gebieden, data.meta
     for indeling, indicators in PROFILE_INDICATORS.items():
-        buurten = list(p.gebieden[indeling][0])
+        buurten = list(p.gebieden.get(indeling, ((), ()))[0])
         codes = [*buurten, p.gemeentecode]
         rows = figs[(figs["indeling"] == indeling) & figs["code"].isin(codes) & figs["indicator"].isin(indicators)
                     & figs["waarde"].notna()]
@@ -358,9 +361,10 @@ def own_figures(figures: pd.DataFrame, own: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def kbz_start_periode(praktijk_code: str) -> str:
-    """The quarter in which the practice started with KBZ (``2020Q1``)."""
-    start = registry.get(praktijk_code).kbz_start
+def kbz_start_periode(praktijk_code: str, reg: registry.Registry | None = None) -> str:
+    """The quarter in which the practice started with KBZ (``2020Q1``); ``reg``: the registry in use (default the
+    built-in one)."""
+    start = (registry.BUILTIN if reg is None else reg).get(praktijk_code).kbz_start
     return f"{start.year}Q{(start.month - 1) // 3 + 1}"
 
 
