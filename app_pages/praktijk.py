@@ -72,7 +72,7 @@ try:
     if own:
         mine = cached.praktijk_own_figures(store_dir, state, rol, bound, own)
         summary = cached.praktijk_summary(store_dir, state, rol, bound, own)
-    origins = {"demo"} if state == "demo" else set(cached.praktijk_figures(store_dir, state)["herkomst"])
+    origins = {"demo"} if state == "demo" else set(cached.praktijk_origins(store_dir, state))
 except KbzDataError as exc:
     st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
     st.stop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -186,6 +187,7 @@ def main() -> None:
     parser.add_argument("--sources", type=Path, default=default_sources_dir())
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true", help="skip the memory measurement in Chromium")
+    parser.add_argument("--store", type=Path, help="copy this built store instead of building one from --sources")
     parser.add_argument("--pages", help="comma-separated pages to time (default all), e.g. praktijk,upload")
     parser.add_argument("--database", type=int, metavar="UPLOADS", default=None,
                         help="time as the local beheerder on a practice database with the demo set and this many"
@@ -194,7 +196,10 @@ def main() -> None:
     pages = args.pages.split(",") if args.pages else None
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
-        build(args.sources, store_dir)
+        if args.store:
+            shutil.copytree(args.store, store_dir, ignore=shutil.ignore_patterns("praktijk"))
+        else:
+            build(args.sources, store_dir)
         os.environ["KBZ_STORE"] = str(store_dir)
         os.environ.pop("KBZ_DATABASE_URL", None)
         if pages is None:

@@ -254,24 +254,24 @@ def measure_view(db: PracticeDb | None, viewer: Viewer, measure_id: str, own: st
         ``own`` is not a practice this viewer may choose.
     """
     own = check_own(viewer, own)
-    lettering = lettering or Lettering()
     figures = _figures(db, viewer, demo_dir)
+    return _measure_rows(figures, analysis.wide(figures), registry_for(db, viewer), viewer, measure_id, own,
+                         lettering or Lettering())
+
+
+def _measure_rows(figures: pd.DataFrame, wide: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+                  reg: registry.Registry, viewer: Viewer, measure_id: str, own: str | None,
+                  lettering: Lettering) -> pd.DataFrame:
+    """:func:`measure_view` on figures already read (``own`` checked): one measure frame, the practices this viewer
+    sees in full left unsuppressed in it."""
     all_codes = sorted(set(figures["praktijk_code"]))
     full = viewer.full_codes(all_codes, own)
-    base = analysis.measure_frame(figures, own or "", measure_id)
+    base = analysis.measure_frame(figures, own or "", measure_id, full=full - {own}, wide_figures=wide)
     base = base.assign(code=_with_codes(base, own, all_codes))
-    parts = [base[base["rol"] != "gemiddelde"]]
-    extra = sorted(full - {own})
-    if extra:
-        parts[0] = parts[0][~parts[0]["code"].isin(extra)]
-        for code in extra:
-            mine = analysis.measure_frame(figures[figures["praktijk_code"] == code], code, measure_id)
-            mine = mine[mine["rol"] == "eigen"].assign(rol="ander", code=code)
-            parts.append(mine)
-    rows = pd.concat(parts, ignore_index=True)
+    rows = base[base["rol"] != "gemiddelde"]
     out = pd.concat([rows, _visible_mean(rows)], ignore_index=True)
     out["datum"] = pd.to_datetime(out["periode"].map(lambda p: analysis.period_start(p)))
-    out = _relabel(out, out["code"], own, full, lettering, registry_for(db, viewer))
+    out = _relabel(out, out["code"], own, full, lettering, reg)
     order = {"eigen": 0, "gemiddelde": 1, "ander": 2}
     out = out.assign(_o=out["rol"].map(order)).sort_values(["_o", "praktijk", "periode"]).drop(columns=["_o", "code"])
     return out[["praktijk", "rol", "periode", "waarde", "weergave", "teller_tekst", "noemer_tekst", "onderdrukt",
@@ -285,7 +285,10 @@ def latest_summary_view(db: PracticeDb | None, viewer: Viewer, own: str,
     if own is None:
         raise _refuse("Kies eerst een praktijk.")
     lettering = Lettering()
-    return analysis.summary_of(lambda measure_id: measure_view(db, viewer, measure_id, own, lettering, demo_dir))
+    figures = _figures(db, viewer, demo_dir)  # read and pivoted once for every measure
+    wide, reg = analysis.wide(figures), registry_for(db, viewer)
+    return analysis.summary_of(lambda measure_id: _measure_rows(figures, wide, reg, viewer, measure_id, own,
+                                                                lettering))
 
 
 def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int, own: str | None = None,
@@ -315,17 +318,9 @@ def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int,
         verwijzingen_tekst=analysis.SUPPRESSED, waarde=np.nan, weergave=analysis.SUPPRESSED, onderdrukt=True,
         positie="onderdrukt")
     rest = figures[~figures["praktijk_code"].isin(set(hidden["code"]))]
-    points, limits, target = analysis.funnel(rest, own or "", kengetal, jaar)
+    points, limits, target = analysis.funnel(rest, own or "", kengetal, jaar, full=full - {own})
     if not points.empty:
         points = points.assign(code=_with_codes(points, own, sorted(set(rest["praktijk_code"]))))
-        extra = sorted(full - {own})
-        parts = [points[~points["code"].isin(extra)]]
-        for code in extra:
-            mine, _l, _t = analysis.funnel(rest, code, kengetal, jaar)
-            if not mine.empty:
-                mine = mine[mine["rol"] == "eigen"].assign(rol="ander", code=code)
-                parts.append(mine)
-        points = pd.concat(parts, ignore_index=True)
     out = pd.concat([points, hidden], ignore_index=True) if len(hidden) else points
     out = _relabel(out, out["code"], own, full, lettering, registry_for(db, viewer)).drop(columns="code")
     return out.reset_index(drop=True), limits, target
@@ -414,7 +409,12 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(spreadsheet_safe)
+            # Vectorised pre-check (a per-cell map over every table on every rerun is what costs); only the cells
+            # that may start a formula go through spreadsheet_safe, which also checks that the cell is text.
+            risky = out[column].astype("string").str.startswith(FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                out[column] = out[column].astype(object)
+                out.loc[risky, column] = out.loc[risky, column].map(spreadsheet_safe)
     return out
 
 

@@ -266,6 +266,13 @@ def praktijk_figures(store_dir: str, state: str) -> pd.DataFrame:
     return practice_db(store_dir).current_figures()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def praktijk_origins(store_dir: str, state: str) -> tuple[str, ...]:
+    """Where the current figures come from (``demo``, ``upload``): a small value, so a rerun of the Praktijk page
+    does not copy the whole figures table out of the cache to find out."""
+    return tuple(sorted(set(praktijk_figures(store_dir, state)["herkomst"])))
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def praktijk_measure(store_dir: str, state: str, rol: str, praktijken: tuple[str, ...], praktijk: str | None,
                      measure: str) -> pd.DataFrame:

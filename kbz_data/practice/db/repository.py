@@ -63,6 +63,15 @@ HISTORY_COLUMNS = ["versie", "tijd", "bestandsnaam", "sha256", "rijen", "praktij
 Hook = Callable[[str], None]
 
 
+#: What :meth:`PracticeDb.state_token` reads, in one statement built once (it runs on every rerun of a practice page).
+_STATE_QUERY = select(
+    select(func.count()).select_from(Upload).scalar_subquery(),
+    select(func.max(Upload.id)).scalar_subquery(),
+    select(func.count()).select_from(Undo).scalar_subquery(),
+    select(func.max(Undo.id)).scalar_subquery(),
+    select(Meta.value).where(Meta.key == PRACTICES_VERSION).scalar_subquery())
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -256,10 +265,9 @@ class PracticeDb:
     def state_token(self) -> str:
         """A short fingerprint that changes with every upload or undo and every practice added or changed on Beheer
         ("leeg" without uploads and with the practices as seeded)."""
-        with self._read() as conn:
-            count, last = conn.execute(select(func.count(), func.max(Upload.id))).one()
-            undos, last_undo = conn.execute(select(func.count(), func.max(Undo.id))).one()
-            practices = conn.execute(select(Meta.value).where(Meta.key == PRACTICES_VERSION)).scalar() or "0"
+        with self._read() as conn:  # one round trip: this runs on every rerun of a practice page
+            count, last, undos, last_undo, practices = conn.execute(_STATE_QUERY).one()
+            practices = practices or "0"
         if not count and practices == "0":
             return "leeg"
         return hashlib.sha256(f"{count}:{last}:{undos}:{last_undo}:{practices}".encode()).hexdigest()[:16]
