@@ -99,6 +99,9 @@ if praktijk is not None:
         f" {', '.join(praktijk.gebieden[2020][1]) or 'onbekend'}."
     )
 own_source = analysis.source_line(own_fictief, own_upload)
+if own and mine.empty:
+    st.info("Er zijn nog geen cijfers van deze praktijk. Upload ze op de pagina 'Praktijkcijfers uploaden'; tot dan"
+            " staat de praktijk niet in de grafieken en de vergelijking.", icon="ℹ️")
 
 METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
 if own:
@@ -114,8 +117,11 @@ if own:
     left, right = st.columns(2)
     with left:
         st.subheader("Laatste kwartaal")
-        st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
-        st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
+        if summary.empty:
+            st.caption("Nog geen cijfers van deze praktijk.")
+        else:
+            st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
+            st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
     with right:
         st.subheader("Wijkprofiel")
         try:

@@ -204,7 +204,7 @@ def summary_of(frame_of: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
             "Respondenten": last["noemer_tekst"] if measure.noemer == "respondenten" else "",
             "Fictief": "ja" if last["fictief"] else "nee",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Kengetal", "Periode", "Mijn praktijk", MEAN_LABEL, "Respondenten", "Fictief"])
 
 
 def comparison_table(frame: pd.DataFrame, periode: str) -> pd.DataFrame:
