@@ -409,12 +409,11 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            # Vectorised pre-check (a per-cell map over every table on every rerun is what costs); only the cells
-            # that may start a formula go through spreadsheet_safe, which also checks that the cell is text.
-            risky = out[column].astype("string").str.startswith(FORMULA_START).fillna(False).astype(bool)
-            if risky.any():
-                out[column] = out[column].astype(object)
-                out.loc[risky, column] = out.loc[risky, column].map(spreadsheet_safe)
+            # A plain check of the values first: pandas' map over every column of every table on every rerun is
+            # what costs; a column is rewritten only when one of its cells may start a formula.
+            values = out[column].tolist()
+            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
+                out[column] = pd.Series([spreadsheet_safe(v) for v in values], index=out.index, dtype=object)
     return out
 
 

@@ -69,7 +69,9 @@ def _check_own_only(table: pd.DataFrame, own: str, known: list[str] | None = Non
     """Refuse a table that names another practice by code: other practices leave the dashboard only anonymised.
     ``known``: the practice codes in use (the database's registry; default the built-in one)."""
     others = set(registry.codes() if known is None else known) - {own}
-    text = table.astype(str).to_numpy().ravel().tolist() + [str(c) for c in table.columns]
+    text = {str(c) for c in table.columns}
+    for column in table.columns:  # plain values, not DataFrame.astype(str): this runs on every rerun
+        text.update(str(v) for v in table[column].tolist())
     leaked = sorted(others.intersection(text))
     if leaked:
         raise KbzDataError(f"de tabel noemt andere praktijken bij hun code ({', '.join(leaked)}); niet geëxporteerd")
