@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import access, analysis, exports, registry
+from kbz_data.practice import access, analysis, exports
 from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
 from kbz_data.text import escape_markdown, public_message
@@ -39,8 +39,9 @@ rol, bound = cached.viewer_args(viewer)
 
 try:
     db = None if viewer.rol == access.ANONIEM else cached.practice_db(store_dir)
-    CODES = [c for c in access.choosable(viewer, db) if c in registry.PRAKTIJKEN]
     state = cached.praktijk_state(store_dir, rol)
+    reg = cached.practice_registry(store_dir, state)  # the database's practices (the demo set for a visitor)
+    CODES = access.choosable(viewer, db, reg)
 except KbzDataError as exc:
     st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
     st.stop()
@@ -60,9 +61,9 @@ if CODES and requested not in CODES:
 if CODES:
     own = st.selectbox(
         "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"),
-        format_func=lambda c: f"{registry.get(c).naam} · {registry.get(c).gemeente}, {registry.get(c).kbz_gebied}",
+        format_func=lambda c: f"{reg.get(c).naam} · {reg.get(c).gemeente}, {reg.get(c).kbz_gebied}",
     )
-    praktijk = registry.get(own)
+    praktijk = reg.get(own)
 else:
     own, praktijk = None, None
     st.info("U ziet alle KBZ-praktijken geanonimiseerd (zonder namen); aantallen onder de 10 worden niet getoond.")
@@ -71,7 +72,7 @@ try:
     if own:
         mine = cached.praktijk_own_figures(store_dir, state, rol, bound, own)
         summary = cached.praktijk_summary(store_dir, state, rol, bound, own)
-    origins = {"demo"} if state == "demo" else set(cached.praktijk_figures(store_dir, state)["herkomst"])
+    origins = {"demo"} if state == "demo" else set(cached.praktijk_origins(store_dir, state))
 except KbzDataError as exc:
     st.error(f"De praktijkcijfers zijn niet leesbaar: {public_message(exc)}")
     st.stop()
@@ -93,11 +94,14 @@ if praktijk is not None:
     start = praktijk.kbz_start
     st.markdown(
         f"**{praktijk.naam}**, {praktijk.gemeente} ({praktijk.kbz_gebied}). Gestart met Krachtige Basiszorg op"
-        f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own)})."
+        f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own, reg)})."
         f" Bedient vooral {len(praktijk.gebieden[2020][0])} buurt(en) in wijk"
-        f" {', '.join(praktijk.gebieden[2020][1])}."
+        f" {', '.join(praktijk.gebieden[2020][1]) or 'onbekend'}."
     )
 own_source = analysis.source_line(own_fictief, own_upload)
+if own and mine.empty:
+    st.info("Er zijn nog geen cijfers van deze praktijk. Upload ze op de pagina 'Praktijkcijfers uploaden'; tot dan"
+            " staat de praktijk niet in de grafieken en de vergelijking.", icon="ℹ️")
 
 METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
 if own:
@@ -113,13 +117,16 @@ if own:
     left, right = st.columns(2)
     with left:
         st.subheader("Laatste kwartaal")
-        st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
-        st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
+        if summary.empty:
+            st.caption("Nog geen cijfers van deze praktijk.")
+        else:
+            st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
+            st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
     with right:
         st.subheader("Wijkprofiel")
         try:
             built = cached.build_info(store_dir)["gebouwd"]
-            profile = cached.praktijk_wijkprofiel(store_dir, built, own)
+            profile = cached.praktijk_wijkprofiel(store_dir, built, state, own)
         except KbzDataError as exc:
             st.error(f"Het wijkprofiel is niet beschikbaar: {public_message(exc)}")
             profile = []
@@ -179,7 +186,7 @@ if periods:
         access.safe_table(table), own=own or "", fictief=fictief, source=line,
         method_lines=(analysis.SUPPRESSION_TEXT,),
         title=f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}{compared}",
-        file_stem=f"vergelijking_{measure_id}_{periode}")
+        file_stem=f"vergelijking_{measure_id}_{periode}", known=reg.codes())
     download_buttons(comparison, key="praktijk_download_vergelijking",
                      labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"),
                      before=auth.export_audit(store_dir, viewer, f"vergelijking {measure_id} {periode}"))
@@ -224,7 +231,7 @@ if own:
     own_view = exports.practice_view(
         mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
         method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),
-        file_stem=f"praktijkcijfers_{own}")
+        file_stem=f"praktijkcijfers_{own}", known=reg.codes())
     download_buttons(own_view, key="praktijk_download",
                      labels=("Mijn praktijkcijfers (CSV)", "Mijn praktijkcijfers (Excel)"),
                      before=auth.export_audit(store_dir, viewer, f"praktijkcijfers {own}"))

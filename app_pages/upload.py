@@ -15,7 +15,7 @@ from functools import partial
 import streamlit as st
 
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import access, exports, registry, upload_store
+from kbz_data.practice import access, exports, upload_store
 from kbz_data.practice.errors import KbzDatabaseLockError, KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES
@@ -49,7 +49,8 @@ with st.expander("Regels voor het bestand en de kengetallen"):
 
 try:
     db = cached.practice_db(store_dir) if viewer.may_upload else None
-    CODES = access.choosable(viewer, db)
+    reg = cached.practice_registry(store_dir, cached.praktijk_state(store_dir, viewer.rol if db else "anoniem"))
+    CODES = access.choosable(viewer, db, reg)
     if db is not None:
         db.check()
 except KbzDataError as exc:
@@ -70,7 +71,7 @@ else:
     s1, s2 = st.columns(2)
     template_code = s1.selectbox(
         "Praktijk", CODES, key=page_state.key("praktijk_keuze"),
-        format_func=lambda c: f"{c} · {registry.get(c).naam}" if c in registry.PRAKTIJKEN else c)
+        format_func=lambda c: f"{c} · {reg.name(c)}")
     template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0,
                                    key="upload_sjabloon_periode")
     t1, t2 = st.columns(2)
@@ -116,6 +117,8 @@ if uploaded is not None:
     else:
         for notice in checked.notices:
             st.caption(f"Let op: {escape_markdown(notice)}.")
+        if checked.skipped:
+            st.info(upload_store.skipped_text(checked.skipped), icon="ℹ️")
         counts = upload_store.preview_summary(change)
         m1, m2, m3 = st.columns(3)
         m1.metric("Nieuw", counts["nieuw"])

@@ -1,6 +1,7 @@
 """Benchmark of the dashboard pages on the store built from the real sources.
 
-Usage: KBZ_SOURCES=../shared/sources python benchmarks/bench_pages.py [--repeat 5]
+Usage: KBZ_SOURCES=../shared/sources python benchmarks/bench_pages.py [--repeat 5] [--pages praktijk]
+       [--database 5] [--no-browser]
 
 Prints, per page: AppTest run time (first run after switching to it, and a rerun after a filter change) next to
 an empty page's run time; the plotly figure JSON size of the map per city at wijk and buurt level and for the four
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -55,7 +57,28 @@ def _median_time(action, repeat: int) -> float:
     return statistics.median(times)
 
 
-def bench_apptest(repeat: int) -> None:
+def seed_database(store_dir: Path, uploads: int) -> str:
+    """Run as the local beheerder (loopback, no ``[auth]``) on the store's practice database, holding the demo set
+    and ``uploads`` uploads (each one practice's figures of 2024, taken from the demo set and changed by one)."""
+    from kbz_data.practice import demo
+    from kbz_data.practice.db.repository import PracticeDb
+    from kbz_data.ui import auth
+
+    auth.server_address = lambda: "127.0.0.1"  # the AppTest runs in this process: local mode, beheerder
+    db = PracticeDb(store_dir=store_dir)
+    figures = demo.read()
+    codes = sorted(set(figures["praktijk_code"]))
+    for i in range(uploads):
+        rows = figures[(figures["praktijk_code"] == codes[i % len(codes)]) & figures["periode"].str.startswith("2024")]
+        rows = rows.assign(teller=rows["teller"] + 1 + i // len(codes))
+        rows = rows.assign(teller=rows["teller"].where(rows["noemer"].isna() | (rows["teller"] <= rows["noemer"]),
+                                                       rows["noemer"]))
+        db.commit(rows[["praktijk_code", "periode", "kengetal", "teller", "noemer"]].to_csv(sep=";", index=False)
+                  .encode(), f"bench_{i}.csv", user="bench")
+    return f"database: demo set + {uploads} uploads ({db.backend}), as the local beheerder"
+
+
+def bench_apptest(repeat: int, pages: list[str] | None = None) -> None:
     os.environ["KBZ_BENCH_EMPTY_PAGE"] = "1"
     bare = AppTest.from_string("import streamlit as st\nst.write('leeg')", default_timeout=60)
     bare.run()
@@ -66,7 +89,7 @@ def bench_apptest(repeat: int) -> None:
     print(f"{'page':<12} {'first run':>10} {'rerun after filter change':>26} {'x empty':>8}")
     base = None
     for name, path in {"leeg": "benchmarks/empty_page.py", **PAGES}.items():
-        if not (REPO / path).exists():
+        if not (REPO / path).exists() or (pages and name != "leeg" and name not in pages):
             continue
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
         at.run()
@@ -164,13 +187,26 @@ def main() -> None:
     parser.add_argument("--sources", type=Path, default=default_sources_dir())
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true", help="skip the memory measurement in Chromium")
+    parser.add_argument("--store", type=Path, help="copy this built store instead of building one from --sources")
+    parser.add_argument("--pages", help="comma-separated pages to time (default all), e.g. praktijk,upload")
+    parser.add_argument("--database", type=int, metavar="UPLOADS", default=None,
+                        help="time as the local beheerder on a practice database with the demo set and this many"
+                             " uploads (default: a visitor who sees only the demo set)")
     args = parser.parse_args()
+    pages = args.pages.split(",") if args.pages else None
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
-        build(args.sources, store_dir)
+        if args.store:
+            shutil.copytree(args.store, store_dir, ignore=shutil.ignore_patterns("praktijk"))
+        else:
+            build(args.sources, store_dir)
         os.environ["KBZ_STORE"] = str(store_dir)
-        bench_sizes(store_dir)
-        bench_apptest(args.repeat)
+        os.environ.pop("KBZ_DATABASE_URL", None)
+        if pages is None:
+            bench_sizes(store_dir)
+        if args.database is not None:
+            print(seed_database(store_dir, args.database))
+        bench_apptest(args.repeat, pages)
         if not args.no_browser:
             bench_memory(store_dir)
 

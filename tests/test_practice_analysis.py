@@ -13,7 +13,7 @@ import pytest
 from kbz_data import export
 from kbz_data.charts import practice_charts
 from kbz_data.practice import analysis, exports, registry
-from kbz_data.practice.schema import MEASURES
+from kbz_data.practice.schema import KENGETALLEN, MEASURES
 
 
 def make_figures(rows: list[tuple[str, str, str, int, int | None]], herkomst: str = "demo") -> pd.DataFrame:
@@ -135,7 +135,9 @@ def test_templates_round_trip_through_the_validator_once_filled() -> None:
 
     with pytest.raises(KbzUploadError) as info:  # an unfilled template says what is missing
         validate_upload(exports.template_csv("UTR-ONDIEP-1", "2024Q4"), "sjabloon.csv", today=date(2025, 1, 1))
-    assert str(info.value.problems[0]) == "rij 2, kolom teller: teller ontbreekt; vul een heel getal van 0 of meer in"
+    assert [str(p) for p in info.value.problems] == [
+        "het bestand bevat geen ingevulde cijfers: teller en noemer zijn leeg in alle 13 regels; vul de teller in (en"
+        " bij een enquête ook de noemer)"]
     book = openpyxl.load_workbook(io.BytesIO(exports.template_xlsx("UTR-ONDIEP-1", "2024Q4")))
     sheet = book.worksheets[0]
     for row in sheet.iter_rows(min_row=2):
@@ -145,7 +147,72 @@ def test_templates_round_trip_through_the_validator_once_filled() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     checked = validate_upload(buffer.getvalue(), "sjabloon.xlsx", today=date(2025, 1, 1))
-    assert len(checked.figures) == 13
+    assert len(checked.figures) == 13 and checked.skipped == []
+
+
+def _fill_csv(template: bytes, values: dict[str, tuple[str, str]]) -> bytes:
+    """The app's CSV template with teller and noemer filled in for some kengetallen (others left as they are)."""
+    lines = template.decode("utf-8-sig").split("\r\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(";")
+        if len(cells) == 5 and cells[2] in values:
+            cells[3], cells[4] = values[cells[2]]
+        out.append(";".join(cells))
+    return b"\xef\xbb\xbf" + "\r\n".join(out).encode("utf-8")
+
+
+def _fill_xlsx(template: bytes, values: dict[str, tuple[object, object]]) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    for row in book.worksheets[0].iter_rows(min_row=2):
+        if row[2].value in values:
+            row[3].value, row[4].value = values[row[2].value]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_partly_filled_template_skips_empty_rows_and_names_half_filled_ones(kind: str) -> None:
+    """Bug: a template with only some rows filled in failed validation. Rows with teller and noemer both empty are
+    skipped (and counted); a row with only one of the two gets a message naming the row."""
+    from datetime import date
+
+    from kbz_data.practice import upload_store
+    from kbz_data.practice.errors import KbzUploadError
+    from kbz_data.practice.upload_checks import validate_upload
+
+    today = date(2025, 1, 1)
+    template = (exports.template_csv if kind == "csv" else exports.template_xlsx)("UTR-ONDIEP-1", "2024Q4")
+    fill = _fill_csv if kind == "csv" else _fill_xlsx
+    order = list(KENGETALLEN)
+    filled = fill(template, {"ingeschreven_patienten": ("4200", ""), "consulten": ("6512", ""),
+                             "patienten_weet_wat_te_doen": ("31", "40")})
+    checked = validate_upload(filled, f"sjabloon.{kind}", today=today)
+    assert checked.figures[["kengetal", "teller"]].values.tolist() == [
+        ["ingeschreven_patienten", 4200], ["consulten", 6512], ["patienten_weet_wat_te_doen", 31]]
+    rows_filled = {order.index(k) + 2 for k in ("ingeschreven_patienten", "consulten", "patienten_weet_wat_te_doen")}
+    assert checked.skipped == [r for r in range(2, len(order) + 2) if r not in rows_filled]
+    assert checked.rows == sorted(rows_filled)
+    text = upload_store.skipped_text(checked.skipped)
+    assert text.startswith(f"{len(order) - 3} lege sjabloonregels overgeslagen (teller en noemer leeg): rij ")
+
+    survey_row = order.index("medewerkers_meer_werkplezier") + 2
+    count_row = order.index("consulten_lang") + 2
+    half = fill(template, {"consulten": ("6512", ""), "medewerkers_meer_werkplezier": ("12", ""),
+                           "patienten_weet_wat_te_doen": ("", "40"), "consulten_lang": ("", "7")})
+    with pytest.raises(KbzUploadError) as info:
+        validate_upload(half, f"sjabloon.{kind}", today=today)
+    problems = [str(p) for p in info.value.problems]
+    weet_row = order.index("patienten_weet_wat_te_doen") + 2
+    assert f"rij {survey_row}, kolom noemer: noemer (het aantal respondenten) ontbreekt terwijl de teller is" \
+           " ingevuld; die is verplicht bij kengetal 'medewerkers_meer_werkplezier' (laat teller en noemer allebei" \
+           " leeg om de regel over te slaan)" in problems
+    assert f"rij {weet_row}, kolom teller: teller ontbreekt terwijl de noemer is ingevuld; vul een heel getal van 0" \
+           " of meer in, of laat teller en noemer allebei leeg om de regel over te slaan" in problems
+    assert any(p.startswith(f"rij {count_row}, kolom teller: teller ontbreekt") for p in problems)
+    assert any(p.startswith(f"rij {count_row}, kolom noemer: noemer moet leeg zijn") for p in problems)
+    assert len(problems) == 4
 
 
 def test_latest_summary_and_own_figures_flag_demo() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,20 @@ from tests.test_practice_roles import ANALIST, AUTH, OWN, PRAKTIJK, REPO
 
 APP = str(REPO / "app.py")
 PERIOD = "2024Q4"
-#: Families discussed in the miniteam in 2024Q4: the own practice 12; two others below 10 (hidden), the rest >= 10.
-SMALL = {"UTR-ONDIEP-1": 3, "AMS-KBUURT-1": 7}
+#: A practice added on Beheer (in the database, not in the built-in registry): kept secret like the others.
+NEW = "RTD-BLOEMHOF-2"
+NEW_PRACTICE = {"code": NEW, "naam": "Gezondheidscentrum Bloemhof-Zuid", "gemeentecode": "GM0599",
+                "kbz_gebied": "Bloemhof", "kbz_start": date(2023, 1, 1), "hoofdbuurt": "BU05991081", "lon": None,
+                "lat": None}
+NEW_AREAS = [{"indeling": j, "niveau": n, "code": c} for j in (2020, 2024)
+             for n, c in (("wijk", "WK059910"), ("buurt", "BU05991081"))]
+#: Families discussed in the miniteam in 2024Q4: the own practice 12; three others below 10 (hidden, one of them the
+#: practice added on Beheer), the rest >= 10.
+SMALL = {"UTR-ONDIEP-1": 3, "AMS-KBUURT-1": 7, NEW: 5}
 
 
 def uploaded_counts() -> dict[str, int]:
-    counts = {code: 20 + i for i, code in enumerate(registry.codes())}
+    counts = {code: 20 + i for i, code in enumerate([*registry.codes(), NEW])}
     counts.update(SMALL)
     counts[OWN] = 12
     return counts
@@ -40,6 +49,7 @@ def figures(practice_app_store: Path, monkeypatch: pytest.MonkeyPatch) -> Practi
     db = PracticeDb(store_dir=practice_app_store)
     db.add_user(PRAKTIJK, "Praktijkmanager Bloemhof", "praktijk", [OWN])
     db.add_user(ANALIST, "Analist", "analist")
+    db.save_practice(NEW_PRACTICE, NEW_AREAS, by="beheerder")
     rows = "".join(f"{c};{PERIOD};gezinnen_miniteam;{n};\n" for c, n in uploaded_counts().items())
     db.commit(f"praktijk_code;periode;kengetal;teller;noemer\n{rows}".encode(), "miniteam.csv", user="beheerder")
     return db
@@ -112,7 +122,9 @@ def test_no_small_count_or_name_can_be_derived_across_pages(figures: PracticeDb,
     own = {OWN} if email == PRAKTIJK else set()
 
     # 1. No other practice by name or code, anywhere (page text, tables, figure hover and customdata).
-    for code, practice in registry.PRAKTIJKEN.items():
+    practices = figures.registry().practices
+    assert NEW in practices and len(practices) == 13
+    for code, practice in practices.items():
         if code in own:
             assert practice.naam in text
             continue

@@ -180,13 +180,18 @@ BAD = [
      ["rij 2, kolom teller: '12,5' is geen heel getal; aantallen zijn hele getallen (0, 1, 2, ...)"]),
     ("geen-getal", csv("RTD-BLOEMHOF-1;2024Q1;consulten;veel;"), "n.csv",
      ["rij 2, kolom teller: 'veel' is geen getal; vul een heel getal in (0, 1, 2, ...)"]),
-    ("teller-ontbreekt", csv("RTD-BLOEMHOF-1;2024Q1;consulten;;"), "n.csv",
-     ["rij 2, kolom teller: teller ontbreekt; vul een heel getal van 0 of meer in"]),
+    ("teller-ontbreekt", csv("RTD-BLOEMHOF-1;2024Q1;patienten_weet_wat_te_doen;;40"), "n.csv",
+     ["rij 2, kolom teller: teller ontbreekt terwijl de noemer is ingevuld; vul een heel getal van 0 of meer in, of"
+      " laat teller en noemer allebei leeg om de regel over te slaan"]),
+    ("teller-en-noemer-leeg", csv("RTD-BLOEMHOF-1;2024Q1;consulten;;"), "n.csv",
+     ["het bestand bevat geen ingevulde cijfers: teller en noemer zijn leeg in de enige regel; vul de teller in (en"
+      " bij een enquête ook de noemer)"]),
     ("teller-boven-noemer", csv("RTD-BLOEMHOF-1;2024Q1;patienten_weet_wat_te_doen;41;40"), "t.csv",
      ["rij 2, kolom teller: teller 41 is groter dan noemer 40; de teller is een deel van de respondenten"]),
     ("noemer-ontbreekt", csv("RTD-BLOEMHOF-1;2024Q1;patienten_weet_wat_te_doen;30;"), "t.csv",
-     ["rij 2, kolom noemer: noemer (het aantal respondenten) ontbreekt; die is verplicht bij kengetal"
-      " 'patienten_weet_wat_te_doen'"]),
+     ["rij 2, kolom noemer: noemer (het aantal respondenten) ontbreekt terwijl de teller is ingevuld; die is"
+      " verplicht bij kengetal 'patienten_weet_wat_te_doen' (laat teller en noemer allebei leeg om de regel over te"
+      " slaan)"]),
     ("noemer-nul", csv("RTD-BLOEMHOF-1;2024Q1;patienten_weet_wat_te_doen;0;0"), "t.csv",
      ["rij 2, kolom noemer: '0' is te klein; het aantal respondenten is minstens 1"]),
     ("noemer-bij-telling", csv("RTD-BLOEMHOF-1;2024Q1;consulten;10;20"), "t.csv",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
 from kbz_data.text import aantal, euro, fmt_number, fmt_share
+
+if TYPE_CHECKING:
+    from kbz_data.practice.registry import Registry
 
 #: The division of the budget split over areas: the only one with inhabitants (CBS KWB 2024) for all four cities.
 BUDGET_INDELING = 2024
@@ -292,12 +296,13 @@ def budget_map_values(result: BudgetResult, rule: str) -> pd.DataFrame:
 
 # --- budget over practices ----------------------------------------------------------------------------------------
 
-def practice_patients(figures_frame: pd.DataFrame) -> pd.DataFrame:
-    """Registered patients per practice in its latest quarter: praktijk_code, periode, patienten, fictief."""
+def practice_patients(figures_frame: pd.DataFrame, reg: Registry | None = None) -> pd.DataFrame:
+    """Registered patients per practice of ``reg`` (the registry in use; default the built-in one) in its latest
+    quarter: praktijk_code, periode, patienten, fictief."""
     from kbz_data.practice import registry
 
     rows = figures_frame[(figures_frame["kengetal"] == "ingeschreven_patienten") & figures_frame["teller"].notna()]
-    rows = rows[rows["praktijk_code"].isin(registry.codes())]
+    rows = rows[rows["praktijk_code"].isin((registry.BUILTIN if reg is None else reg).codes())]
     if rows.empty:
         raise KbzDataError("geen aantallen ingeschreven patiënten in de praktijkcijfers")
     latest = rows.sort_values("periode").groupby("praktijk_code").tail(1)
@@ -306,15 +311,15 @@ def practice_patients(figures_frame: pd.DataFrame) -> pd.DataFrame:
                         ).sort_values("praktijk_code").reset_index(drop=True)
 
 
-def _practice_need(data: StoreData, patients: pd.DataFrame, need_weights: Mapping[str, float]) -> pd.DataFrame:
+def _practice_need(data: StoreData, patients: pd.DataFrame, need_weights: Mapping[str, float],
+                   reg: Registry) -> pd.DataFrame:
     """Per practice its main wijk (first wijk in division 2024) with that wijk's need decile, index and rank."""
-    from kbz_data.practice import registry
-
     index = need.need_index(data, BUDGET_INDELING, "wijk", dict(need_weights)).set_index("code")
     rows = []
     for r in patients.itertuples(index=False):
-        p = registry.get(r.praktijk_code)
-        wijk = p.gebieden[BUDGET_INDELING][1][0]
+        p = reg.get(r.praktijk_code)
+        wijken = p.gebieden.get(BUDGET_INDELING, ((), ()))[1]
+        wijk = wijken[0] if wijken else "–"
         known = wijk in index.index
         rows.append({"code": p.code, "naam": p.naam, "gemeente": p.gemeente, "gemeentecode": p.gemeentecode,
                      "kbz": p.kbz_gebied, "hoofdwijk": wijk,
@@ -330,15 +335,17 @@ def _practice_need(data: StoreData, patients: pd.DataFrame, need_weights: Mappin
 
 
 def practice_budget(data: StoreData, figures_frame: pd.DataFrame, budget_eur: float,
-                    decile_weights: Mapping[int, float], need_weights: Mapping[str, float]) -> BudgetResult:
+                    decile_weights: Mapping[int, float], need_weights: Mapping[str, float],
+                    reg: Registry | None = None) -> BudgetResult:
     """Split a yearly budget over the KBZ practices per registered patient (latest quarter), flat and weighted by
     the need decile of the practice's main wijk (its first wijk in the 2024 division, :mod:`kbz_data.practice.
     registry`). Every practice in the registry is a KBZ practice, so a KBZ weight would change nothing here."""
-    from kbz_data.practice import analysis
+    from kbz_data.practice import analysis, registry
 
     _check_weights(decile_weights, 1.0)
-    patients = practice_patients(figures_frame)
-    need_frame = _practice_need(data, patients, need_weights)
+    reg = registry.BUILTIN if reg is None else reg
+    patients = practice_patients(figures_frame, reg)
+    need_frame = _practice_need(data, patients, need_weights, reg)
     frame = allocate(need_frame, patients.set_index("praktijk_code")["patienten"], budget_eur, decile_weights, 1.0)
     frame = frame.drop(columns=["kbz", "verschil_kbz"]).assign(kbz_gebied=need_frame["kbz"].to_numpy())
     for column in ("hoofdwijk", "hoofdwijk_naam", "periode", "fictief", "rang", "gemeentecode"):

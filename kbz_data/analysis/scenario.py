@@ -79,9 +79,11 @@ def _rates(own: pd.DataFrame, kengetal: str, start: str, before: list[str], afte
             "besparing": vermeden * kosten}
 
 
-def referral_scenario(figures_frame: pd.DataFrame, costs: Mapping[str, float]) -> pd.DataFrame:
+def referral_scenario(figures_frame: pd.DataFrame, costs: Mapping[str, float],
+                      reg: registry.Registry | None = None) -> pd.DataFrame:
     """Referral rates per 1,000 patients per year before and after each practice's KBZ start, avoided referrals and
-    the cost saved (see :data:`SCENARIO_METHOD`).
+    the cost saved (see :data:`SCENARIO_METHOD`), for every practice of ``reg`` (the registry in use; default the
+    built-in one) that has figures.
 
     Returns
     -------
@@ -97,9 +99,11 @@ def referral_scenario(figures_frame: pd.DataFrame, costs: Mapping[str, float]) -
                                      aggfunc="first").astype(float)
     demo = figures_frame.assign(d=figures_frame["herkomst"] == "demo").groupby("praktijk_code")["d"].any()
     rows = []
-    for code in registry.codes():
-        p = registry.get(code)
-        start = analysis.kbz_start_periode(code)
+    reg = registry.BUILTIN if reg is None else reg
+    present = set(wide.index.get_level_values(0))
+    for code in [c for c in reg.codes() if c in present]:
+        p = reg.get(code)
+        start = analysis.kbz_start_periode(code, reg)
         before = [_shift(start, -4 + i) for i in range(4)]
         own = wide.loc[code] if code in wide.index.get_level_values(0) else pd.DataFrame()
         have = own.dropna(subset=["ingeschreven_patienten"]).index.tolist() if "ingeschreven_patienten" in own else []
@@ -144,10 +148,11 @@ def scenario_display(scenario: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def scenario_view(figures_frame: pd.DataFrame, costs: Mapping[str, float]) -> ViewResult:
+def scenario_view(figures_frame: pd.DataFrame, costs: Mapping[str, float],
+                  reg: registry.Registry | None = None) -> ViewResult:
     """The referral scenario for screen and export: title, assumptions (:data:`SCENARIO_METHOD` and the costs),
     source line, the table per practice and the totals."""
-    frame = referral_scenario(figures_frame, costs)
+    frame = referral_scenario(figures_frame, costs, reg)
     fictief = bool((figures_frame["herkomst"] == "demo").any())
     upload = bool((figures_frame["herkomst"] == "upload").any())
     cost = "; ".join(f"{REFERRAL_LABELS[k]}: {euro(v, 0)} per verwijzing" for k, v in costs.items())

@@ -168,15 +168,23 @@ def _refuse(message: str) -> KbzAccessError:
     return KbzAccessError(message)
 
 
-def choosable(viewer: Viewer, db: PracticeDb | None = None) -> list[str]:
-    """The practices this viewer may pick as "mijn praktijk" (sorted)."""
-    if viewer.rol == PRAKTIJK:
-        return sorted(viewer.praktijken)
+def registry_for(db: PracticeDb | None, viewer: Viewer) -> registry.Registry:
+    """The practices this viewer's figures come from: the database's (the source of truth wherever a database is in
+    use, so a practice added on Beheer counts everywhere), or the built-in demo set for a visitor who sees only the
+    demo set (or without a database)."""
+    if viewer.rol == ANONIEM or db is None:
+        return registry.BUILTIN
+    return db.registry()
+
+
+def choosable(viewer: Viewer, db: PracticeDb | None = None, reg: registry.Registry | None = None) -> list[str]:
+    """The practices this viewer may pick as "mijn praktijk" (sorted; only practices of the registry in use)."""
     if viewer.rol == ANALIST:
         return []
-    if viewer.rol == BEHEERDER and db is not None:
-        return sorted(db.practices()["praktijk_code"])
-    return registry.codes()
+    reg = reg if reg is not None else registry_for(db, viewer)
+    if viewer.rol == PRAKTIJK:
+        return sorted(c for c in viewer.praktijken if c in reg)
+    return reg.codes()
 
 
 def check_own(viewer: Viewer, own: str | None) -> str | None:
@@ -188,7 +196,7 @@ def check_own(viewer: Viewer, own: str | None) -> str | None:
     if viewer.rol == PRAKTIJK and own not in viewer.praktijken:
         raise _refuse(f"U hebt geen toegang tot de cijfers van praktijk {own}; u kunt alleen uw eigen praktijk"
                       f"{'en' if len(viewer.praktijken) > 1 else ''} kiezen.")
-    if viewer.rol in (ANONIEM, PRAKTIJK) and own not in registry.PRAKTIJKEN and own not in viewer.praktijken:
+    if viewer.rol == ANONIEM and own not in registry.BUILTIN:
         raise _refuse(f"Onbekende praktijk {own}.")
     return own
 
@@ -200,17 +208,13 @@ def _figures(db: PracticeDb | None, viewer: Viewer, demo_dir=demo.DEMO_DIR) -> p
     return db.current_figures(demo_dir)
 
 
-def _named(code: str) -> str:
-    return registry.get(code).naam if code in registry.PRAKTIJKEN else code
-
-
 def _relabel(frame: pd.DataFrame, codes: pd.Series, own: str | None, full: set[str],
-             lettering: Lettering) -> pd.DataFrame:
+             lettering: Lettering, reg: registry.Registry) -> pd.DataFrame:
     anonymised = sorted({c for c in codes if isinstance(c, str) and c != own and c not in full})
     letters = lettering.labels(anonymised)
     frame = frame.copy()
     frame["praktijk"] = [
-        label if not isinstance(c, str) else (_named(c) if (c == own or c in full) else letters[c])
+        label if not isinstance(c, str) else (reg.name(c) if (c == own or c in full) else letters[c])
         for c, label in zip(codes, frame["praktijk"], strict=True)]
     return frame
 
@@ -250,24 +254,24 @@ def measure_view(db: PracticeDb | None, viewer: Viewer, measure_id: str, own: st
         ``own`` is not a practice this viewer may choose.
     """
     own = check_own(viewer, own)
-    lettering = lettering or Lettering()
     figures = _figures(db, viewer, demo_dir)
+    return _measure_rows(figures, analysis.wide(figures), registry_for(db, viewer), viewer, measure_id, own,
+                         lettering or Lettering())
+
+
+def _measure_rows(figures: pd.DataFrame, wide: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+                  reg: registry.Registry, viewer: Viewer, measure_id: str, own: str | None,
+                  lettering: Lettering) -> pd.DataFrame:
+    """:func:`measure_view` on figures already read (``own`` checked): one measure frame, the practices this viewer
+    sees in full left unsuppressed in it."""
     all_codes = sorted(set(figures["praktijk_code"]))
     full = viewer.full_codes(all_codes, own)
-    base = analysis.measure_frame(figures, own or "", measure_id)
+    base = analysis.measure_frame(figures, own or "", measure_id, full=full - {own}, wide_figures=wide)
     base = base.assign(code=_with_codes(base, own, all_codes))
-    parts = [base[base["rol"] != "gemiddelde"]]
-    extra = sorted(full - {own})
-    if extra:
-        parts[0] = parts[0][~parts[0]["code"].isin(extra)]
-        for code in extra:
-            mine = analysis.measure_frame(figures[figures["praktijk_code"] == code], code, measure_id)
-            mine = mine[mine["rol"] == "eigen"].assign(rol="ander", code=code)
-            parts.append(mine)
-    rows = pd.concat(parts, ignore_index=True)
+    rows = base[base["rol"] != "gemiddelde"]
     out = pd.concat([rows, _visible_mean(rows)], ignore_index=True)
     out["datum"] = pd.to_datetime(out["periode"].map(lambda p: analysis.period_start(p)))
-    out = _relabel(out, out["code"], own, full, lettering)
+    out = _relabel(out, out["code"], own, full, lettering, reg)
     order = {"eigen": 0, "gemiddelde": 1, "ander": 2}
     out = out.assign(_o=out["rol"].map(order)).sort_values(["_o", "praktijk", "periode"]).drop(columns=["_o", "code"])
     return out[["praktijk", "rol", "periode", "waarde", "weergave", "teller_tekst", "noemer_tekst", "onderdrukt",
@@ -281,7 +285,10 @@ def latest_summary_view(db: PracticeDb | None, viewer: Viewer, own: str,
     if own is None:
         raise _refuse("Kies eerst een praktijk.")
     lettering = Lettering()
-    return analysis.summary_of(lambda measure_id: measure_view(db, viewer, measure_id, own, lettering, demo_dir))
+    figures = _figures(db, viewer, demo_dir)  # read and pivoted once for every measure
+    wide, reg = analysis.wide(figures), registry_for(db, viewer)
+    return analysis.summary_of(lambda measure_id: _measure_rows(figures, wide, reg, viewer, measure_id, own,
+                                                                lettering))
 
 
 def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int, own: str | None = None,
@@ -311,19 +318,11 @@ def funnel_view(db: PracticeDb | None, viewer: Viewer, kengetal: str, jaar: int,
         verwijzingen_tekst=analysis.SUPPRESSED, waarde=np.nan, weergave=analysis.SUPPRESSED, onderdrukt=True,
         positie="onderdrukt")
     rest = figures[~figures["praktijk_code"].isin(set(hidden["code"]))]
-    points, limits, target = analysis.funnel(rest, own or "", kengetal, jaar)
+    points, limits, target = analysis.funnel(rest, own or "", kengetal, jaar, full=full - {own})
     if not points.empty:
         points = points.assign(code=_with_codes(points, own, sorted(set(rest["praktijk_code"]))))
-        extra = sorted(full - {own})
-        parts = [points[~points["code"].isin(extra)]]
-        for code in extra:
-            mine, _l, _t = analysis.funnel(rest, code, kengetal, jaar)
-            if not mine.empty:
-                mine = mine[mine["rol"] == "eigen"].assign(rol="ander", code=code)
-                parts.append(mine)
-        points = pd.concat(parts, ignore_index=True)
     out = pd.concat([points, hidden], ignore_index=True) if len(hidden) else points
-    out = _relabel(out, out["code"], own, full, lettering).drop(columns="code")
+    out = _relabel(out, out["code"], own, full, lettering, registry_for(db, viewer)).drop(columns="code")
     return out.reset_index(drop=True), limits, target
 
 
@@ -410,7 +409,11 @@ def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(spreadsheet_safe)
+            # A plain check of the values first: pandas' map over every column of every table on every rerun is
+            # what costs; a column is rewritten only when one of its cells may start a formula.
+            values = out[column].tolist()
+            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
+                out[column] = pd.Series([spreadsheet_safe(v) for v in values], index=out.index, dtype=object)
     return out
 
 

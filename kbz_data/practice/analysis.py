@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from statistics import NormalDist
 
 import numpy as np
@@ -72,8 +72,9 @@ def anonymous_labels(own: str, codes: list[str] | None = None) -> dict[str, str]
     return labels
 
 
-def _wide(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Teller, noemer and 'is demo' per (praktijk_code, periode) x kengetal."""
+def wide(figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Teller, noemer and 'is demo' per (praktijk_code, periode) x kengetal: the input of :func:`measure_frame`,
+    computed once when many measures are drawn from the same figures (three pivots: the costly part)."""
     index = ["praktijk_code", "periode"]
     teller = figures.pivot_table(index=index, columns="kengetal", values="teller", aggfunc="first")
     noemer = figures.pivot_table(index=index, columns="kengetal", values="noemer", aggfunc="first")
@@ -115,7 +116,8 @@ def _count_text(value: float, suppress: bool) -> str:
     return _fmt(value, 0)
 
 
-def measure_frame(figures: pd.DataFrame, own: str, measure_id: str) -> pd.DataFrame:
+def measure_frame(figures: pd.DataFrame, own: str, measure_id: str, full: Collection[str] = (),
+                  wide_figures: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> pd.DataFrame:
     """One measure per quarter for the chosen practice, every other practice (anonymised) and the mean of all.
 
     Parameters
@@ -126,6 +128,10 @@ def measure_frame(figures: pd.DataFrame, own: str, measure_id: str) -> pd.DataFr
         The chosen practice's code ("mijn praktijk").
     measure_id
         An id of :data:`kbz_data.practice.schema.MEASURES`.
+    full
+        Other practices shown unsuppressed (rol ``ander``; e.g. every practice for the beheerder).
+    wide_figures
+        :func:`wide` of ``figures``, when already computed.
 
     Returns
     -------
@@ -135,22 +141,23 @@ def measure_frame(figures: pd.DataFrame, own: str, measure_id: str) -> pd.DataFr
         (counts as shown, ``<10`` when suppressed), onderdrukt, fictief. Sorted by rol, praktijk, periode.
     """
     measure = MEASURES[measure_id]
-    teller, noemer, demo = _wide(figures)
+    teller, noemer, demo = wide(figures) if wide_figures is None else wide_figures
     values = _measure_values(measure, teller, noemer, demo).reset_index()
     labels = anonymous_labels(own, sorted(set(figures["praktijk_code"])))
     is_count = measure.noemer is None
     decimals = 0 if is_count else 1
     other = values["praktijk_code"] != own
     small = (values["teller"] < SUPPRESS_BELOW) | (values["noemer"] < SUPPRESS_BELOW)
-    suppressed = other & small
+    hidden = other & ~values["praktijk_code"].isin(set(full))  # others the viewer may not see in full
+    suppressed = hidden & small
     rows = pd.DataFrame({
         "praktijk": values["praktijk_code"].map(labels),
         "rol": np.where(other, "ander", "eigen"),
         "periode": values["periode"],
         "waarde": values["waarde"].where(~suppressed),
         "weergave": [SUPPRESSED if s else _fmt(v, decimals) for v, s in zip(values["waarde"], suppressed, strict=True)],
-        "teller_tekst": [_count_text(v, o) for v, o in zip(values["teller"], other, strict=True)],
-        "noemer_tekst": [_count_text(v, o) for v, o in zip(values["noemer"], other, strict=True)],
+        "teller_tekst": [_count_text(v, o) for v, o in zip(values["teller"], hidden, strict=True)],
+        "noemer_tekst": [_count_text(v, o) for v, o in zip(values["noemer"], hidden, strict=True)],
         "onderdrukt": suppressed,
         "fictief": values["fictief"],
     })
@@ -197,7 +204,7 @@ def summary_of(frame_of: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
             "Respondenten": last["noemer_tekst"] if measure.noemer == "respondenten" else "",
             "Fictief": "ja" if last["fictief"] else "nee",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Kengetal", "Periode", "Mijn praktijk", MEAN_LABEL, "Respondenten", "Fictief"])
 
 
 def comparison_table(frame: pd.DataFrame, periode: str) -> pd.DataFrame:
@@ -219,11 +226,12 @@ def funnel_years(figures: pd.DataFrame) -> list[int]:
     return full
 
 
-def funnel(figures: pd.DataFrame, own: str, kengetal: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+def funnel(figures: pd.DataFrame, own: str, kengetal: str, jaar: int,
+           full: Collection[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Referral rates per 1,000 patients per year against practice size, with 95 % and 99.8 % limits.
 
     Only practices with all four quarters of both the referral kengetal and registered patients in ``jaar`` are
-    included.
+    included. ``full``: other practices shown unsuppressed (rol ``ander``).
 
     Returns
     -------
@@ -255,11 +263,12 @@ def funnel(figures: pd.DataFrame, own: str, kengetal: str, jaar: int) -> tuple[p
     sd = np.sqrt(p0 / per["patienten"]) * 1000
     z = (rate - p0 * 1000) / sd
     other = per.index != own
-    suppressed = other & (per["o"] < SUPPRESS_BELOW)
+    hidden = other & ~per.index.isin(list(full))
+    suppressed = hidden & (per["o"] < SUPPRESS_BELOW)
     points = pd.DataFrame({
         "praktijk": per.index.map(labels), "rol": np.where(other, "ander", "eigen"),
         "patienten": per["patienten"].round(0), "verwijzingen_tekst": [
-            _count_text(v, o) for v, o in zip(per["o"], other, strict=True)],
+            _count_text(v, o) for v, o in zip(per["o"], hidden, strict=True)],
         "waarde": rate.where(~suppressed), "weergave": [SUPPRESSED if s else _fmt(v, 1)
                                                        for v, s in zip(rate, suppressed, strict=True)],
         "onderdrukt": suppressed,
@@ -293,7 +302,8 @@ PROFILE_TITLES = {
 }
 
 
-def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]]:
+def wijk_profile(data, praktijk_code: str,  # noqa: ANN001 - StoreData
+                 reg: registry.Registry | None = None) -> list[tuple[str, pd.DataFrame, str]]:
     """Deprivation and health of the buurten a practice serves, next to its gemeente, from the store.
 
     Parameters
@@ -302,6 +312,8 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
         :class:`kbz_data.analysis.storage.StoreData` (not modified).
     praktijk_code
         The practice.
+    reg
+        The registry in use (the database's; default the built-in one).
 
     Returns
     -------
@@ -312,11 +324,11 @@ def wijk_profile(data, praktijk_code: str) -> list[tuple[str, pd.DataFrame, str]
     """
     from kbz_data.analysis.area_data import source_line as store_source_line
 
-    p = registry.get(praktijk_code)
+    p = (registry.BUILTIN if reg is None else reg).get(praktijk_code)
     out = []
     figs, gebieden, meta = data.figures, data.gebieden, data.meta
     for indeling, indicators in PROFILE_INDICATORS.items():
-        buurten = list(p.gebieden[indeling][0])
+        buurten = list(p.gebieden.get(indeling, ((), ()))[0])
         codes = [*buurten, p.gemeentecode]
         rows = figs[(figs["indeling"] == indeling) & figs["code"].isin(codes) & figs["indicator"].isin(indicators)
                     & figs["waarde"].notna()]
@@ -358,9 +370,10 @@ def own_figures(figures: pd.DataFrame, own: str) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def kbz_start_periode(praktijk_code: str) -> str:
-    """The quarter in which the practice started with KBZ (``2020Q1``)."""
-    start = registry.get(praktijk_code).kbz_start
+def kbz_start_periode(praktijk_code: str, reg: registry.Registry | None = None) -> str:
+    """The quarter in which the practice started with KBZ (``2020Q1``); ``reg``: the registry in use (default the
+    built-in one)."""
+    start = (registry.BUILTIN if reg is None else reg).get(praktijk_code).kbz_start
     return f"{start.year}Q{(start.month - 1) // 3 + 1}"
 
 

@@ -65,25 +65,30 @@ def _with_fictief_column(table: pd.DataFrame, fictief: bool) -> pd.DataFrame:
     return table.assign(fictief="ja" if fictief else "nee")
 
 
-def _check_own_only(table: pd.DataFrame, own: str) -> None:
-    """Refuse a table that names another practice by code: other practices leave the dashboard only anonymised."""
-    others = set(registry.codes()) - {own}
-    text = table.astype(str).to_numpy().ravel().tolist() + [str(c) for c in table.columns]
+def _check_own_only(table: pd.DataFrame, own: str, known: list[str] | None = None) -> None:
+    """Refuse a table that names another practice by code: other practices leave the dashboard only anonymised.
+    ``known``: the practice codes in use (the database's registry; default the built-in one)."""
+    others = set(registry.codes() if known is None else known) - {own}
+    text = {str(c) for c in table.columns}
+    for column in table.columns:  # plain values, not DataFrame.astype(str): this runs on every rerun
+        text.update(str(v) for v in table[column].tolist())
     leaked = sorted(others.intersection(text))
     if leaked:
         raise KbzDataError(f"de tabel noemt andere praktijken bij hun code ({', '.join(leaked)}); niet geëxporteerd")
 
 
 def practice_view(table: pd.DataFrame, *, own: str, title: str, fictief: bool, source: str,
-                  method_lines: tuple[str, ...], file_stem: str, sheet: str = "cijfers") -> ViewResult:
+                  method_lines: tuple[str, ...], file_stem: str, sheet: str = "cijfers",
+                  known: list[str] | None = None) -> ViewResult:
     """A practice table as a view for screen and download: title, "FICTIEVE DEMODATA" when ``fictief``, method
     lines and the source line, and a ``fictief`` column when the table has none.
 
     Raises
     ------
     KbzDataError
-        When the table names another practice than ``own`` by its code.
+        When the table names another practice than ``own`` by its code (of ``known``, the practice codes in use;
+        default the built-in registry's).
     """
-    _check_own_only(table, own)
+    _check_own_only(table, own, known)
     return ViewResult(title=title, tables=((sheet, _with_fictief_column(table, fictief)),), file_stem=file_stem,
                       method_lines=method_lines, sources=source, fictief=fictief)

@@ -14,9 +14,11 @@ The practices, names and all their figures are fictitious: there is no real prac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -37,6 +39,8 @@ class Praktijk:
     lat: float
     #: indeling -> (buurt codes, wijk codes) the practice mainly serves.
     gebieden: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+    #: True for the fictitious demo practices (the built-in set); False for a practice added on Beheer.
+    fictief: bool = True
 
     @property
     def gemeente(self) -> str:
@@ -91,39 +95,130 @@ PRAKTIJKEN: dict[str, Praktijk] = {
 
 
 def codes() -> list[str]:
-    """All practice codes, sorted."""
+    """All practice codes of the built-in (demo) registry, sorted."""
     return sorted(PRAKTIJKEN)
 
 
 def get(code: str) -> Praktijk:
-    """The practice with this code (KeyError when unknown)."""
+    """The built-in practice with this code (KeyError when unknown)."""
     return PRAKTIJKEN[code]
 
 
-@lru_cache(maxsize=1)
-def _frame() -> pd.DataFrame:
+def _frame_of(practices: Mapping[str, Praktijk]) -> pd.DataFrame:
     rows = [
         {
             "praktijk_code": p.code, "naam": p.naam, "gemeentecode": p.gemeentecode, "gemeente": p.gemeente,
             "kbz_gebied": p.kbz_gebied, "kbz_start": p.kbz_start.isoformat(), "hoofdbuurt_2020": p.hoofdbuurt,
-            "lon": p.lon, "lat": p.lat, "fictief": True,
+            "lon": p.lon, "lat": p.lat, "fictief": p.fictief,
         }
-        for p in PRAKTIJKEN.values()
+        for p in practices.values()
     ]
-    return pd.DataFrame(rows).sort_values("praktijk_code").reset_index(drop=True)
+    columns = ["praktijk_code", "naam", "gemeentecode", "gemeente", "kbz_gebied", "kbz_start", "hoofdbuurt_2020",
+               "lon", "lat", "fictief"]
+    return pd.DataFrame(rows, columns=columns).sort_values("praktijk_code").reset_index(drop=True)
+
+
+def _areas_of(practices: Mapping[str, Praktijk]) -> pd.DataFrame:
+    rows = []
+    for p in sorted(practices.values(), key=lambda p: p.code):
+        for indeling, (buurten, wijken) in sorted(p.gebieden.items()):
+            rows += [{"praktijk_code": p.code, "indeling": indeling, "niveau": "wijk", "code": c} for c in wijken]
+            rows += [{"praktijk_code": p.code, "indeling": indeling, "niveau": "buurt", "code": c} for c in buurten]
+    return pd.DataFrame(rows, columns=["praktijk_code", "indeling", "niveau", "code"])
+
+
+@lru_cache(maxsize=1)
+def _frame() -> pd.DataFrame:
+    return _frame_of(PRAKTIJKEN)
 
 
 def frame() -> pd.DataFrame:
-    """The registry as a table (a copy): praktijk_code, naam, gemeentecode, gemeente, kbz_gebied, kbz_start
+    """The built-in registry as a table (a copy): praktijk_code, naam, gemeentecode, gemeente, kbz_gebied, kbz_start
     (ISO date), hoofdbuurt_2020, lon, lat (WGS84), fictief."""
     return _frame().copy()
 
 
 def gebieden_frame() -> pd.DataFrame:
-    """The areas each practice mainly serves, long: praktijk_code, indeling, niveau, code."""
-    rows = []
-    for p in sorted(PRAKTIJKEN.values(), key=lambda p: p.code):
-        for indeling, (buurten, wijken) in sorted(p.gebieden.items()):
-            rows += [{"praktijk_code": p.code, "indeling": indeling, "niveau": "wijk", "code": c} for c in wijken]
-            rows += [{"praktijk_code": p.code, "indeling": indeling, "niveau": "buurt", "code": c} for c in buurten]
-    return pd.DataFrame(rows)
+    """The areas each built-in practice mainly serves, long: praktijk_code, indeling, niveau, code."""
+    return _areas_of(PRAKTIJKEN)
+
+
+class Registry:
+    """A set of practices: the built-in demo set (:data:`BUILTIN`) or the practices of the database
+    (:func:`from_tables`, what :meth:`kbz_data.practice.db.repository.PracticeDb.registry` returns).
+
+    Wherever a database is in use it is the source of truth (a practice added or changed on Beheer is a practice
+    everywhere: Praktijk page, upload validation, comparisons, budget); the built-in set seeds it and serves a visitor
+    who sees only the demo set.
+    """
+
+    def __init__(self, practices: Mapping[str, Praktijk]) -> None:
+        self._practices = MappingProxyType(dict(sorted(practices.items())))
+
+    @property
+    def practices(self) -> Mapping[str, Praktijk]:
+        return self._practices
+
+    def codes(self) -> list[str]:
+        """All practice codes, sorted."""
+        return list(self._practices)
+
+    def get(self, code: str) -> Praktijk:
+        """The practice with this code (KeyError when unknown)."""
+        return self._practices[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._practices
+
+    def __len__(self) -> int:
+        return len(self._practices)
+
+    def name(self, code: str) -> str:
+        """The practice's name, or the code itself when unknown."""
+        return self._practices[code].naam if code in self._practices else code
+
+    def frame(self) -> pd.DataFrame:
+        """Like :func:`frame`, for these practices."""
+        return _frame_of(self._practices)
+
+    def gebieden_frame(self) -> pd.DataFrame:
+        """Like :func:`gebieden_frame`, for these practices."""
+        return _areas_of(self._practices)
+
+
+#: The built-in registry: the 12 fictitious demo practices.
+BUILTIN = Registry(PRAKTIJKEN)
+
+
+def _float(value: object) -> float:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return out
+
+
+def from_tables(practices: pd.DataFrame, areas: pd.DataFrame) -> Registry:
+    """A registry from the database tables (:meth:`PracticeDb.practices`, :meth:`PracticeDb.practice_areas`): only
+    active practices; a division without areas has empty tuples."""
+    out: dict[str, Praktijk] = {}
+    if practices.empty:
+        return Registry(out)
+    served: dict[tuple[str, int, str], list[str]] = {}
+    for code, indeling, niveau, area in areas[["praktijk_code", "indeling", "niveau", "code"]].itertuples(
+            index=False):
+        served.setdefault((code, int(indeling), niveau), []).append(area)
+    divisions = sorted({int(i) for i in areas["indeling"]} | {2020, 2024})
+    for row in practices.to_dict("records"):
+        if "actief" in row and not bool(row["actief"]):
+            continue
+        code = str(row["praktijk_code"])
+        start = row["kbz_start"]
+        start = start if isinstance(start, date) else date.fromisoformat(str(start)[:10])
+        out[code] = Praktijk(
+            code, str(row["naam"]), str(row["gemeentecode"]), str(row.get("kbz_gebied") or ""), start,
+            str(row.get("hoofdbuurt") or ""), _float(row.get("lon")), _float(row.get("lat")),
+            {j: (tuple(served.get((code, j, "buurt"), ())), tuple(served.get((code, j, "wijk"), ())))
+             for j in divisions},
+            fictief=bool(row.get("demo", False)))
+    return Registry(out)

@@ -73,20 +73,14 @@ from kbz_data.practice.schema import (
     quarter_of,
 )
 from kbz_data.practice.upload_files import read_upload
+from kbz_data.practice.upload_privacy import cell_text as _cell_text
+from kbz_data.practice.upload_privacy import patient_level as _patient_level
 
 #: The largest teller or noemer accepted, per practice, quarter and kengetal.
 MAX_COUNT = 10_000_000
 #: Cell values quoted in messages are cut to this many characters.
 MAX_SHOWN = 60
 
-#: Normalised column names (lower case, without spaces, dashes, underscores and dots) that identify patients.
-PATIENT_COLUMNS: frozenset[str] = frozenset({
-    "bsn", "burgerservicenummer", "naam", "voornaam", "achternaam", "voorletters", "patientnaam", "patiëntnaam",
-    "geboortedatum", "gebdatum", "geboortedag", "postcode", "adres", "straat", "straatnaam", "huisnummer",
-    "telefoon", "telefoonnummer", "email", "emailadres", "patientnummer", "patiëntnummer", "patientid", "patiëntid",
-})
-_POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
-_NINE_DIGITS = re.compile(r"^[0-9]{9}$")
 # Number notations (after stripping the cell); see the module docstring.
 _PLAIN = re.compile(r"^[+-]?[0-9]+$")
 _DUTCH_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}\.[0-9]{3}(,[0-9]+)?$")
@@ -124,7 +118,8 @@ PLAUSIBILITY: tuple[tuple[str, str, int, str], ...] = (
 RULES: tuple[str, ...] = (
     "Het bestand is een CSV (scheidingsteken ; of , of tab; UTF-8 met of zonder BOM, Windows-1252, of"
     " Unicode-tekst (UTF-16) uit Excel) of een Excel-bestand (.xlsx; alleen het eerste tabblad telt).",
-    "Het bestand is niet groter dan 5 MB en bevat een kopregel en minstens één regel met cijfers.",
+    "Het bestand is niet groter dan 5 MB en bevat een kopregel en minstens één regel met cijfers. Regels waarin"
+    " teller en noemer allebei leeg zijn (niet ingevulde regels van het sjabloon) worden overgeslagen.",
     "Geen gegevens over individuele patiënten: geen kolommen zoals bsn, naam, geboortedatum, postcode, adres,"
     " telefoonnummer, e-mail of patiëntnummer; geen zescijferige postcodes (1234 AB) en geen negencijferige"
     " nummers die door de elfproef komen (BSN). Zo'n bestand wordt in zijn geheel geweigerd.",
@@ -156,29 +151,14 @@ class ValidatedUpload:
     notices: list[str] = field(default_factory=list)
     #: The spreadsheet row number of each row of ``figures`` (the header is row 1).
     rows: list[int] = field(default_factory=list)
+    #: Rows skipped because teller and noemer were both empty (unfilled rows of the template).
+    skipped: list[int] = field(default_factory=list)
 
 
 def _norm_header(value: Any) -> str:
     """Lower case, stripped, every run of whitespace one underscore: ``'Praktijk  code'`` -> ``praktijk_code``."""
     text = "" if value is None else str(value)
     return re.sub(r"\s+", "_", text.replace("\ufeff", "").strip().lower())
-
-
-def _squash(name: str) -> str:
-    return re.sub(r"[\s_\-.]", "", name)
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as the user sees it (Excel numbers without a trailing .0, Excel dates as 1-1-2024)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, (date, datetime)):
-        return f"{value.day}-{value.month}-{value.year}"
-    return str(value).strip()
 
 
 def _shown(value: Any) -> str:
@@ -189,45 +169,6 @@ def _shown(value: Any) -> str:
 
 def _is_empty(row: list[Any]) -> bool:
     return all(_cell_text(v) == "" for v in row)
-
-
-def _elfproef(digits: str) -> bool:
-    """The BSN eleven-test: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11 (and not all zeros)."""
-    if digits == "0" * 9:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
-    return total % 11 == 0
-
-
-def _looks_like_bsn(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int) or (isinstance(value, float) and value == value and value.is_integer()):
-        text = str(int(value))
-    else:
-        text = _cell_text(value)
-    return bool(_NINE_DIGITS.match(text)) and _elfproef(text)
-
-
-def _patient_level(header: list[str], rows: list[tuple[int, list[Any]]]) -> list[Problem]:
-    problems: list[Problem] = []
-    for name in header:
-        if name and _squash(name) in PATIENT_COLUMNS:
-            problems.append(Problem(1, name, "deze kolomnaam wijst op gegevens over individuele patiënten; upload"
-                                             " alleen opgetelde cijfers per praktijk en kwartaal"))
-    for j, name in enumerate(header):
-        label = name or f"{j + 1}"
-        postcode = [i for i, row in rows if j < len(row) and _POSTCODE.match(_cell_text(row[j]))]
-        bsn = [i for i, row in rows if j < len(row) and _looks_like_bsn(row[j])]
-        if postcode:
-            problems.append(Problem(postcode[0], label,
-                f"een zescijferige postcode (cijfers en letters, zoals 1234 AB) in {len(postcode)} cel(len) van"
-                " deze kolom; postcodes wijzen op gegevens over individuele patiënten"))
-        if bsn:
-            problems.append(Problem(bsn[0], label,
-                f"een negencijferig nummer dat door de elfproef komt, zoals een burgerservicenummer (BSN), in"
-                f" {len(bsn)} cel(len) van deze kolom; een BSN wijst op gegevens over individuele patiënten"))
-    return problems
 
 
 def _parse_number(value: Any) -> tuple[Decimal | None, str | None]:
@@ -387,7 +328,7 @@ def plausibility_problems(upload: ValidatedUpload, stored: pd.DataFrame | None) 
 
 
 def validate_upload(data: bytes, filename: str, today: date | None = None,
-                    stored: pd.DataFrame | None = None) -> ValidatedUpload:
+                    stored: pd.DataFrame | None = None, known: list[str] | None = None) -> ValidatedUpload:
     """Check an uploaded file against every rule and return its figures, or raise with every problem.
 
     Parameters
@@ -402,6 +343,12 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
         The figures already in the practice store (e.g. :func:`kbz_data.practice.upload_store.current_figures`:
         praktijk_code, periode, kengetal, teller, and optionally versie and herkomst), for the plausibility rules;
         figures with herkomst ``demo`` are ignored. None: only the figures in the file are compared.
+    known
+        The practice codes a file may hold (the practices of the database, :meth:`PracticeDb.registry`); None: the
+        built-in registry.
+
+    A row whose teller and noemer are both empty (an unfilled row of the template) is skipped and counted in
+    ``skipped``; a file with only such rows is refused.
 
     Returns
     -------
@@ -418,7 +365,13 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
     header, body = _header_and_body(data, filename)
     index = {name: header.index(name) for name in COLUMNS}
     notices = [f"kolom '{h}' wordt genegeerd" for h in header if h and h not in COLUMNS]
-    problems, records, valid = _check_rows(body, index, today)
+    body, skipped = _without_unfilled(body, index)
+    if not body:
+        where = "de enige regel" if len(skipped) == 1 else f"alle {len(skipped)} regels"
+        raise KbzUploadError(filename, [Problem(None, None, f"het bestand bevat geen ingevulde cijfers: teller en"
+                                                            f" noemer zijn leeg in {where}; vul de teller in (en bij"
+                                                            " een enquête ook de noemer)")])
+    problems, records, valid = _check_rows(body, index, today, registry.codes() if known is None else known)
     problems.extend(_plausibility(valid, stored))
     problems.sort(key=lambda p: p.row if isinstance(p.row, int) else 0)  # stable: keeps the order within a row
     if problems:
@@ -427,7 +380,19 @@ def validate_upload(data: bytes, filename: str, today: date | None = None,
     figures["teller"] = figures["teller"].astype("Int64")
     figures["noemer"] = figures["noemer"].astype("Int64")
     return ValidatedUpload(filename=filename, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                           figures=figures, notices=notices, rows=[i for i, _cells in body])
+                           figures=figures, notices=notices, rows=[i for i, _cells in body], skipped=skipped)
+
+
+def _without_unfilled(body: list[tuple[int, list[Any]]], index: dict[str, int]
+                      ) -> tuple[list[tuple[int, list[Any]]], list[int]]:
+    """The rows with a teller or a noemer, and the row numbers of those with neither (skipped)."""
+    def blank(cells: list[Any], name: str) -> bool:
+        j = index[name]
+        return j >= len(cells) or _is_blank(cells[j])
+
+    kept = [(i, cells) for i, cells in body if not (blank(cells, "teller") and blank(cells, "noemer"))]
+    skipped = [i for i, cells in body if blank(cells, "teller") and blank(cells, "noemer")]
+    return kept, skipped
 
 
 def _header_and_body(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -471,7 +436,8 @@ def _column_problems(header: list[str], header_row: int) -> list[Problem]:
     return problems
 
 
-def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today: date) -> tuple[
+def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today: date, known_codes: list[str]
+                ) -> tuple[
         list[Problem], list[tuple[str, str, str, int | None, int | None]], list[tuple[int, str, str, str, int]]]:
     """Check every data row: (problems, one record per row in :data:`COLUMNS` order, the valid figures).
 
@@ -479,7 +445,7 @@ def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today:
     plausibility rules.
     """
     last = quarter_of(today)
-    known_codes = registry.codes()
+    known = set(known_codes)
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int] = {}
     records: list[tuple[str, str, str, int | None, int | None]] = []
@@ -490,7 +456,7 @@ def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today:
             return cells[j] if j < len(cells) else None
 
         before = len(problems)
-        code = _check_code(cell("praktijk_code"), i, problems, known_codes)
+        code = _check_code(cell("praktijk_code"), i, problems, known, known_codes)
         periode = _check_periode(cell("periode"), i, problems, last)
         kengetal = _check_kengetal(cell("kengetal"), i, problems)
         teller, noemer = _check_counts(cell("teller"), cell("noemer"), kengetal, i, problems)
@@ -509,12 +475,12 @@ def _check_rows(body: list[tuple[int, list[Any]]], index: dict[str, int], today:
     return problems, records, valid
 
 
-def _check_code(value: Any, row: int, problems: list[Problem], known_codes: list[str]) -> str:
+def _check_code(value: Any, row: int, problems: list[Problem], known: set[str], known_codes: list[str]) -> str:
     """The praktijk_code of a row (upper case; may be empty or unknown, then a problem is added)."""
     code = _cell_text(value).upper()
     if not code:
         problems.append(Problem(row, "praktijk_code", "praktijk_code ontbreekt"))
-    elif code not in registry.PRAKTIJKEN:
+    elif code not in known:
         problems.append(Problem(row, "praktijk_code", f"onbekende praktijk '{_shown(code)}'; bekende"
                                                       f" praktijkcodes: {', '.join(known_codes)}"))
     return code
@@ -563,13 +529,16 @@ def _check_counts(teller_raw: Any, noemer_raw: Any, kengetal: str, row: int,
     """Teller and noemer of a row (None where missing or refused): noemer only for a survey kengetal."""
     teller = _check_whole(teller_raw, "teller", row, problems, 0)
     if teller is None and _is_blank(teller_raw):
-        problems.append(Problem(row, "teller", "teller ontbreekt; vul een heel getal van 0 of meer in"))
+        problems.append(Problem(row, "teller", "teller ontbreekt terwijl de noemer is ingevuld; vul een heel getal"
+                                               " van 0 of meer in, of laat teller en noemer allebei leeg om de regel"
+                                               " over te slaan"))
     noemer: int | None = None
     noemer_empty = _is_blank(noemer_raw)
     if kengetal in SURVEYS:
         if noemer_empty:
-            problems.append(Problem(row, "noemer", f"noemer (het aantal respondenten) ontbreekt; die is verplicht"
-                                                   f" bij kengetal '{kengetal}'"))
+            problems.append(Problem(row, "noemer", f"noemer (het aantal respondenten) ontbreekt terwijl de teller"
+                                                   f" is ingevuld; die is verplicht bij kengetal '{kengetal}' (laat"
+                                                   " teller en noemer allebei leeg om de regel over te slaan)"))
         else:
             noemer = _check_whole(noemer_raw, "noemer", row, problems, 1)
             if teller is not None and noemer is not None and teller > noemer:

@@ -221,6 +221,13 @@ def preview_summary(change: pd.DataFrame) -> dict[str, int]:
     return {status: int(counts.get(status, 0)) for status in ("nieuw", "gewijzigd", "ongewijzigd")}
 
 
+def skipped_text(rows: list[int]) -> str:
+    """What the preview says about template rows skipped because teller and noemer were both empty."""
+    shown = ", ".join(str(r) for r in rows[:20]) + (" en verder" if len(rows) > 20 else "")
+    return (f"{len(rows)} lege {'sjabloonregel' if len(rows) == 1 else 'sjabloonregels'} overgeslagen (teller en"
+            f" noemer leeg): rij {shown}. Die worden niet opgeslagen; bestaande cijfers blijven staan.")
+
+
 def preview_table(change: pd.DataFrame) -> pd.DataFrame:
     """A :func:`preview` as shown on the upload page: changed figures first, then new, then unchanged (each by
     praktijk and periode), with Dutch column headers."""

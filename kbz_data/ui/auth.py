@@ -104,6 +104,23 @@ def who(store_dir: str) -> Who:
     return Who(viewer, email)
 
 
+def practice_codes(store_dir: str) -> list[str]:
+    """The practice codes a link may carry (``?praktijk=...``): those of the registry this visitor's figures come
+    from (the database's once logged in or in local mode, the built-in demo set otherwise). Whether the visitor may
+    see a practice is checked by the page (:func:`kbz_data.practice.access.check_own`)."""
+    from kbz_data.practice import registry
+    from kbz_data.ui import cached
+
+    try:
+        viewer = who(store_dir).viewer
+        if viewer is None or viewer.rol == access.ANONIEM:
+            return registry.codes()
+        codes = cached.practice_registry(store_dir, cached.praktijk_state(store_dir, viewer.rol)).codes()
+    except KbzDataError:
+        return registry.codes()
+    return codes or registry.codes()
+
+
 def _login_key() -> str:
     """What tells one login from the next: the ID token's issue time (``iat``), kept in the login cookie, so a
     page reload (a new Streamlit session) is not a new login."""

@@ -244,6 +244,17 @@ def _db_for(store_dir: str, rol: str) -> Any:
     return None if rol == "anoniem" else practice_db(store_dir)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def practice_registry(store_dir: str, state: str) -> Any:
+    """The practices in use (:class:`kbz_data.practice.registry.Registry`, shared, read-only): the built-in demo set
+    for state "demo", else the database's (its state token changes when a practice is added or changed on Beheer)."""
+    from kbz_data.practice import registry
+
+    if state == "demo":
+        return registry.BUILTIN
+    return practice_db(store_dir).registry()
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def praktijk_figures(store_dir: str, state: str) -> pd.DataFrame:
     """Internal: the current figures of every practice (demo set overlaid by the uploads; the demo set alone for
@@ -253,6 +264,13 @@ def praktijk_figures(store_dir: str, state: str) -> pd.DataFrame:
     if state == "demo":
         return demo.read().assign(herkomst="demo", versie=0)
     return practice_db(store_dir).current_figures()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def praktijk_origins(store_dir: str, state: str) -> tuple[str, ...]:
+    """Where the current figures come from (``demo``, ``upload``): a small value, so a rerun of the Praktijk page
+    does not copy the whole figures table out of the cache to find out."""
+    return tuple(sorted(set(praktijk_figures(store_dir, state)["herkomst"])))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -300,11 +318,11 @@ def praktijk_funnel(store_dir: str, state: str, rol: str, praktijken: tuple[str,
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def praktijk_wijkprofiel(store_dir: str, built: str, praktijk: str) -> list[tuple[str, pd.DataFrame, str]]:
+def praktijk_wijkprofiel(store_dir: str, built: str, state: str, praktijk: str) -> list[tuple[str, pd.DataFrame, str]]:
     """Cached :func:`kbz_data.practice.analysis.wijk_profile` (areas the practice serves, from the store)."""
     from kbz_data.practice import analysis
 
-    return analysis.wijk_profile(store_data(store_dir, built), praktijk)
+    return analysis.wijk_profile(store_data(store_dir, built), praktijk, practice_registry(store_dir, state))
 
 
 @st.cache_data(show_spinner=False)
@@ -318,12 +336,12 @@ def praktijk_trend_figure(store_dir: str, state: str, rol: str, praktijken: tupl
                           measure_id: str, show_others: bool) -> Any:
     """Cached trend figure of one practice measure, from :func:`praktijk_measure` (same letters as its table)."""
     from kbz_data.charts import practice_charts
-    from kbz_data.practice import registry
     from kbz_data.practice.schema import MEASURES
 
     measure = MEASURES[measure_id]
     frame = praktijk_measure(store_dir, state, rol, praktijken, praktijk, measure_id)
-    start = registry.get(praktijk).kbz_start if praktijk in registry.PRAKTIJKEN else None
+    reg = practice_registry(store_dir, state)
+    start = reg.get(praktijk).kbz_start if praktijk in reg else None
     return maps.freeze(practice_charts.trend_figure(
         frame, measure.label, measure.eenheid, start, show_others=show_others,
         is_share=measure.noemer == "respondenten"))
@@ -478,7 +496,7 @@ def practice_budget(store_dir: str, built: str, state: str, rol: str, praktijken
     from kbz_data.practice import budget_access
 
     result = budget_rules.practice_budget(store_data(store_dir, built), praktijk_figures(store_dir, state), budget,
-                                          dict(deciles), dict(weights))
+                                          dict(deciles), dict(weights), practice_registry(store_dir, state))
     return budget_access.practice_budget_for(_viewer(rol, praktijken), result)
 
 
@@ -501,9 +519,10 @@ def scenario_view(store_dir: str, state: str, rol: str, praktijken: tuple[str, .
     from kbz_data.practice import budget_access
 
     figures = praktijk_figures(store_dir, state)
-    view = scenario.scenario_view(figures, dict(costs))
+    reg = practice_registry(store_dir, state)
+    view = scenario.scenario_view(figures, dict(costs), reg)
     return budget_access.scenario_view_for(_viewer(rol, praktijken), view,
-                                           scenario.referral_scenario(figures, dict(costs)))
+                                           scenario.referral_scenario(figures, dict(costs), reg))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -514,7 +533,8 @@ def scenario_figure(store_dir: str, state: str, rol: str, praktijken: tuple[str,
     from kbz_data.charts import budget as budget_charts
     from kbz_data.practice import budget_access
 
-    frame = scenario.referral_scenario(praktijk_figures(store_dir, state), dict(costs))
+    frame = scenario.referral_scenario(praktijk_figures(store_dir, state), dict(costs),
+                                       practice_registry(store_dir, state))
     frame = budget_access.scenario_frame_for(_viewer(rol, praktijken), frame)
     return maps.freeze(budget_charts.scenario_figure(frame, kengetal))
 

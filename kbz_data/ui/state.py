@@ -291,9 +291,9 @@ def _first_chosen(ctx: Context) -> str | None:
 
 
 def _practices(ctx: Context) -> list[str]:
-    from kbz_data.practice import registry
+    from kbz_data.ui import auth
 
-    return registry.codes()
+    return auth.practice_codes(ctx.store_dir)
 
 
 def _default_budget(ctx: Context) -> int:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kbz_data.errors import KbzDataError
 from kbz_data.practice import demo
+from kbz_data.practice import registry as registry_module
 from kbz_data.practice.db import engine as db_engine
 from kbz_data.practice.db.models import (
     ACTIONS,
@@ -53,11 +54,22 @@ from kbz_data.practice.upload_checks import ValidatedUpload, plausibility_proble
 KEY = ["praktijk_code", "periode", "kengetal"]
 #: Marker file beside a SQLite database once it holds uploads; it names the database_id (see :meth:`_check_intact`).
 MARKER_SUFFIX = ".heeft-uploads"
+#: Meta key counting the changes to the practices (Beheer), part of :meth:`PracticeDb.state_token`.
+PRACTICES_VERSION = "praktijken_versie"
 HISTORY_COLUMNS = ["versie", "tijd", "bestandsnaam", "sha256", "rijen", "praktijken", "periodes", "status",
                    "gebruiker"]
 
 #: Test hook, called with "locked" (write lock held) and "written" (rows inserted, not yet committed).
 Hook = Callable[[str], None]
+
+
+#: What :meth:`PracticeDb.state_token` reads, in one statement built once (it runs on every rerun of a practice page).
+_STATE_QUERY = select(
+    select(func.count()).select_from(Upload).scalar_subquery(),
+    select(func.max(Upload.id)).scalar_subquery(),
+    select(func.count()).select_from(Undo).scalar_subquery(),
+    select(func.max(Undo.id)).scalar_subquery(),
+    select(Meta.value).where(Meta.key == PRACTICES_VERSION).scalar_subquery())
 
 
 def _now() -> datetime:
@@ -251,19 +263,22 @@ class PracticeDb:
         return _overlay([demo.read(demo_dir).assign(herkomst="demo", versie=0), uploads])
 
     def state_token(self) -> str:
-        """A short fingerprint that changes with every upload or undo ("leeg" without uploads)."""
-        with self._read() as conn:
-            count, last = conn.execute(select(func.count(), func.max(Upload.id))).one()
-            undos, last_undo = conn.execute(select(func.count(), func.max(Undo.id))).one()
-        if not count:
+        """A short fingerprint that changes with every upload or undo and every practice added or changed on Beheer
+        ("leeg" without uploads and with the practices as seeded)."""
+        with self._read() as conn:  # one round trip: this runs on every rerun of a practice page
+            count, last, undos, last_undo, practices = conn.execute(_STATE_QUERY).one()
+            practices = practices or "0"
+        if not count and practices == "0":
             return "leeg"
-        return hashlib.sha256(f"{count}:{last}:{undos}:{last_undo}".encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{count}:{last}:{undos}:{last_undo}:{practices}".encode()).hexdigest()[:16]
 
     # -- writes -----------------------------------------------------------------------------------------------
 
     def validate(self, data: bytes, filename: str, today: date | None = None) -> ValidatedUpload:
-        """Check a file against every rule, the plausibility rules also against the uploads stored now."""
-        return validate_upload(data, filename, today=today, stored=self.uploaded_figures())
+        """Check a file against every rule (practice codes: those of :meth:`registry`), the plausibility rules also
+        against the uploads stored now."""
+        return validate_upload(data, filename, today=today, stored=self.uploaded_figures(),
+                               known=self.registry().codes())
 
     def commit(self, data: bytes, filename: str, user: str, today: date | None = None, namens: str | None = None,
                allowed: frozenset[str] | None = None, hook: Hook | None = None) -> dict[str, Any]:
@@ -459,6 +474,18 @@ class PracticeDb:
             rows = conn.execute(select(Practice).order_by(Practice.code)).mappings().all()
         return pd.DataFrame([dict(r) for r in rows]).rename(columns={"code": "praktijk_code"})
 
+    def registry(self) -> registry_module.Registry:
+        """The practices of the database as a :class:`kbz_data.practice.registry.Registry` (active ones only): the
+        source of truth for practices wherever a database is in use."""
+        with self._read() as conn:
+            rows = conn.execute(select(Practice).order_by(Practice.code)).mappings().all()
+            areas = conn.execute(select(PracticeArea.praktijk_code, PracticeArea.indeling, PracticeArea.niveau,
+                                        PracticeArea.code).order_by(PracticeArea.praktijk_code, PracticeArea.indeling,
+                                                                    PracticeArea.niveau, PracticeArea.code)).all()
+        practices = pd.DataFrame([dict(r) for r in rows]).rename(columns={"code": "praktijk_code"})
+        return registry_module.from_tables(
+            practices, pd.DataFrame(areas, columns=["praktijk_code", "indeling", "niveau", "code"]))
+
     def practice_areas(self) -> pd.DataFrame:
         """praktijk_code, indeling, niveau, code."""
         with self._read() as conn:
@@ -490,6 +517,9 @@ class PracticeDb:
             conn.execute(PracticeArea.__table__.delete().where(PracticeArea.praktijk_code == code))
             if areas:
                 conn.execute(PracticeArea.__table__.insert(), [{**a, "praktijk_code": code} for a in areas])
+            version = int(conn.execute(select(Meta.value).where(Meta.key == PRACTICES_VERSION)).scalar() or 0)
+            conn.execute(Meta.__table__.delete().where(Meta.key == PRACTICES_VERSION))
+            conn.execute(Meta.__table__.insert(), [{"key": PRACTICES_VERSION, "value": str(version + 1)}])
             self._audit(conn, by, "praktijk", code, {"actie": "toegevoegd" if new else "gewijzigd",
                                                      "naam": practice["naam"], "gebieden": len(areas)})
         return new
