@@ -33,7 +33,7 @@ seconds = opslag["seconden"]
 st.caption(locate.data_line(store_dir, info) + (f" Bouwtijd {seconds} s." if seconds is not None else ""))
 
 st.page_link("app_pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring (WCAG 2.1 AA: wat getoetst is en wat"
-             " nog niet voldoet)", icon="♿")
+             " nog niet voldoet)", icon=":material/accessible:")
 
 st.subheader("Bronnen")
 st.markdown(

@@ -40,7 +40,8 @@ if not divisions:
     st.stop()
 
 st.selectbox(
-    "Gebiedsindeling", divisions, key=page_state.key("vergelijk_indeling"), format_func=lambda d: f"Indeling {d}",
+    "Gebiedsindeling", divisions, key=page_state.key("vergelijk_indeling"),
+    placeholder="Kies een indeling", format_func=lambda d: f"Indeling {d}",
     help="Cijfers worden alleen binnen één CBS-gebiedsindeling vergeleken. Indeling 2020: Gezondheidsmonitor 2020 en"
          " SES-WOA; indeling 2024: Kerncijfers wijken en buurten 2024 (inwoners, inkomen, WOZ).",
 )
@@ -81,7 +82,7 @@ def add_codes(new: list[str]) -> None:
 
 
 naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
-    ["⚖️ Gebieden naast elkaar", "🎯 Behoefte-index", "🔎 Vergelijkbare wijken"])
+    ["Naast elkaar", "Behoefte-index", "Vergelijkbaar"])
 
 with naast_tab:
     st.multiselect(
@@ -176,6 +177,7 @@ with vergelijkbaar_tab:
         method_line, sources_line = compare.similar_lines(data, indeling)
         st.markdown(method_line)
         st.selectbox("Gebied (een van de gekozen gebieden)", chosen, key=page_state.key("vergelijk_referentie"),
+                     placeholder="Kies een gebied",
                      format_func=lambda c: labels.get(c, c))
         try:
             similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)

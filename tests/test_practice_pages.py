@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,8 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Nieuw": "0", "Gewijzigd": "2", "Ongewijzigd": "0"}
     preview = frame_with(at, "huidige teller")
-    assert set(preview["status"]) == {"gewijzigd"} and 4321 in preview["teller"].tolist()
+    assert set(preview["status"]) == {"gewijzigd"} and preview["teller"].tolist() == ["4.321", "33"]
+    assert preview["noemer"].tolist() == ["", "44"]  # a count has no noemer; never None or nan
     assert snapshot_tree(practice_app_store) == before  # nothing stored before confirming
 
     at.button(key="upload_bevestig").click().run()
@@ -72,6 +74,7 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     assert any("Opgeslagen als versie 1" in s.value for s in at.success)
     history = frame_with(at, "bestandsnaam")
     assert history["bestandsnaam"].tolist() == ["cijfers.csv"] and history["status"].tolist() == ["actief"]
+    assert re.fullmatch(r"\d{1,2} [a-z]+ 20\d\d, \d\d:\d\d", history["tijd"].iloc[0])  # local time in words
 
     at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception
