@@ -401,8 +401,13 @@ def served_text(data, praktijk_code: str) -> str:  # noqa: ANN001 - StoreData
     gebieden = data.gebieden
     known = gebieden[(gebieden["indeling"] == indeling) & gebieden["code"].isin([*buurten, *wijken])]
     names = known.drop_duplicates("code").set_index("code")["naam"]
-    shown = [f"{names[c]} ({c})" if c in names.index and isinstance(names[c], str) else c for c in wijken]
-    where = (" in wijk " if len(shown) == 1 else " in de wijken ") + ", ".join(shown) if shown else ""
+    shown = [f"{names[c]} ({c})" for c in wijken if c in names.index and isinstance(names[c], str)]
+    unnamed = [c for c in wijken if not (c in names.index and isinstance(names[c], str))]
+    if unnamed:  # a store without these wijken (a partial build): say so, the code only in brackets
+        shown.append(f"{'een wijk' if len(unnamed) == 1 else 'wijken'} zonder naam in de gegevensopslag"
+                     f" ({', '.join(unnamed)})")
+    lead = " in " if unnamed else " in wijk " if len(shown) == 1 else " in de wijken "
+    where = lead + ", ".join(shown) if shown else ""
     buurt_names = [str(names[c]) for c in buurten if c in names.index and isinstance(names[c], str)]
     which = f" ({', '.join(buurt_names)})" if buurt_names and len(buurt_names) == len(buurten) <= 4 else ""
     return (f"Bedient vooral {plural(len(buurten), 'buurt', 'buurten')}{which}{where}"
