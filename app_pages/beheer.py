@@ -49,7 +49,7 @@ section = st.radio("Onderdeel", ["Gebruikers", "Praktijken", "Uploads", "Auditlo
                    key="beheer_onderdeel", label_visibility="collapsed")
 
 if section == "Gebruikers":
-    st.subheader("Gebruikers")
+    st.header("Gebruikers")
     show_table(tables.users_display(users), key="beheer_gebruikers")
     st.markdown("**Gebruiker toevoegen** (inloggen gaat met het e-mailadres dat de inlogdienst bevestigt)")
     a1, a2, a3 = st.columns(3)
@@ -86,7 +86,7 @@ if section == "Gebruikers":
                 done(f"Gebruiker {escape_markdown(who)} is gewijzigd.")
 
 elif section == "Praktijken":
-    st.subheader("Praktijken")
+    st.header("Praktijken")
     show_table(tables.practices_display(practices), key="beheer_praktijken")
     st.markdown("**Praktijk toevoegen of wijzigen** (een bestaande code wijzigt die praktijk)")
     p1, p2, p3 = st.columns(3)
@@ -116,7 +116,7 @@ elif section == "Praktijken":
             done(f"Praktijk {escape_markdown(code)} is {'toegevoegd' if new else 'gewijzigd'}.")
 
 elif section == "Uploads":
-    st.subheader("Alle uploads")
+    st.header("Alle uploads")
     try:
         history = access.history_table_for(db, viewer)
     except KbzDataError as exc:
@@ -142,7 +142,7 @@ elif section == "Uploads":
                          " gemaakt.")
 
 else:
-    st.subheader("Auditlog")
+    st.header("Auditlog")
     try:
         log = admin.audit_for(db, viewer)
     except KbzDataError as exc:

@@ -88,7 +88,7 @@ with gebieden_tab:
         st.error(f"De verdeling kan niet worden berekend: {public_message(exc)}")
         result = None
     if result is not None:
-        st.subheader("Hoe geconcentreerd is elke verdeling?")
+        st.header("Hoe geconcentreerd is elke verdeling?")
         show_table(rules.summary_display(result.summary), key="budget_samenvatting")
         st.caption("Regels: per inwoner; naar behoefte = per inwoner, gewogen naar behoeftedeciel; KBZ-gewicht = per"
                    " inwoner, extra gewicht voor KBZ-gebieden. Hoogste 20%: het deel van het budget dat naar de"
@@ -97,12 +97,12 @@ with gebieden_tab:
                    " hoger is.")
         for note in result.notes:
             st.info(note)
-        st.subheader("Per stad")
+        st.header("Per stad")
         st.plotly_chart(cached.budget_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
                                                    need_weights, atypisch), key="budget_steden",
                         config={"displaylogo": False})
         st.caption(result.view.sources)
-        st.subheader("Op de kaart")
+        st.header("Op de kaart")
         rule = st.radio("Regel", ["naar_behoefte", "kbz"], key="budget_kaart_regel", horizontal=True,
                         format_func=rules.RULES.get)
         try:
@@ -118,7 +118,7 @@ with gebieden_tab:
                        " vlakke verdeling; grijs = onbekend; zwarte rand = KBZ-gebied.")
             show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
-        st.subheader("Per gebied")
+        st.header("Per gebied")
         show_table(result.view.table, key="budget_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")

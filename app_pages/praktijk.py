@@ -118,7 +118,7 @@ if own:
 if own:
     left, right = st.columns(2)
     with left:
-        st.subheader("Laatste cijfers per kengetal")
+        st.header("Laatste cijfers per kengetal")
         quarters = sorted(set(summary["Periode"])) if len(summary) else []
         if len(quarters) > 1:
             st.info(f"Niet elk kengetal heeft cijfers over hetzelfde kwartaal ({', '.join(quarters)}): de kolom"
@@ -129,7 +129,7 @@ if own:
         st.caption(f"{own_source} {tables.MEAN_SHORT}: ongewogen gemiddelde over de zichtbare KBZ-praktijken in"
                    " hetzelfde kwartaal.")
     with right:
-        st.subheader("Wijkprofiel")
+        st.header("Wijkprofiel")
         try:
             built = cached.build_info(store_dir)["gebouwd"]
             profile = cached.praktijk_wijkprofiel(store_dir, built, own)
@@ -143,7 +143,7 @@ if own:
             show_table(table, key=f"praktijk_wijkprofiel_{i}")
             st.caption(line)
 
-st.subheader("Ontwikkeling per kwartaal")
+st.header("Ontwikkeling per kwartaal")
 show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
 # One group at a time (not st.tabs, which renders every chart on every rerun).
 group = st.radio("Onderwerp", list(TRENDS), horizontal=True, key="praktijk_trendgroep", label_visibility="collapsed")
@@ -165,7 +165,7 @@ for measure_ids in [TRENDS[group]]:
                 st.caption(("Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
                            + (" Open rondjes op de as: aantal onder de 10, niet getoond." if show_others else ""))
 
-st.subheader("Vergelijking met de andere KBZ-praktijken")
+st.header("Vergelijking met de andere KBZ-praktijken")
 c1, c2 = st.columns(2)
 measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat", placeholder="Kies een kengetal",
                           format_func=lambda m: f"{MEASURES[m].label} ({MEASURES[m].eenheid})")
@@ -198,7 +198,7 @@ if periods:
                      labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"),
                      before=auth.export_audit(store_dir, viewer, f"vergelijking {measure_id} {periode}"))
 
-st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
+st.header("Funnelplot: verwijzingen naar praktijkgrootte")
 try:
     years = cached.praktijk_funnel_years(store_dir, state)
 except KbzDataError as exc:
@@ -235,7 +235,7 @@ if years:
             st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 
 if own:
-    st.subheader("Downloads")
+    st.header("Downloads")
     own_view = exports.practice_view(
         mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
         method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),

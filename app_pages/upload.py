@@ -59,7 +59,7 @@ except KbzDataError as exc:
 if page_state.value("praktijk_keuze") not in CODES and CODES:
     page_state.set_value("praktijk_keuze", CODES[0])
 
-st.subheader("1. Sjabloon downloaden")
+st.header("1. Sjabloon downloaden")
 if not CODES:
     st.caption("Het sjabloon is er per praktijk; u bent aan geen praktijk gekoppeld.")
 else:
@@ -88,7 +88,7 @@ if db is None:  # viewer.may_upload is False
         st.warning("Uploaden kan alleen een praktijk (voor de eigen praktijk) of de beheerder.", icon=":material/lock:")
     st.stop()
 
-st.subheader("2. Bestand uploaden")
+st.header("2. Bestand uploaden")
 namens = None
 if viewer.rol == access.BEHEERDER and not viewer.lokaal:
     namens = st.text_input("Namens (e-mailadres van de praktijk; wordt gelogd)", key="upload_namens") or None
@@ -143,7 +143,7 @@ if uploaded is not None:
                 st.session_state["upload_ronde"] = round_ + 1
                 st.rerun()
 
-st.subheader("3. Eerdere uploads")
+st.header("3. Eerdere uploads")
 try:
     history = access.history_table_for(db, viewer)
 except KbzDataError as exc:

@@ -102,10 +102,10 @@ with naast_tab:
             st.error(f"De vergelijking kan niet worden gemaakt: {public_message(exc)}")
             result = None
     if result is not None:
-        st.subheader("Positie onder alle gebieden van de vier steden")
+        st.header("Positie onder alle gebieden van de vier steden")
         st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
         st.caption(result.footnote)
-        st.subheader("Alle indicatoren")
+        st.header("Alle indicatoren")
         show_table(result.table, key="vergelijk_tabel")
         export_view = result
         # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
@@ -148,9 +148,9 @@ with behoefte_tab:
                    " op een gebied om het aan de vergelijking toe te voegen.")
         show_map_view(view, "behoefte", f"{need.NEED_LABEL} (kwintielen)", selectable=True)
         st.caption(need_result.sources)
-        st.subheader("Hoogste behoefte per stad")
+        st.header("Hoogste behoefte per stad")
         show_table(need.top_per_city(table), key="behoefte_top")
-        st.subheader("Alle gebieden")
+        st.header("Alle gebieden")
         tables = dict(need_result.tables)
         show_table(tables["Behoefte-index"], key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
