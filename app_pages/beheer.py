@@ -50,7 +50,10 @@ section = st.radio("Onderdeel", ["Gebruikers", "Praktijken", "Uploads", "Auditlo
 
 if section == "Gebruikers":
     st.header("Gebruikers")
-    show_table(tables.users_display(users), key="beheer_gebruikers")
+    if users.empty:
+        st.caption("Nog geen gebruikers: voeg hieronder de eerste toe.")
+    else:
+        show_table(tables.users_display(users), key="beheer_gebruikers")
     st.markdown("**Gebruiker toevoegen** (inloggen gaat met het e-mailadres dat de inlogdienst bevestigt)")
     a1, a2, a3 = st.columns(3)
     email = a1.text_input("E-mailadres", key="beheer_nieuw_email")
@@ -149,4 +152,7 @@ else:
         st.error(f"Het auditlog is niet leesbaar: {public_message(exc)}")
         st.stop()
     st.caption("Nieuwste eerst; het log kan alleen groeien (wijzigen en wissen weigert de database).")
-    show_table(tables.audit_display(log), key="beheer_auditlog")
+    if log.empty:
+        st.caption("Het auditlog is nog leeg.")
+    else:
+        show_table(tables.audit_display(log), key="beheer_auditlog")
