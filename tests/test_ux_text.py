@@ -64,6 +64,12 @@ def test_practice_tables_show_no_raw_values() -> None:
     shown = tables.practices_display(practices).iloc[0]
     assert (shown["kbz_start"], shown["lon"], shown["lat"], shown["demo"], shown["actief"]) == (
         "1-3-2020", "4,12346", "onbekend", "ja", "nee")
+    audit = pd.DataFrame({"tijd": ["2026-12-02T14:19:00+00:00"], "gebruiker": ["lokaal"], "actie": ["upload"],
+                          "onderwerp": ["versie 1"], "details": ['{"bestandsnaam": "a.csv", "namens": null,'
+                                                                 ' "praktijken": ["A", "B"], "rijen": 1200}']})
+    assert tables.audit_display(audit).iloc[0].tolist() == [
+        "2 december 2026, 15:19", "lokaal", "upload", "versie 1",
+        "bestandsnaam: a.csv · praktijken: A, B · rijen: 1.200"]
     users = pd.DataFrame({"email": ["a@b.nl"], "actief": [True], "aangemaakt": ["2026-01-01T00:00:00+00:00"]})
     assert tables.users_display(users).iloc[0].tolist() == ["a@b.nl", "ja", "1 januari 2026, 01:00"]
     for frame in (tables.history_display(history), tables.preview_display(preview), tables.users_display(users)):

@@ -7,6 +7,7 @@ Pure pandas on the frames of :mod:`kbz_data.practice.upload_store`, :mod:`kbz_da
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -90,11 +91,38 @@ def practices_display(table: pd.DataFrame) -> pd.DataFrame:
     return out.fillna("")
 
 
+def _details(text: object) -> str:
+    """The JSON details of an audit entry as ``bestandsnaam: a.csv · rijen: 2`` (empty values left out)."""
+    if pd.isna(text) or text == "":
+        return ""
+    try:
+        details = json.loads(str(text))
+    except ValueError:
+        return str(text)
+    if not isinstance(details, dict):
+        return str(details)
+    parts = []
+    for key, value in details.items():
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "ja" if value else "nee"
+        elif isinstance(value, int | float):
+            value = fmt_number(value, 0 if float(value).is_integer() else 2)
+        parts.append(f"{key}: {value}")
+    return " · ".join(parts)
+
+
 def audit_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The audit log (``tijd, gebruiker, actie, onderwerp, details``): the moment in local time in words."""
+    """The audit log (``tijd, gebruiker, actie, onderwerp, details``): the moment in local time in words, the
+    details as words instead of JSON (no ``null``)."""
     out = table.copy()
     if "tijd" in out:
         out["tijd"] = out["tijd"].map(fmt_datetime)
+    if "details" in out:
+        out["details"] = out["details"].map(_details)
     return out.fillna("")
 
 
