@@ -203,6 +203,10 @@ def summary_of(frame_of: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
 
 #: The measures of the headline cards on the Praktijk page, in order.
 HEADLINE = ("ingeschreven_patienten", "consulten", "verwijzingen_ziekenhuis_per_1000", "pct_patienten_weet_wat_te_doen")
+#: Short card labels (four cards side by side must not cut their labels off); the help gives the full name.
+HEADLINE_LABELS = {"ingeschreven_patienten": "Ingeschreven patiënten", "consulten": "Consulten",
+                   "verwijzingen_ziekenhuis_per_1000": "Verwijzingen ziekenhuis per 1.000",
+                   "pct_patienten_weet_wat_te_doen": "Weet wat te doen (%)"}
 
 
 def headline(frames: dict[str, pd.DataFrame]) -> tuple[str | None, list[dict[str, str]]]:
@@ -239,7 +243,8 @@ def headline(frames: dict[str, pd.DataFrame]) -> tuple[str | None, list[dict[str
             help_text = f"Geen cijfer over {periode}" + (
                 f"; het laatste cijfer is {rows['weergave'].iloc[-1]} ({rows['periode'].iloc[-1]})." if len(rows)
                 else ".")
-        cards.append({"label": f"{measure.label} ({measure.eenheid})", "value": value, "help": help_text})
+        cards.append({"label": HEADLINE_LABELS.get(measure_id, measure.label), "value": value,
+                      "help": f"{measure.label} ({measure.eenheid}). {help_text}"})
     return periode, cards
 
 
