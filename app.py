@@ -59,7 +59,7 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
     shown = [name for name in page_state.SIDEBAR if name in page_state.PAGES.get(page, ())]
     if "gemeente" in shown:
         st.sidebar.selectbox(
-            "Gemeente", page_state.GEMEENTE_OPTIONS, key="gemeente",
+            "Gemeente", page_state.GEMEENTE_OPTIONS, key="gemeente", placeholder="Kies een gemeente",
             format_func=lambda c: "Alle vier steden" if c == "G4" else GEMEENTEN[c],
         )
     if "niveau" in shown:
@@ -75,11 +75,12 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
                                     strict=True)
         }
         st.sidebar.selectbox("Indicator", options["indicator"].tolist(), key="indicator",
+                             placeholder="Kies een indicator",
                              format_func=texts.__getitem__)
     if "periode" in shown:
         pairs = cached.periods(store_dir, built, page_state.value("indicator"))
         st.sidebar.selectbox(
-            "Jaar (gebiedsindeling)", [f"{j}-{i}" for j, i in pairs], key="periode",
+            "Jaar (gebiedsindeling)", [f"{j}-{i}" for j, i in pairs], key="periode", placeholder="Kies een jaar",
             format_func=lambda v: f"{v.split('-')[0]} (indeling {v.split('-')[1]})",
             help="Cijfers horen bij de CBS-gebiedsindeling van een bepaald jaar en worden alleen op kaartvormen van"
                  " dezelfde indeling getoond.",
@@ -92,16 +93,17 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
 st.session_state["store_dir"] = str(STORE_DIR)
 
 pages = [
-    st.Page("app_pages/overzicht.py", title="Overzicht", icon="🏠", default=True, url_path="overzicht"),
-    st.Page("app_pages/kaart.py", title="Kaart", icon="🗺️", url_path="kaart"),
-    st.Page("app_pages/wijkprofiel.py", title="Wijkprofiel", icon="📊", url_path="wijkprofiel"),
-    st.Page("app_pages/vergelijken.py", title="Vergelijken", icon="⚖️", url_path="vergelijken"),
-    st.Page("app_pages/budget.py", title="Budgetverdeling", icon="💶", url_path="budget"),
-    st.Page("app_pages/bronnen.py", title="Bronnen en methode", icon="📚", url_path="bronnen"),
-    st.Page("app_pages/praktijk.py", title="Praktijk", icon="🩺", url_path="praktijk"),
-    st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon="📤", url_path="upload"),
-    st.Page("app_pages/toegankelijkheid.py", title="Toegankelijkheid", icon="♿", url_path="toegankelijkheid"),
-    st.Page("app_pages/beheer.py", title="Beheer", icon="🔑", url_path="beheer"),
+    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True, url_path="overzicht"),
+    st.Page("app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart"),
+    st.Page("app_pages/wijkprofiel.py", title="Wijkprofiel", icon=":material/query_stats:", url_path="wijkprofiel"),
+    st.Page("app_pages/vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:", url_path="vergelijken"),
+    st.Page("app_pages/budget.py", title="Budgetverdeling", icon=":material/euro:", url_path="budget"),
+    st.Page("app_pages/bronnen.py", title="Bronnen en methode", icon=":material/menu_book:", url_path="bronnen"),
+    st.Page("app_pages/praktijk.py", title="Praktijk", icon=":material/stethoscope:", url_path="praktijk"),
+    st.Page("app_pages/upload.py", title="Praktijkcijfers uploaden", icon=":material/upload_file:", url_path="upload"),
+    st.Page("app_pages/toegankelijkheid.py", title="Toegankelijkheid", icon=":material/accessible:",
+            url_path="toegankelijkheid"),
+    st.Page("app_pages/beheer.py", title="Beheer", icon=":material/admin_panel_settings:", url_path="beheer"),
 ]
 if os.environ.get("KBZ_BENCH_EMPTY_PAGE"):  # benchmarks/bench_pages.py: an empty page inside the same app
     pages.append(st.Page("benchmarks/empty_page.py", title="Leeg (benchmark)", url_path="leeg"))

@@ -13,10 +13,11 @@ import streamlit as st
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import access, admin
+from kbz_data.practice import access, admin, tables
 from kbz_data.practice.db.models import ROLES
 from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import auth, cached
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 
@@ -48,14 +49,18 @@ section = st.radio("Onderdeel", ["Gebruikers", "Praktijken", "Uploads", "Auditlo
                    key="beheer_onderdeel", label_visibility="collapsed")
 
 if section == "Gebruikers":
-    st.subheader("Gebruikers")
-    st.dataframe(users, hide_index=True, width="stretch", key="beheer_gebruikers")
+    st.header("Gebruikers")
+    if users.empty:
+        st.caption("Nog geen gebruikers: voeg hieronder de eerste toe.")
+    else:
+        show_table(tables.users_display(users), key="beheer_gebruikers")
     st.markdown("**Gebruiker toevoegen** (inloggen gaat met het e-mailadres dat de inlogdienst bevestigt)")
     a1, a2, a3 = st.columns(3)
     email = a1.text_input("E-mailadres", key="beheer_nieuw_email")
     naam = a2.text_input("Naam", key="beheer_nieuw_naam")
-    rol = a3.selectbox("Rol", ROLES, key="beheer_nieuw_rol")
-    bound = st.multiselect("Praktijken (alleen voor de rol praktijk)", codes, key="beheer_nieuw_praktijken")
+    rol = a3.selectbox("Rol", ROLES, key="beheer_nieuw_rol", placeholder="Kies een rol")
+    bound = st.multiselect("Praktijken (alleen voor de rol praktijk)", codes, key="beheer_nieuw_praktijken",
+                           placeholder="Kies een of meer praktijken")
     if st.button("Gebruiker toevoegen", key="beheer_gebruiker_toevoegen", type="primary"):
         try:
             admin.add_user_for(db, viewer, email, naam, rol, bound)
@@ -66,13 +71,15 @@ if section == "Gebruikers":
     if len(users):
         st.markdown("**Gebruiker wijzigen**")
         emails = users["email"].str.lstrip("'").tolist()
-        who = st.selectbox("Gebruiker", emails, key="beheer_wijzig_email")
+        who = st.selectbox("Gebruiker", emails, key="beheer_wijzig_email", placeholder="Kies een gebruiker")
         row = users.iloc[emails.index(who)]
         c1, c2 = st.columns(2)
-        new_rol = c1.selectbox("Rol", ROLES, index=ROLES.index(row["rol"]), key=f"beheer_wijzig_rol_{who}")
+        new_rol = c1.selectbox("Rol", ROLES, index=ROLES.index(row["rol"]), key=f"beheer_wijzig_rol_{who}",
+                                placeholder="Kies een rol")
         actief = c2.checkbox("Actief (kan inloggen)", value=bool(row["actief"]), key=f"beheer_wijzig_actief_{who}")
         current = [c for c in str(row["praktijken"]).split(", ") if c in codes]
-        new_bound = st.multiselect("Praktijken", codes, default=current, key=f"beheer_wijzig_praktijken_{who}")
+        new_bound = st.multiselect("Praktijken", codes, default=current, key=f"beheer_wijzig_praktijken_{who}",
+                                   placeholder="Kies een of meer praktijken")
         if st.button("Wijzigingen opslaan", key="beheer_gebruiker_wijzigen"):
             try:
                 admin.change_user_for(db, viewer, who, new_rol, new_bound, actief)
@@ -82,13 +89,14 @@ if section == "Gebruikers":
                 done(f"Gebruiker {escape_markdown(who)} is gewijzigd.")
 
 elif section == "Praktijken":
-    st.subheader("Praktijken")
-    st.dataframe(practices, hide_index=True, width="stretch", key="beheer_praktijken")
+    st.header("Praktijken")
+    show_table(tables.practices_display(practices), key="beheer_praktijken")
     st.markdown("**Praktijk toevoegen of wijzigen** (een bestaande code wijzigt die praktijk)")
     p1, p2, p3 = st.columns(3)
     code = p1.text_input("Code (bijv. RTD-BLOEMHOF-2)", key="beheer_praktijk_code").strip().upper()
     naam = p2.text_input("Naam", key="beheer_praktijk_naam")
-    gemeente = p3.selectbox("Gemeente", list(GEMEENTEN), format_func=GEMEENTEN.get, key="beheer_praktijk_gemeente")
+    gemeente = p3.selectbox("Gemeente", list(GEMEENTEN), format_func=GEMEENTEN.get, key="beheer_praktijk_gemeente",
+                            placeholder="Kies een gemeente")
     q1, q2, q3 = st.columns(3)
     gebied = q1.text_input("KBZ-gebied", key="beheer_praktijk_gebied")
     start = q2.date_input("KBZ-start", value=date(2024, 1, 1), key="beheer_praktijk_start", format="DD-MM-YYYY")
@@ -111,7 +119,7 @@ elif section == "Praktijken":
             done(f"Praktijk {escape_markdown(code)} is {'toegevoegd' if new else 'gewijzigd'}.")
 
 elif section == "Uploads":
-    st.subheader("Alle uploads")
+    st.header("Alle uploads")
     try:
         history = access.history_table_for(db, viewer)
     except KbzDataError as exc:
@@ -120,10 +128,11 @@ elif section == "Uploads":
     if history.empty:
         st.caption("Nog geen uploads.")
     else:
-        st.dataframe(access.safe_table(history), hide_index=True, width="stretch", key="beheer_uploads")
+        show_table(access.safe_table(tables.history_display(history)), key="beheer_uploads")
         active = history.loc[history["status"] == "actief", "versie"].astype(int).tolist()
         if active:
             versie = st.selectbox("Upload ongedaan maken", active, key="beheer_undo_versie",
+                                  placeholder="Kies een versie",
                                   format_func=lambda v: f"versie {v}")
             sure = st.checkbox(f"Ja, maak versie {versie} ongedaan (wordt gelogd)", key=f"beheer_undo_zeker_{versie}")
             if st.button("Ongedaan maken", key="beheer_undo", disabled=not sure):
@@ -136,11 +145,14 @@ elif section == "Uploads":
                          " gemaakt.")
 
 else:
-    st.subheader("Auditlog")
+    st.header("Auditlog")
     try:
         log = admin.audit_for(db, viewer)
     except KbzDataError as exc:
         st.error(f"Het auditlog is niet leesbaar: {public_message(exc)}")
         st.stop()
     st.caption("Nieuwste eerst; het log kan alleen groeien (wijzigen en wissen weigert de database).")
-    st.dataframe(log, hide_index=True, width="stretch", key="beheer_auditlog")
+    if log.empty:
+        st.caption("Het auditlog is nog leeg.")
+    else:
+        show_table(tables.audit_display(log), key="beheer_auditlog")

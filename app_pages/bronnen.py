@@ -33,26 +33,26 @@ seconds = opslag["seconden"]
 st.caption(locate.data_line(store_dir, info) + (f" Bouwtijd {seconds} s." if seconds is not None else ""))
 
 st.page_link("app_pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring (WCAG 2.1 AA: wat getoetst is en wat"
-             " nog niet voldoet)", icon="♿")
+             " nog niet voldoet)", icon=":material/accessible:")
 
-st.subheader("Bronnen")
+st.header("Bronnen")
 st.markdown(
     "Per bron: tabel, jaren en gebiedsindeling(en) waarvoor de opslag cijfers of kaartvormen heeft, uitgever,"
     " licentie en de bronvermelding die bij elke grafiek staat."
 )
 show_table(tables["bronnen"], key="bronnen_bronnen")
 
-st.subheader("Kanttekeningen")
+st.header("Kanttekeningen")
 st.markdown("\n".join(f"- **{title}.** {text}" for title, text in tables["kanttekeningen"]))
 
-st.subheader("Indicatoren")
+st.header("Indicatoren")
 st.markdown(
     "Definitie, eenheid en richting van elke indicator. *Hoger is beter* en *hoger is slechter* bepalen de kleuren"
     " op de kaart en in het wijkprofiel; neutrale indicatoren krijgen geen oordeel."
 )
 show_table(tables["indicatoren"], key="bronnen_indicatoren")
 
-st.subheader("Gezondheid omgerekend naar gebiedsindeling 2024: gemeten fout")
+st.header("Gezondheid omgerekend naar gebiedsindeling 2024: gemeten fout")
 harmonised = cached.harmonisation_error(store_dir, built)
 st.markdown(
     "De gezondheidscijfers 2012, 2016 en 2020 (RIVM 50090NED) zijn gepubliceerd op gebiedsindeling 2020. Het"
@@ -73,7 +73,7 @@ st.markdown("Kwaliteit van alle omgerekende cijfers (elke indicator en elk jaar)
             " geen waarde, met de reden in de hover en de tabellen:")
 show_table(harmonised["kwaliteit"], key="bronnen_kwaliteit")
 
-st.subheader("Behoefte-index, vergelijkbare wijken en budgetverdeling")
+st.header("Behoefte-index, vergelijkbare wijken en budgetverdeling")
 method = cached.method_tables(store_dir, built)
 st.markdown(
     f"{need.NEED_METHOD} Standaardinvoer en -gewichten per gebiedsindeling staan hieronder; op de pagina's"
@@ -92,7 +92,7 @@ st.markdown(
 )
 st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
 
-st.subheader("Praktijkcijfers: wie ziet wat")
+st.header("Praktijkcijfers: wie ziet wat")
 st.markdown(
     "Praktijkcijfers zijn niet openbaar. Wie niet is ingelogd, ziet alleen de fictieve demoset; een praktijk ziet haar"
     " eigen cijfers volledig, een analist (zorgverzekeraar, gemeente) alle praktijken zonder naam, de beheerder alles."
@@ -103,11 +103,11 @@ st.markdown(
     " ... in een volgorde die per weergave opnieuw wordt geloot."
 )
 
-st.subheader("Bronbestanden en controlegetallen")
+st.header("Bronbestanden en controlegetallen")
 st.markdown("De bestanden waaruit de opslag is gebouwd, met hun grootte en SHA-256-controlegetal (uit `build.json`).")
 show_table(tables["bestanden"], key="bronnen_bestanden")
 
-st.subheader("Overgeslagen bij het bouwen")
+st.header("Overgeslagen bij het bouwen")
 if tables["overgeslagen"].empty:
     st.markdown("De build heeft geen bestanden overgeslagen.")
 else:
@@ -118,7 +118,7 @@ with st.expander("Meldingen van de build en gebruikte pakketversies"):
     st.markdown("\n".join(f"- {line}" for line in opslag["opmerkingen"]) or "Geen meldingen.")
     st.markdown(", ".join(f"{name} {version}" for name, version in opslag["versies"].items()) or "Onbekend.")
 
-st.subheader("Bronnen zelf downloaden")
+st.header("Bronnen zelf downloaden")
 plan = locate.download_plan()
 st.markdown(
     "Het dashboard downloadt nooit uit zichzelf. Met de knop hieronder haal je de bronnen opnieuw op bij de"

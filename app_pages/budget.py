@@ -75,7 +75,7 @@ kbz_weight = float(state["budget_kbz"])
 need_weights = tuple(sorted(saved_need_weights(INDELING).items()))
 
 gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
-    ["🗺️ Over wijken en buurten", "🩺 Over praktijken", "↘️ Verwijzingen: scenario"])
+    ["Gebieden", "Praktijken", "Scenario"])
 
 
 with gebieden_tab:
@@ -88,19 +88,21 @@ with gebieden_tab:
         st.error(f"De verdeling kan niet worden berekend: {public_message(exc)}")
         result = None
     if result is not None:
-        st.subheader("Hoe geconcentreerd is elke verdeling?")
+        st.header("Hoe geconcentreerd is elke verdeling?")
         show_table(rules.summary_display(result.summary), key="budget_samenvatting")
-        st.caption("Aandeel naar de 20% met de hoogste behoefte: het deel van het budget dat naar de gebieden met de"
-                   " hoogste behoefte-index gaat, samen 20% van de inwoners (bij een vlakke verdeling precies 20%)."
-                   " Concentratie-index: 0 = vlak, positief = meer geld waar de behoefte hoger is.")
+        st.caption("Regels: per inwoner; naar behoefte = per inwoner, gewogen naar behoeftedeciel; KBZ-gewicht = per"
+                   " inwoner, extra gewicht voor KBZ-gebieden. Hoogste 20%: het deel van het budget dat naar de"
+                   " gebieden met de hoogste behoefte-index gaat, samen 20% van de inwoners (bij een vlakke verdeling"
+                   " precies 20%). Concentratie (concentratie-index): 0 = vlak, positief = meer geld waar de behoefte"
+                   " hoger is.")
         for note in result.notes:
             st.info(note)
-        st.subheader("Per stad")
+        st.header("Per stad")
         st.plotly_chart(cached.budget_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
                                                    need_weights, atypisch), key="budget_steden",
                         config={"displaylogo": False})
         st.caption(result.view.sources)
-        st.subheader("Op de kaart")
+        st.header("Op de kaart")
         rule = st.radio("Regel", ["naar_behoefte", "kbz"], key="budget_kaart_regel", horizontal=True,
                         format_func=rules.RULES.get)
         try:
@@ -116,7 +118,7 @@ with gebieden_tab:
                        " vlakke verdeling; grijs = onbekend; zwarte rand = KBZ-gebied.")
             show_map_view(view, "budget", "Verschil met de verdeling per inwoner (euro per inwoner)")
             st.caption(view.source_line)
-        st.subheader("Per gebied")
+        st.header("Per gebied")
         show_table(result.view.table, key="budget_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in result.view.method_lines))
         xlsx_button(result.view, key="budget_xlsx")
@@ -143,7 +145,7 @@ with praktijken_tab:
     if presult is not None:
         if presult.fictief:
             st.warning(f"**{analysis.FICTIEF_WARNING}** De verdeling over de praktijken is daarom ook fictief.",
-                       icon="⚠️")
+                       icon=":material/warning:")
         st.markdown("Het budget over de KBZ-praktijken per ingeschreven patiënt (laatste kwartaal), vlak en gewogen"
                     " naar het behoeftedeciel van de hoofdwijk van de praktijk (zelfde decielgewichten als hierboven).")
         st.dataframe(rules.summary_display(presult.summary), hide_index=True, width="stretch",
@@ -153,7 +155,7 @@ with praktijken_tab:
         st.plotly_chart(cached.practice_budget_figure(store_dir, built, praktijk_state, rol, bound, float(budget),
                                                       deciles, need_weights),
                         key="budget_praktijk_figuur", config={"displaylogo": False})
-        st.caption(("⚠️ Fictieve demodata. " if presult.fictief else "") + presult.view.sources)
+        st.caption(("Fictieve demodata. " if presult.fictief else "") + presult.view.sources)
         st.dataframe(safe_table(presult.view.table), hide_index=True, width="stretch", key="budget_praktijk_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in presult.view.method_lines))
         xlsx_button(presult.view, key="budget_praktijk_xlsx",
@@ -183,7 +185,7 @@ with scenario_tab:
     if view is not None:
         if view.fictief:
             st.warning(f"**{analysis.FICTIEF_WARNING}** De uitkomst van dit scenario zegt niets over echte"
-                       " praktijken.", icon="⚠️")
+                       " praktijken.", icon=":material/warning:")
         totals = dict(view.tables)["Totalen"]
         m = st.columns(len(totals) * 2)
         for i, row in enumerate(totals.itertuples(index=False)):
@@ -194,7 +196,7 @@ with scenario_tab:
                         format_func=scenario.REFERRAL_LABELS.get)
         st.plotly_chart(cached.scenario_figure(store_dir, praktijk_state, rol, bound, costs, kind),
                         key="scenario_figuur", config={"displaylogo": False})
-        st.caption(("⚠️ Fictieve demodata. " if view.fictief else "") + view.sources)
+        st.caption(("Fictieve demodata. " if view.fictief else "") + view.sources)
         st.dataframe(safe_table(view.table), hide_index=True, width="stretch", key="scenario_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in view.method_lines))
         xlsx_button(view, key="scenario_xlsx", before=auth.export_audit(store_dir, viewer, "scenario verwijzingen"))

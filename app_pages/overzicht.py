@@ -32,7 +32,7 @@ except KbzDataError as exc:
     st.error(f"De gegevensopslag is niet leesbaar: {public_message(exc)}")
     st.stop()
 
-st.subheader("Wat KBZ oplevert volgens de evaluatie")
+st.header("Wat KBZ oplevert volgens de evaluatie")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Patiënten die hun klacht beter begrijpen", "75%")
 c2.metric("Patiënten die beter weten wat ze zelf kunnen doen", "73%")
@@ -41,7 +41,7 @@ c4.metric("Medewerkers met minder werkdruk", "34%")
 st.caption("Bron: Nivel, evaluatie Krachtige Basiszorg (juni 2021). Gepubliceerde resultaten van het programma,"
            " geen cijfers uit de gegevensopslag van dit dashboard.")
 
-st.subheader("Waar KBZ loopt")
+st.header("Waar KBZ loopt")
 table = kbz_areas.gebieden()
 for code, name in GEMEENTEN.items():
     names = sorted(set(table.loc[(table["gemeentecode"] == code) & (table["deel"] == "geheel"), "kbz_gebied"]))
@@ -49,7 +49,7 @@ for code, name in GEMEENTEN.items():
 st.caption("De KBZ-gebieden zijn op de kaart zwart omlijnd. Welke CBS-wijken en -buurten erbij horen staat per"
            " gebiedsindeling op de pagina Bronnen en methode.")
 
-st.subheader("Kerncijfers per stad")
+st.header("Kerncijfers per stad")
 shown = headline.copy()
 for name in GEMEENTEN.values():
     shown[name] = [fmt_value(v, e) for v, e in zip(headline[name], headline["eenheid"], strict=True)]

@@ -14,13 +14,14 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import access, analysis, exports
+from kbz_data.practice import access, analysis, exports, tables
 from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
 from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 TRENDS = {
@@ -60,7 +61,7 @@ if CODES and requested not in CODES:
 
 if CODES:
     own = st.selectbox(
-        "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"),
+        "Mijn praktijk", CODES, key=page_state.key("praktijk_keuze"), placeholder="Kies een praktijk",
         format_func=lambda c: f"{reg.get(c).naam} · {reg.get(c).gemeente}, {reg.get(c).kbz_gebied}",
     )
     praktijk = reg.get(own)
@@ -85,45 +86,57 @@ if own_fictief:
     st.warning(f"**{analysis.FICTIEF_WARNING}** "
                + (f"{uploaded} van de {len(mine)} cijfers van deze praktijk komen uit een upload, de rest is"
                   " fictief. " if uploaded else "")
-               + "Upload echte cijfers op de pagina 'Praktijkcijfers uploaden'.", icon="⚠️")
+               + "Upload echte cijfers op de pagina 'Praktijkcijfers uploaden'.", icon=":material/warning:")
 elif all_fictief:
     st.info("De cijfers van deze praktijk komen uit een upload; de vergelijking met andere praktijken bevat"
             " fictieve demodata.")
 
 if praktijk is not None:
     start = praktijk.kbz_start
+    try:
+        served = cached.praktijk_served_text(store_dir, cached.build_info(store_dir)["gebouwd"], state, own)
+    except KbzDataError:
+        served = ""
     st.markdown(
-        f"**{praktijk.naam}**, {praktijk.gemeente} ({praktijk.kbz_gebied}). Gestart met Krachtige Basiszorg op"
-        f" {start.day}-{start.month}-{start.year} (kwartaal {analysis.kbz_start_periode(own, reg)})."
-        f" Bedient vooral {len(praktijk.gebieden[2020][0])} buurt(en) in wijk"
-        f" {', '.join(praktijk.gebieden[2020][1]) or 'onbekend'}."
+        f"**{escape_markdown(praktijk.naam)}**, {praktijk.gemeente} ({escape_markdown(praktijk.kbz_gebied)})."
+        f" Gestart met Krachtige Basiszorg op {start.day}-{start.month}-{start.year} (kwartaal"
+        f" {analysis.kbz_start_periode(own, reg)}). {escape_markdown(served)}"
     )
 own_source = analysis.source_line(own_fictief, own_upload)
 if own and mine.empty:
     st.info("Er zijn nog geen cijfers van deze praktijk. Upload ze op de pagina 'Praktijkcijfers uploaden'; tot dan"
-            " staat de praktijk niet in de grafieken en de vergelijking.", icon="ℹ️")
+            " staat de praktijk niet in de grafieken en de vergelijking.")
 
-METRICS = ("Ingeschreven patiënten", "Consulten (", "Verwijzingen ziekenhuis", "Patiënten die weten")
 if own:
-    for column, start_text in zip(st.columns(len(METRICS)), METRICS, strict=True):
-        rows = summary[summary["Kengetal"].str.startswith(start_text)]
-        if len(rows):
-            row = rows.iloc[0]
-            column.metric(f"{row['Kengetal']}, {row['Periode']}", row["Mijn praktijk"],
-                          help=f"{analysis.MEAN_LABEL}: {row[analysis.MEAN_LABEL]}"
-                               + (" · fictieve demodata" if row["Fictief"] == "ja" else ""))
+    try:
+        headline_periode, cards = analysis.headline({
+            m: cached.praktijk_measure(store_dir, state, rol, bound, own, m) for m in analysis.HEADLINE})
+    except KbzDataError as exc:
+        st.error(f"De kerncijfers zijn niet leesbaar: {public_message(exc)}")
+        headline_periode, cards = None, []
+    if headline_periode is not None:
+        st.markdown(f"**Kerncijfers over kwartaal {headline_periode}**")
+    for column, card in zip(st.columns(len(cards)) if cards else [], cards, strict=True):
+        column.metric(card["label"], card["value"], help=card["help"])
 
 if own:
     left, right = st.columns(2)
     with left:
-        st.subheader("Laatste kwartaal")
+        st.header("Laatste cijfers per kengetal")
         if summary.empty:
             st.caption("Nog geen cijfers van deze praktijk.")
         else:
-            st.dataframe(access.safe_table(summary), hide_index=True, width="stretch", key="praktijk_samenvatting")
-            st.caption(f"{own_source} Gemiddelde: ongewogen gemiddelde over de zichtbare KBZ-praktijken.")
+            quarters = sorted(set(summary["Periode"]))
+            if len(quarters) > 1:
+                st.info(f"Niet elk kengetal heeft cijfers over hetzelfde kwartaal ({', '.join(quarters)}): de kolom"
+                        " Periode zegt per regel over welk kwartaal het gaat.")
+            st.dataframe(access.safe_table(tables.summary_display(summary)), hide_index=True, width="stretch",
+                         key="praktijk_samenvatting",
+                         column_config={"Kengetal": st.column_config.TextColumn(width="large")})
+            st.caption(f"{own_source} {tables.MEAN_SHORT}: ongewogen gemiddelde over de zichtbare KBZ-praktijken in"
+                       " hetzelfde kwartaal.")
     with right:
-        st.subheader("Wijkprofiel")
+        st.header("Wijkprofiel")
         try:
             built = cached.build_info(store_dir)["gebouwd"]
             profile = cached.praktijk_wijkprofiel(store_dir, built, state, own)
@@ -134,10 +147,10 @@ if own:
             st.info("Er zijn geen wijk- of buurtcijfers voor de buurten van deze praktijk in de gegevensopslag.")
         for i, (title, table, line) in enumerate(profile):
             st.markdown(f"**{title}**")
-            st.dataframe(table, hide_index=True, width="stretch", key=f"praktijk_wijkprofiel_{i}")
+            show_table(table, key=f"praktijk_wijkprofiel_{i}")
             st.caption(line)
 
-st.subheader("Ontwikkeling per kwartaal")
+st.header("Ontwikkeling per kwartaal")
 show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
 # One group at a time (not st.tabs, which renders every chart on every rerun).
 group = st.radio("Onderwerp", list(TRENDS), horizontal=True, key="praktijk_trendgroep", label_visibility="collapsed")
@@ -156,12 +169,12 @@ for measure_ids in [TRENDS[group]]:
                 st.plotly_chart(fig, width="stretch", key=f"praktijk_trend_{measure_id}",
                                 config={"displaylogo": False})
                 fictief = bool(frame["fictief"].any())
-                st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
+                st.caption(("Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
                            + (" Open rondjes op de as: aantal onder de 10, niet getoond." if show_others else ""))
 
-st.subheader("Vergelijking met de andere KBZ-praktijken")
+st.header("Vergelijking met de andere KBZ-praktijken")
 c1, c2 = st.columns(2)
-measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat",
+measure_id = c1.selectbox("Kengetal", list(MEASURES), key="praktijk_vergelijk_maat", placeholder="Kies een kengetal",
                           format_func=lambda m: f"{MEASURES[m].label} ({MEASURES[m].eenheid})")
 try:
     frame = cached.praktijk_measure(store_dir, state, rol, bound, own, measure_id)
@@ -173,13 +186,14 @@ else:
 if periods:
     if st.session_state.get("praktijk_vergelijk_periode") not in periods:
         st.session_state["praktijk_vergelijk_periode"] = periods[0]
-    periode = c2.selectbox("Kwartaal", periods, key="praktijk_vergelijk_periode")
+    periode = c2.selectbox("Kwartaal", periods, key="praktijk_vergelijk_periode",
+                           placeholder="Kies een kwartaal")
     table = analysis.comparison_table(frame, periode)
     st.dataframe(access.safe_table(table), hide_index=True, width="stretch", key="praktijk_vergelijking")
     fictief = bool((table["Fictief"] == "ja").any())
     line = analysis.source_line(fictief, any_upload)
     if fictief:
-        st.warning("Fictieve demodata in deze tabel.", icon="⚠️")
+        st.warning("Fictieve demodata in deze tabel.", icon=":material/warning:")
     st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
     compared = f", vergeleken met {praktijk.naam}" if praktijk is not None else ", alle praktijken geanonimiseerd"
     comparison = exports.practice_view(
@@ -191,7 +205,7 @@ if periods:
                      labels=("Download vergelijking (CSV)", "Download vergelijking (Excel)"),
                      before=auth.export_audit(store_dir, viewer, f"vergelijking {measure_id} {periode}"))
 
-st.subheader("Funnelplot: verwijzingen naar praktijkgrootte")
+st.header("Funnelplot: verwijzingen naar praktijkgrootte")
 try:
     years = cached.praktijk_funnel_years(store_dir, state)
 except KbzDataError as exc:
@@ -200,8 +214,9 @@ except KbzDataError as exc:
 if years:
     f1, f2 = st.columns(2)
     kengetal = f1.selectbox("Verwijzingen naar", list(REFERRALS), key="praktijk_funnel_kengetal",
+                            placeholder="Kies een soort",
                             format_func=lambda k: KENGETALLEN[k].label.replace("Verwijzingen naar ", ""))
-    jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar")
+    jaar = f2.selectbox("Jaar", years, key="praktijk_funnel_jaar", placeholder="Kies een jaar")
     try:
         points, limits, target = cached.praktijk_funnel(store_dir, state, rol, bound, own, kengetal, int(jaar))
         fig = cached.praktijk_funnel_figure(store_dir, state, rol, bound, own, kengetal,
@@ -220,14 +235,14 @@ if years:
                 st.info(f"{praktijk.naam} heeft niet alle vier kwartalen van {jaar}; de praktijk staat niet in de"
                         " plot.")
             fictief = bool(points["fictief"].any())
-            st.caption(("⚠️ Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
+            st.caption(("Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
                        + " Grenzen: 95% en 99,8% rond het gemiddelde (Poisson, normale benadering); alleen praktijken"
                        " met alle vier kwartalen. " + analysis.SUPPRESSION_TEXT)
         else:
             st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 
 if own:
-    st.subheader("Downloads")
+    st.header("Downloads")
     own_view = exports.practice_view(
         mine, own=own, title=f"Praktijkcijfers {praktijk.naam} ({own})", fictief=own_fictief, source=own_source,
         method_lines=("Teller en noemer per kwartaal en kengetal; noemer leeg bij tellingen.",),

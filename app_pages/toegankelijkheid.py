@@ -12,14 +12,14 @@ st.markdown(
     " Besluit digitale toegankelijkheid overheid."
 )
 
-st.subheader("Status")
+st.header("Status")
 st.markdown(
     "**Gedeeltelijk voldoet.** Een automatische toets vindt op geen enkele pagina nog ernstige of kritieke"
     " problemen; een volledige handmatige toets (onderzoek door een deskundige volgens WCAG-EM) is nog niet"
     " gedaan. Hieronder staat wat wél is getoetst en wat bekend is dat nog niet voldoet."
 )
 
-st.subheader("Wat is getoetst en hoe")
+st.header("Wat is getoetst en hoe")
 st.markdown(
     "- **Automatische toets met axe-core** (de open-source toetsregels van Deque, via het pakket"
     " `axe-playwright-python`) in Chromium, op de regels voor WCAG 2.0 en 2.1 niveau A en AA. Getoetst worden:"
@@ -42,7 +42,7 @@ st.markdown(
     " met twee vingers en een tik op een gebied opent het wijkprofiel."
 )
 
-st.subheader("Wat nog niet voldoet")
+st.header("Wat nog niet voldoet")
 st.markdown(
     "- **Kaarten zijn niet met het toetsenbord te bedienen** (WCAG 2.1.1). De kaart zelf is een afbeelding die je"
     " met muis of vinger bedient; dezelfde cijfers staan in de tabel onder de kaart, en gemeente, niveau en"
@@ -56,14 +56,15 @@ st.markdown(
     "- **Grafieken**: onder de kaarten en het wijkprofiel staat een samenvatting in woorden; de trendgrafiek en de"
     " grafieken van Vergelijken en Budgetverdeling hebben die nog niet. Hun cijfers staan wel in de tabel eronder"
     " of in de download.\n"
-    "- **Koppen**: pagina's springen van de paginatitel direct naar een tussenkop van het derde niveau (een"
-    " aanbeveling van axe, geen WCAG-eis).\n"
+    "- **Koppen**: de pagina Kaart springt nog van de paginatitel direct naar een tussenkop van het derde niveau (een"
+    " aanbeveling van axe, geen WCAG-eis); de andere pagina's hebben onder de titel tussenkoppen van het tweede"
+    " niveau.\n"
     "- **Kleuren van de kaartklassen** zijn kleurenblind-veilig gekozen (ColorBrewer), maar het contrast van de"
     " lichtste klasse met de achtergrond is niet overal 3:1 (WCAG 1.4.11); de legenda noemt daarom elke klasse"
     " ook in woorden."
 )
 
-st.subheader("Problemen melden")
+st.header("Problemen melden")
 st.markdown(
     "Loop je tegen een toegankelijkheidsprobleem aan, of heb je cijfers in een andere vorm nodig? Meld het bij de"
     " beheerder van het dashboard binnen je organisatie; we reageren binnen vijf werkdagen en zoeken samen een"

@@ -15,7 +15,7 @@ from functools import partial
 import streamlit as st
 
 from kbz_data.errors import KbzDataError
-from kbz_data.practice import access, exports, upload_store
+from kbz_data.practice import access, exports, tables, upload_store
 from kbz_data.practice.errors import KbzDatabaseLockError, KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES
@@ -23,6 +23,7 @@ from kbz_data.text import escape_markdown, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import file_button
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 
@@ -34,7 +35,7 @@ st.markdown(
     " na uw bevestiging. Elke upload blijft bewaard als versie en kan ongedaan worden gemaakt."
 )
 st.info("Zonder uploads toont het dashboard **fictieve demodata**. Geüploade cijfers vervangen de demodata voor"
-        " dezelfde praktijk, hetzelfde kwartaal en kengetal.", icon="ℹ️")
+        " dezelfde praktijk, hetzelfde kwartaal en kengetal.", icon=":material/info:")
 
 if "upload_melding" in st.session_state:
     kind, text = st.session_state.pop("upload_melding")
@@ -62,7 +63,7 @@ if bad_link is not None:
 if page_state.value("praktijk_keuze") not in CODES and CODES:
     page_state.set_value("praktijk_keuze", CODES[0])
 
-st.subheader("1. Sjabloon downloaden")
+st.header("1. Sjabloon downloaden")
 if not CODES:
     st.caption("Het sjabloon is er per praktijk; u bent aan geen praktijk gekoppeld.")
 else:
@@ -70,10 +71,10 @@ else:
     recent = period_range("2018Q1", period_label(this_year, this_quarter))[::-1][:12]
     s1, s2 = st.columns(2)
     template_code = s1.selectbox(
-        "Praktijk", CODES, key=page_state.key("praktijk_keuze"),
+        "Praktijk", CODES, key=page_state.key("praktijk_keuze"), placeholder="Kies een praktijk",
         format_func=lambda c: f"{c} · {reg.name(c)}")
     template_period = s2.selectbox("Kwartaal", recent, index=1 if len(recent) > 1 else 0,
-                                   key="upload_sjabloon_periode")
+                                   key="upload_sjabloon_periode", placeholder="Kies een kwartaal")
     t1, t2 = st.columns(2)
     file_button("Sjabloon (CSV)", partial(exports.template_csv, template_code, template_period),
                 f"sjabloon_{template_code}_{template_period}.csv", key="upload_sjabloon_csv", container=t1)
@@ -83,14 +84,15 @@ else:
 if db is None:  # viewer.may_upload is False
     if viewer.rol == access.ANONIEM and not auth.auth_configured():
         st.warning("Uploaden kan hier niet: er is geen inlog ingesteld en de server is van buitenaf bereikbaar. Alleen"
-                   " een ingelogde praktijk of de beheerder kan cijfers uploaden (README, 'Inloggen').", icon="🔒")
+                   " een ingelogde praktijk of de beheerder kan cijfers uploaden (README, 'Inloggen').",
+                   icon=":material/lock:")
     elif viewer.rol == access.ANONIEM:
-        st.warning("Log in om cijfers van uw praktijk te uploaden.", icon="🔒")
+        st.warning("Log in om cijfers van uw praktijk te uploaden.", icon=":material/lock:")
     else:
-        st.warning("Uploaden kan alleen een praktijk (voor de eigen praktijk) of de beheerder.", icon="🔒")
+        st.warning("Uploaden kan alleen een praktijk (voor de eigen praktijk) of de beheerder.", icon=":material/lock:")
     st.stop()
 
-st.subheader("2. Bestand uploaden")
+st.header("2. Bestand uploaden")
 namens = None
 if viewer.rol == access.BEHEERDER and not viewer.lokaal:
     namens = st.text_input("Namens (e-mailadres van de praktijk; wordt gelogd)", key="upload_namens") or None
@@ -124,8 +126,8 @@ if uploaded is not None:
         m1.metric("Nieuw", counts["nieuw"])
         m2.metric("Gewijzigd", counts["gewijzigd"])
         m3.metric("Ongewijzigd", counts["ongewijzigd"])
-        st.dataframe(access.safe_table(upload_store.preview_table(change)), hide_index=True, width="stretch",
-                     key="upload_voorbeeld")
+        show_table(access.safe_table(tables.preview_display(upload_store.preview_table(change))),
+                   key="upload_voorbeeld")
         st.markdown(f"**{name}** is goedgekeurd: {len(change)} cijfers. Nog niets is opgeslagen.")
         if st.button("Bevestigen en opslaan", type="primary", key="upload_bevestig"):
             try:
@@ -147,7 +149,7 @@ if uploaded is not None:
                 st.session_state["upload_ronde"] = round_ + 1
                 st.rerun()
 
-st.subheader("3. Eerdere uploads")
+st.header("3. Eerdere uploads")
 try:
     history = access.history_table_for(db, viewer)
 except KbzDataError as exc:
@@ -156,7 +158,7 @@ except KbzDataError as exc:
 if history.empty:
     st.caption("Nog geen uploads van uw praktijk: het dashboard toont daar de fictieve demodata.")
 else:
-    st.dataframe(access.safe_table(history), hide_index=True, width="stretch", key="upload_historie")
+    show_table(access.safe_table(tables.history_display(history)), key="upload_historie")
     active = history[history["status"] == "actief"]
     if len(active) and upload_store.can_undo(history):
         last = active.iloc[0]

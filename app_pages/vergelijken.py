@@ -40,7 +40,8 @@ if not divisions:
     st.stop()
 
 st.selectbox(
-    "Gebiedsindeling", divisions, key=page_state.key("vergelijk_indeling"), format_func=lambda d: f"Indeling {d}",
+    "Gebiedsindeling", divisions, key=page_state.key("vergelijk_indeling"),
+    placeholder="Kies een indeling", format_func=lambda d: f"Indeling {d}",
     help="Cijfers worden alleen binnen één CBS-gebiedsindeling vergeleken. Indeling 2020: Gezondheidsmonitor 2020 en"
          " SES-WOA; indeling 2024: Kerncijfers wijken en buurten 2024 (inwoners, inkomen, WOZ).",
 )
@@ -81,7 +82,7 @@ def add_codes(new: list[str]) -> None:
 
 
 naast_tab, behoefte_tab, vergelijkbaar_tab = st.tabs(
-    ["⚖️ Gebieden naast elkaar", "🎯 Behoefte-index", "🔎 Vergelijkbare wijken"])
+    ["Naast elkaar", "Behoefte-index", "Vergelijkbaar"])
 
 with naast_tab:
     st.multiselect(
@@ -101,10 +102,10 @@ with naast_tab:
             st.error(f"De vergelijking kan niet worden gemaakt: {public_message(exc)}")
             result = None
     if result is not None:
-        st.subheader("Positie onder alle gebieden van de vier steden")
+        st.header("Positie onder alle gebieden van de vier steden")
         st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
         st.caption(result.footnote)
-        st.subheader("Alle indicatoren")
+        st.header("Alle indicatoren")
         show_table(result.table, key="vergelijk_tabel")
         export_view = result
         # the similar areas of the area the "Vergelijkbare wijken" tab shows, so the sheet equals that tab
@@ -147,9 +148,9 @@ with behoefte_tab:
                    " op een gebied om het aan de vergelijking toe te voegen.")
         show_map_view(view, "behoefte", f"{need.NEED_LABEL} (kwintielen)", selectable=True)
         st.caption(need_result.sources)
-        st.subheader("Hoogste behoefte per stad")
+        st.header("Hoogste behoefte per stad")
         show_table(need.top_per_city(table), key="behoefte_top")
-        st.subheader("Alle gebieden")
+        st.header("Alle gebieden")
         tables = dict(need_result.tables)
         show_table(tables["Behoefte-index"], key="behoefte_tabel")
         missing = tables["Gemarkeerd"]
@@ -176,6 +177,7 @@ with vergelijkbaar_tab:
         method_line, sources_line = compare.similar_lines(data, indeling)
         st.markdown(method_line)
         st.selectbox("Gebied (een van de gekozen gebieden)", chosen, key=page_state.key("vergelijk_referentie"),
+                     placeholder="Kies een gebied",
                      format_func=lambda c: labels.get(c, c))
         try:
             similar = cached.similar_areas(store_dir, built, reference, indeling, niveau)

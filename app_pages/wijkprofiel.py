@@ -92,7 +92,7 @@ except KbzDataError as exc:
     st.error(f"Het profiel van {code} kon niet worden gemaakt: {public_message(exc)}")
     st.stop()
 
-st.subheader(f"{info['naam']} ({code})")
+st.header(f"{info['naam']} ({code})")
 wijkkaart_button(store_dir, built, code, indeling, key="profiel_pdf")
 kbz_names = ", ".join(dict.fromkeys(context["kbz"]["kbz_gebied"]))
 st.markdown(
@@ -138,7 +138,7 @@ else:
         csv_button(plain_view(lines, display, f"wijkprofiel_{code}_{indeling}"), key="profiel_csv")
 
 trend_indeling = cached.trend_division(store_dir, built, code, indeling)
-st.subheader("Gezondheid 2012 – 2024" if trend_indeling == profile.TREND_INDELING_2024 else
+st.header("Gezondheid 2012 – 2024" if trend_indeling == profile.TREND_INDELING_2024 else
              "Gezondheid 2012 – 2016 – 2020")
 try:
     trend = cached.trend_table(store_dir, built, code, trend_indeling)
@@ -167,13 +167,13 @@ if trend is not None:
 if info["gemeentecode"] == "GM0518" and indeling == profile.TREND_INDELING and info["niveau"] == "wijk":
     elan = cached.elan_trend_table(store_dir, built)
     if not elan.empty:
-        st.subheader("Den Haag: huisartskosten en laag inkomen in de KBZ-wijken (ELAN)")
+        st.header("Den Haag: huisartskosten en laag inkomen in de KBZ-wijken (ELAN)")
         st.plotly_chart(cached.elan_trend_figure(store_dir, built, code), key="profiel_elan",
                         config={"displaylogo": False})
         st.caption(profile.ELAN_NOTE + ". Huisartskosten: euro per inwoner onder de basisverzekering; laag"
                    " inkomen: % van de huishoudens. Grijs gestreept: de mediaan van alle Den Haagse wijken.")
 
-st.subheader("KBZ-gebieden en -praktijken in of bij dit gebied")
+st.header("KBZ-gebieden en -praktijken in of bij dit gebied")
 membership = context["kbz"]
 if membership.empty:
     st.markdown(f"{info['naam']} hoort niet bij een KBZ-gebied (indeling {indeling}).")

@@ -126,6 +126,33 @@ def euro(value: float | None, decimals: int = 0) -> str:
     return f"€ {_dutch(value, decimals)}"
 
 
+#: Dutch month names for :func:`fmt_datetime`.
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+#: The local time zone of the dashboard's users (the four cities).
+LOCAL_TZ = "Europe/Amsterdam"
+
+
+def fmt_datetime(value: object) -> str:
+    """A moment (ISO text or timestamp; naive means UTC) in Dutch local time in words:
+    ``2026-12-02T13:27:46+00:00`` -> ``2 december 2026, 14:27``; missing or unreadable -> "onbekend"."""
+    if _missing(value) or value == "":
+        return UNKNOWN
+    try:
+        moment = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return UNKNOWN
+    if moment.tzinfo is None:
+        moment = moment.tz_localize("UTC")
+    local = moment.tz_convert(LOCAL_TZ)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 praktijk``, ``2 praktijken`` (count in Dutch notation)."""
+    return f"{fmt_number(count)} {singular if count == 1 else plural_form}"
+
+
 #: An absolute path (POSIX ``/a/b`` or Windows ``C:\a\b``) inside a message: the server's layout, not the user's.
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:\\|/)(?:[^\s'\"`:;,()]+[/\\])+([^\s'\"`:;,()/\\]*)")
 

@@ -191,13 +191,13 @@ def test_practice_and_similar_areas_follow_the_choice(server: str, tmp_path: Pat
         _wait_rerun(page)
 
         def similar_tab() -> tuple[str, str]:
-            page.get_by_role("tab", name="Vergelijkbare wijken").click()
+            page.get_by_role("tab", name="Vergelijkbaar").click()
             page.wait_for_timeout(800)
             panel = page.locator('[role="tabpanel"]:visible').first
             return _selectbox_text(page, "Gebied (een van de gekozen gebieden)"), panel.inner_text()
 
         def excel(name: str) -> list[str]:
-            page.get_by_role("tab", name="Gebieden naast elkaar").click()
+            page.get_by_role("tab", name="Naast elkaar").click()
             page.wait_for_timeout(800)
             button = page.locator('[role="tabpanel"]:visible').get_by_role("button", name="Download Excel").first
             button.scroll_into_view_if_needed()

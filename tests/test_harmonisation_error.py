@@ -53,7 +53,7 @@ def test_error_table_per_city(mini_store) -> None:
 def test_bronnen_page_shows_the_error(harmonised_store: Path) -> None:  # noqa: F811
     at = open_page("app_pages/bronnen.py")
     assert not at.exception, at.exception
-    assert any(h.value.startswith("Gezondheid omgerekend naar gebiedsindeling 2024") for h in at.subheader)
+    assert any(h.value.startswith("Gezondheid omgerekend naar gebiedsindeling 2024") for h in at.header)
     frames = [f.value for f in at.dataframe]
     assert any("Gemiddelde absolute fout (procentpunt)" in f.columns for f in frames)
     assert any({"goed", "matig", "slecht", "geen"} <= set(f.columns) for f in frames)

@@ -43,7 +43,7 @@ def test_link_with_code_opens_the_profile(app_store: Path) -> None:
     assert not at.error
     assert at.title[0].value == "Wijkprofiel"
     assert at.selectbox(key="profiel_code").value == "WK034401"
-    assert [s.value for s in at.subheader][0] == "Wijk 01 West (WK034401)"
+    assert [s.value for s in at.header][0] == "Wijk 01 West (WK034401)"
     radio = at.radio(key="profiel_indeling")
     assert radio.options == ["indeling 2020", "indeling 2023", "indeling 2024"] and radio.value == 2020
     assert at.query_params["code"] == "WK034401"  # one value, not a repeated key
@@ -77,7 +77,7 @@ def test_select_another_area_and_division(app_store: Path) -> None:
     )
     at.selectbox(key="profiel_code").set_value("BU03440101").run()
     assert not at.exception and not at.error
-    assert at.subheader[0].value == "Welgelegen, Den Hommel (BU03440101)"
+    assert at.header[0].value == "Welgelegen, Den Hommel (BU03440101)"
     assert at.query_params["code"] == "BU03440101"
     assert len(at.get("plotly_chart")) == 2  # spine chart and health trend 2012-2016-2020
     at.radio(key="profiel_indeling").set_value(2024).run()
@@ -95,7 +95,7 @@ def test_unknown_code_in_link_shows_dutch_error(app_store: Path) -> None:
     assert at.selectbox(key="profiel_code").value is None
     at.selectbox(key="profiel_code").set_value("WK034401").run()
     assert not at.exception and not at.error
-    assert at.subheader[0].value == "Wijk 01 West (WK034401)"
+    assert at.header[0].value == "Wijk 01 West (WK034401)"
 
 
 def test_unknown_division_in_link_warns(app_store: Path) -> None:

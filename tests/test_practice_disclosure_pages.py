@@ -57,7 +57,7 @@ def figures(practice_app_store: Path, monkeypatch: pytest.MonkeyPatch) -> Practi
 
 def collect(at: AppTest, into: list[str], tables: list) -> None:
     """Everything on the page now: texts, tables (and so their downloads), metrics, figure JSON."""
-    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader"):
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader"):
         into += [str(e.value) for e in at.get(kind)]
     for element in at.dataframe:
         tables.append(element.value)

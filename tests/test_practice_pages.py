@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,7 +68,8 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Nieuw": "0", "Gewijzigd": "2", "Ongewijzigd": "0"}
     preview = frame_with(at, "huidige teller")
-    assert set(preview["status"]) == {"gewijzigd"} and 4321 in preview["teller"].tolist()
+    assert set(preview["status"]) == {"gewijzigd"} and preview["teller"].tolist() == ["4.321", "33"]
+    assert preview["noemer"].tolist() == ["", "44"]  # a count has no noemer; never None or nan
     assert snapshot_tree(practice_app_store) == before  # nothing stored before confirming
 
     at.button(key="upload_bevestig").click().run()
@@ -72,6 +77,7 @@ def test_upload_flow_bad_good_confirm_undo(practice_app_store: Path) -> None:
     assert any("Opgeslagen als versie 1" in s.value for s in at.success)
     history = frame_with(at, "bestandsnaam")
     assert history["bestandsnaam"].tolist() == ["cijfers.csv"] and history["status"].tolist() == ["actief"]
+    assert re.fullmatch(r"\d{1,2} [a-z]+ 20\d\d, \d\d:\d\d", history["tijd"].iloc[0])  # local time in words
 
     at.switch_page("app_pages/praktijk.py").run()
     assert not at.exception
@@ -256,3 +262,46 @@ def test_praktijk_page_later_cached_calls_are_guarded(practice_app_store: Path, 
     errors = [e.value for e in at.error]
     assert errors and all("versie 3 van de praktijkopslag ontbreekt" in e for e in errors)
     assert at.get("download_button")  # the rest of the page is still there
+
+
+LATER = (b"praktijk_code;periode;kengetal;teller;noemer\n"
+         b"RTD-BLOEMHOF-1;2025Q3;consulten;4.321;\n")
+
+
+def test_praktijk_page_after_a_later_quarter_for_some_kengetallen(practice_app_store: Path) -> None:
+    """An upload of a later quarter (2025Q3, demo figures end in 2024Q4) for one kengetal: the headline cards all
+    speak of that one quarter and say so (no mixing with 2024Q4), the trend line breaks over the quarters without
+    figures, a mean over one practice says "1 praktijk", the wijk is named, and the latest-figures table says that
+    its rows have different quarters."""
+    at = open_upload(AppTest.from_file(APP, default_timeout=120).run())
+    at.file_uploader(key="upload_bestand_0").upload("later.csv", LATER, "text/csv")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="upload_bevestig").click().run()
+    assert not at.exception
+    at.switch_page("app_pages/praktijk.py").run()
+    at.selectbox(key="praktijk_keuze").set_value("RTD-BLOEMHOF-1").run()
+    assert not at.exception, at.exception
+
+    markdown = " ".join(m.value for m in at.markdown).replace("\\", "")  # as read: without Markdown escapes
+    assert "**Kerncijfers over kwartaal 2025Q3**" in markdown
+    # The mini store has no Rotterdam wijken: the page says so, the code only in brackets (names: test_ux_text.py)
+    assert "in wijk WK" not in markdown and "een wijk zonder naam in de gegevensopslag (WK059910)" in markdown
+    cards = {m.label: m for m in at.metric}
+    consulten = cards["Consulten"]
+    patienten = next(m for label, m in cards.items() if label.startswith("Ingeschreven patiënten"))
+    assert consulten.value == "4.321"
+    assert patienten.value == "onbekend" and "Geen cijfer over 2025Q3" in patienten.proto.help
+    assert "(2024Q4)" in patienten.proto.help  # where its latest figure is
+    assert all("2024Q4" not in label for label in cards)
+    assert any("Niet elk kengetal heeft cijfers over hetzelfde kwartaal (2024Q4, 2025Q3)" in i.value for i in at.info)
+
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-praktijk_trend_consulten"))
+    spec = json.loads(chart.proto.spec)
+    own = next(t for t in spec["data"] if t.get("mode") == "lines+markers")
+    raw = own["y"]  # plotly's typed-array encoding ({"dtype", "bdata"}) or a list
+    values = np.frombuffer(base64.b64decode(raw["bdata"]), dtype=raw["dtype"]) if isinstance(raw, dict) else raw
+    y = [None if v is None or v != v else float(v) for v in values]
+    assert y[-1] == 4321 and y[-3:-1] == [None, None] and y[-4] is not None  # 2025Q1-Q2 break the line
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "basis: 1 praktijk\"" in text and "1 praktijken" not in text

@@ -56,8 +56,8 @@ def plain(markdown: str) -> str:
 
 
 def page_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader")
-             for e in at.get(kind)]
+    kinds = ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader")
+    parts = [e.value for kind in kinds for e in at.get(kind)]
     parts += [e.value.to_csv() for e in at.dataframe]
     return "\n".join(str(p) for p in parts)
 

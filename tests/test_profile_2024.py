@@ -97,7 +97,7 @@ def test_elan_trend_of_the_kbz_wijken(profile_store: Path) -> None:
 def test_profile_page_2024_trend(profile_store: Path) -> None:
     at = open_page("app_pages/wijkprofiel.py", {"code": "BU03440101", "indeling": "2024"})
     assert not at.exception, at.exception
-    assert any(h.value == "Gezondheid 2012 – 2024" for h in at.subheader)
+    assert any(h.value == "Gezondheid 2012 – 2024" for h in at.header)
     spec = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert 2024 in spec["layout"]["xaxis"]["tickvals"]
     assert any("omgerekend uit indeling 2020" in c.value for c in at.caption)
@@ -106,7 +106,7 @@ def test_profile_page_2024_trend(profile_store: Path) -> None:
 def test_profile_page_den_haag_wijk_shows_elan(profile_store: Path) -> None:
     at = open_page("app_pages/wijkprofiel.py", {"gemeente": "GM0518", "code": "WK051838", "indeling": "2020"})
     assert not at.exception, at.exception
-    assert any("ELAN" in h.value for h in at.subheader)
+    assert any("ELAN" in h.value for h in at.header)
     assert any("niet vergelijkbaar met de andere steden" in c.value for c in at.caption)
 
 

@@ -51,7 +51,7 @@ def test_accessibility_statement_is_linked_from_bronnen(app_store) -> None:
     assert not at.exception
     assert at.title[0].value == "Toegankelijkheidsverklaring"
     text = " ".join(m.value for m in at.markdown)
-    assert "WCAG 2.1" in text and "Wat nog niet voldoet" in " ".join(s.value for s in at.subheader)
+    assert "WCAG 2.1" in text and "Wat nog niet voldoet" in " ".join(s.value for s in at.header)
 
 
 def test_profile_summary_counts_the_comparisons() -> None:

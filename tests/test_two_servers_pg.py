@@ -122,10 +122,14 @@ def test_two_servers_share_postgresql(pg_url: str, mini_store, tmp_path: Path) -
             for base in (base_a, base_b):
                 page.goto(f"{base}/upload", wait_until="domcontentloaded")
                 page.get_by_text("3. Eerdere uploads").wait_for(timeout=60_000)
-                page.wait_for_timeout(1500)
                 grid = page.locator("[data-testid=stDataFrame]").last
                 grid.wait_for(timeout=30_000)
-                cells = " ".join(grid.locator("[role=gridcell]").all_text_contents())
+                deadline = time.monotonic() + 60  # the grid fills its cells after it is drawn (slow on a busy machine)
+                while True:
+                    cells = " ".join(grid.locator("[role=gridcell]").all_text_contents())
+                    if all(p.name in cells for p in files_a + files_b) or time.monotonic() > deadline:
+                        break
+                    page.wait_for_timeout(500)
                 assert all(p.name in cells for p in files_a + files_b), (base, cells[:800])
             browser.close()
     finally:

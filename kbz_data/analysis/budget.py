@@ -273,13 +273,20 @@ def budget_display(frame: pd.DataFrame, rules: Mapping[str, str], unit: str = "I
     return out.reset_index(drop=True)
 
 
+#: Short rule names for the narrow concentration table (a phone shows the numbers without scrolling).
+RULES_SHORT: dict[str, str] = {RULES["per_inwoner"]: "Per inwoner", RULES["naar_behoefte"]: "Naar behoefte",
+                               RULES["kbz"]: "KBZ-gewicht"}
+
+
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary per rule with percentages as text for display."""
+    """The summary per rule as display text, narrow enough for a phone: short rule name, the share to the 20%
+    with the highest need, the concentration index, then the total (the budget itself, as a check)."""
+    rule = [RULES_SHORT.get(r, r) for r in summary["Regel"]]
     return pd.DataFrame({
-        "Regel": summary["Regel"], "Totaal": summary["Totaal (euro)"].map(lambda v: euro(v, 2)),
-        "Aandeel naar de 20% met de hoogste behoefte": summary["Aandeel naar de 20% met de hoogste behoefte"].map(
-            fmt_share),
-        "Concentratie-index": summary["Concentratie-index"].map(lambda v: fmt_number(round(v, 3) + 0.0, 3)),
+        "Regel": rule,
+        "Hoogste 20%": summary["Aandeel naar de 20% met de hoogste behoefte"].map(fmt_share).to_numpy(),
+        "Concentratie": summary["Concentratie-index"].map(lambda v: fmt_number(round(v, 3) + 0.0, 3)).to_numpy(),
+        "Totaal": summary["Totaal (euro)"].map(lambda v: euro(v, 2)).to_numpy(),
     })
 
 

@@ -32,6 +32,26 @@ def _basis(row_noemer: pd.Series, is_share: bool) -> list[str]:
     return [f"{prefix}{v}" if v else "" for v in row_noemer]
 
 
+def _quarters(frame: pd.DataFrame) -> pd.DatetimeIndex:
+    """Every quarter (first day) from the first to the last quarter of ``frame``."""
+    if frame.empty:
+        return pd.DatetimeIndex([])
+    return pd.date_range(frame["datum"].min(), frame["datum"].max(), freq="QS")
+
+
+def _with_gaps(rows: pd.DataFrame, quarters: pd.DatetimeIndex) -> pd.DataFrame:
+    """``rows`` of one series with an empty row (waarde NaN) for every quarter without a shown figure between its
+    first and last quarter, so the line breaks there instead of bridging the missing quarters."""
+    if rows.empty:
+        return rows
+    span = quarters[(quarters >= rows["datum"].min()) & (quarters <= rows["datum"].max())]
+    full = rows.set_index("datum").reindex(span.union(pd.DatetimeIndex(rows["datum"])))
+    full.index.name = "datum"
+    for column in ("praktijk", "periode", "weergave", "noemer_tekst"):
+        full[column] = full[column].fillna("")
+    return full.reset_index()
+
+
 def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | None, show_others: bool = True,
                  is_share: bool = False, height: int = 400) -> go.Figure:
     """Quarterly trend of one measure: chosen practice, mean of all, optionally the others (anonymised).
@@ -50,6 +70,7 @@ def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | N
         Survey shares: the hover shows the number of respondents.
     """
     fig = go.Figure()
+    quarters = _quarters(frame)
     groups = [("gemiddelde", MEAN, 2, "dash")]
     if show_others:
         groups.insert(0, ("ander", OTHER, 1, "solid"))
@@ -57,11 +78,12 @@ def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | N
     for rol, colour, width, dash in groups:
         part = frame[frame["rol"] == rol]
         for name, rows in part.groupby("praktijk", sort=True):
-            shown = rows[~rows["onderdrukt"]]
+            shown = _with_gaps(rows[~rows["onderdrukt"]], quarters)
             custom = list(zip(shown["praktijk"], shown["periode"], shown["weergave"],
                               _basis(shown["noemer_tekst"], is_share), strict=False))
             fig.add_trace(go.Scatter(
-                x=shown["datum"], y=shown["waarde"], mode="lines+markers" if rol == "eigen" else "lines",
+                x=shown["datum"], y=shown["waarde"], connectgaps=False,
+                mode="lines+markers" if rol == "eigen" else "lines",
                 name=str(name) if rol != "ander" else "Andere KBZ-praktijken", legendgroup=rol,
                 showlegend=rol != "ander" or name == part["praktijk"].min(),
                 line=dict(color=colour, width=width, dash=dash), marker=dict(size=5),

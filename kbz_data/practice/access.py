@@ -47,6 +47,7 @@ from kbz_data.practice import analysis, demo, registry, upload_store
 from kbz_data.practice.db.repository import PracticeDb, refuse_foreign_practices
 from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.upload_checks import ValidatedUpload
+from kbz_data.text import plural
 
 ANONIEM = "anoniem"
 PRAKTIJK = "praktijk"
@@ -230,7 +231,7 @@ def _visible_mean(rows: pd.DataFrame) -> pd.DataFrame:
     total = rows.groupby("periode").size()
     mean = shown.groupby("periode").agg(waarde=("waarde", "mean"), fictief=("fictief", "any"),
                                         n=("waarde", "size")).reset_index()
-    notes = [f"{n} praktijken" if n == total.get(p, n) else f"{n} praktijken (zonder '<10')"
+    notes = [plural(int(n), "praktijk", "praktijken") + ("" if n == total.get(p, n) else " (zonder '<10')")
              for p, n in zip(mean["periode"], mean["n"], strict=True)]
     return pd.DataFrame({
         "praktijk": analysis.MEAN_LABEL, "rol": "gemiddelde", "periode": mean["periode"], "waarde": mean["waarde"],

@@ -36,7 +36,7 @@ import pandas as pd
 from kbz_data.config import GEMEENTEN
 from kbz_data.practice import registry
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS, Measure, period_start
-from kbz_data.text import fmt_number
+from kbz_data.text import UNKNOWN, fmt_number, plural
 
 SUPPRESS_BELOW = 10
 SUPPRESSED = "<10"
@@ -166,7 +166,8 @@ def measure_frame(figures: pd.DataFrame, own: str, measure_id: str, full: Collec
     mean_rows = pd.DataFrame({
         "praktijk": MEAN_LABEL, "rol": "gemiddelde", "periode": mean["periode"], "waarde": mean["waarde"],
         "weergave": [_fmt(v, 1) for v in mean["waarde"]], "teller_tekst": "",
-        "noemer_tekst": [f"{n} praktijken" for n in mean["n"]], "onderdrukt": False, "fictief": mean["fictief"],
+        "noemer_tekst": [plural(int(n), "praktijk", "praktijken") for n in mean["n"]],
+        "onderdrukt": False, "fictief": mean["fictief"],
     })
     out = pd.concat([rows, mean_rows], ignore_index=True)
     out["datum"] = pd.to_datetime([period_start(p) for p in out["periode"]])
@@ -205,6 +206,53 @@ def summary_of(frame_of: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
             "Fictief": "ja" if last["fictief"] else "nee",
         })
     return pd.DataFrame(rows, columns=["Kengetal", "Periode", "Mijn praktijk", MEAN_LABEL, "Respondenten", "Fictief"])
+
+
+#: The measures of the headline cards on the Praktijk page, in order.
+HEADLINE = ("ingeschreven_patienten", "consulten", "verwijzingen_ziekenhuis_per_1000", "pct_patienten_weet_wat_te_doen")
+#: Short card labels (four cards side by side must not cut their labels off); the help gives the full name.
+HEADLINE_LABELS = {"ingeschreven_patienten": "Ingeschreven patiënten", "consulten": "Consulten",
+                   "verwijzingen_ziekenhuis_per_1000": "Verwijzingen ziekenhuis per 1.000",
+                   "pct_patienten_weet_wat_te_doen": "Weet wat te doen (%)"}
+
+
+def headline(frames: dict[str, pd.DataFrame]) -> tuple[str | None, list[dict[str, str]]]:
+    """The headline cards of the chosen practice, all for ONE quarter.
+
+    ``frames`` maps measure ids (:data:`HEADLINE`) to frames like :func:`measure_frame`. The quarter is the latest
+    one in which the practice has a figure for any of these measures (an upload of a later quarter for only some
+    kengetallen moves it forward); a measure without a figure in that quarter reads "onbekend" and its help names
+    its latest figure and quarter, so quarters are never mixed silently.
+
+    Returns
+    -------
+    (periode, cards)
+        periode is None when the practice has no figure at all; each card has label, value and help.
+    """
+    own = {m: f[f["rol"] == "eigen"] for m, f in frames.items()}
+    periods = [p for rows in own.values() for p in rows["periode"]]
+    if not periods:
+        return None, []
+    periode = max(periods)
+    cards = []
+    for measure_id, rows in own.items():
+        measure = MEASURES[measure_id]
+        frame = frames[measure_id]
+        now = rows[rows["periode"] == periode]
+        mean = frame[(frame["rol"] == "gemiddelde") & (frame["periode"] == periode)]
+        if len(now):
+            value = str(now["weergave"].iloc[0])
+            help_text = f"{MEAN_LABEL} in {periode}: {mean['weergave'].iloc[0] if len(mean) else UNKNOWN}"
+            if bool(now["fictief"].iloc[0]):
+                help_text += " · fictieve demodata"
+        else:
+            value = UNKNOWN
+            help_text = f"Geen cijfer over {periode}" + (
+                f"; het laatste cijfer is {rows['weergave'].iloc[-1]} ({rows['periode'].iloc[-1]})." if len(rows)
+                else ".")
+        cards.append({"label": HEADLINE_LABELS.get(measure_id, measure.label), "value": value,
+                      "help": f"{measure.label} ({measure.eenheid}). {help_text}"})
+    return periode, cards
 
 
 def comparison_table(frame: pd.DataFrame, periode: str) -> pd.DataFrame:
@@ -350,12 +398,38 @@ def wijk_profile(data, praktijk_code: str,  # noqa: ANN001 - StoreData
         jaren = sorted(set(int(j) for j in rows["jaar"]))
         table = table.drop(columns=["_o", "indicator"]).rename(columns={**column, "jaar": "Jaar"})
         table = table.round(1).reset_index(drop=True)
+        table["Jaar"] = [str(int(j)) for j in table["Jaar"]]  # a year, not a number with a thousands dot
         table.columns.name = None
         line = store_source_line(data, bronnen, jaren[-1])
         if "rivm_50090NED" in bronnen:
             line += " Gezondheidscijfers zijn modelschattingen (small area estimation), geen tellingen."
         out.append((PROFILE_TITLES[indeling], table, line))
     return out
+
+
+def served_text(data, praktijk_code: str, reg: registry.Registry | None = None) -> str:  # noqa: ANN001 - StoreData
+    """'Bedient vooral 3 buurten in wijk Bloemhof (WK059915).': the areas a practice serves by NAME (code in
+    brackets), on the newest division the practice has areas of; a code the store does not know stays a code.
+    ``reg``: the registry in use (the database's; default the built-in one)."""
+    p = (registry.BUILTIN if reg is None else reg).get(praktijk_code)
+    indeling = max((j for j, (b, w) in p.gebieden.items() if b or w), default=None)
+    if indeling is None:
+        return ""
+    buurten, wijken = p.gebieden[indeling]
+    gebieden = data.gebieden
+    known = gebieden[(gebieden["indeling"] == indeling) & gebieden["code"].isin([*buurten, *wijken])]
+    names = known.drop_duplicates("code").set_index("code")["naam"]
+    shown = [f"{names[c]} ({c})" for c in wijken if c in names.index and isinstance(names[c], str)]
+    unnamed = [c for c in wijken if not (c in names.index and isinstance(names[c], str))]
+    if unnamed:  # a store without these wijken (a partial build): say so, the code only in brackets
+        shown.append(f"{'een wijk' if len(unnamed) == 1 else 'wijken'} zonder naam in de gegevensopslag"
+                     f" ({', '.join(unnamed)})")
+    lead = " in " if unnamed else " in wijk " if len(shown) == 1 else " in de wijken "
+    where = lead + ", ".join(shown) if shown else ""
+    buurt_names = [str(names[c]) for c in buurten if c in names.index and isinstance(names[c], str)]
+    which = f" ({', '.join(buurt_names)})" if buurt_names and len(buurt_names) == len(buurten) <= 4 else ""
+    return (f"Bedient vooral {plural(len(buurten), 'buurt', 'buurten')}{which}{where}"
+            f" (gebiedsindeling {indeling}).")
 
 
 def own_figures(figures: pd.DataFrame, own: str) -> pd.DataFrame:

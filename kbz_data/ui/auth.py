@@ -154,10 +154,10 @@ def sidebar(store_dir: str) -> Who | None:
     if not configured:
         if current.viewer is not None and current.viewer.lokaal:
             st.sidebar.info("**Lokale modus** (geen inlog ingesteld): u bent de lokale beheerder. Dit kan alleen omdat"
-                            " de server alleen op dit apparaat bereikbaar is.", icon="🖥️")
+                            " de server alleen op dit apparaat bereikbaar is.", icon=":material/computer:")
         else:
             st.sidebar.warning("**Geen inlog ingesteld** en de server is van buitenaf bereikbaar: de praktijkpagina's"
-                               " tonen alleen fictieve demodata en uploaden kan niet.", icon="🔒")
+                               " tonen alleen fictieve demodata en uploaden kan niet.", icon=":material/lock:")
         return current
     if current.viewer is not None and current.viewer.rol == access.ANONIEM:
         st.sidebar.button("Inloggen", key="auth_inloggen", type="primary", on_click=_login)
@@ -195,10 +195,11 @@ def require(store_dir: str) -> Viewer:
     if not auth_configured():
         if current.viewer.lokaal:
             st.info("Lokale modus: er is geen inlog ingesteld en de server is alleen op dit apparaat bereikbaar;"
-                    " u werkt als lokale beheerder.", icon="🖥️")
+                    " u werkt als lokale beheerder.", icon=":material/computer:")
         else:
             st.warning("Er is geen inlog ingesteld en de server is van buitenaf bereikbaar: deze pagina toont alleen"
-                       " de fictieve demodata en uploaden kan niet. Stel inloggen in (README, 'Inloggen').", icon="🔒")
+                       " de fictieve demodata en uploaden kan niet. Stel inloggen in (README, 'Inloggen').",
+                       icon=":material/lock:")
     return current.viewer
 
 

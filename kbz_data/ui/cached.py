@@ -325,6 +325,15 @@ def praktijk_wijkprofiel(store_dir: str, built: str, state: str, praktijk: str) 
     return analysis.wijk_profile(store_data(store_dir, built), praktijk, practice_registry(store_dir, state))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def praktijk_served_text(store_dir: str, built: str, state: str, praktijk: str) -> str:
+    """Cached :func:`kbz_data.practice.analysis.served_text` (the wijk names from the store, the practice's areas
+    from the registry in use: ``state`` changes when a practice is changed on Beheer)."""
+    from kbz_data.practice import analysis
+
+    return analysis.served_text(store_data(store_dir, built), praktijk, practice_registry(store_dir, state))
+
+
 @st.cache_data(show_spinner=False)
 def headline_table(store_dir: str, built: str) -> pd.DataFrame:
     """Cached :func:`kbz_data.analysis.area_data.headline_table`."""

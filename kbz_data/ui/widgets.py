@@ -135,12 +135,15 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
 #:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
-#: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page.
+#: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page;
+#: * section headings are ``st.header`` (h2 right under the h1 title: no skipped heading level, axe
+#:   "heading-order"), drawn at the size of Streamlit's subheader so the pages keep their look.
 ACCESSIBILITY_HTML = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #474a54; }
+[data-testid="stMain"] [data-testid="stHeading"] h2 { font-size: 1.6rem; padding-top: 1rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
@@ -200,10 +203,44 @@ MAP_GESTURES_JS = """
 """
 
 
+#: The sidebar on a phone: Streamlit starts it collapsed on a narrow screen (``initial_sidebar_state="auto"``) and
+#: closes it after a click on a page link, but after a choice in one of its filters (gemeente, niveau, indicator,
+#: jaar) it stays open over the whole page, so the visitor sees nothing of what the choice changed. On a screen as
+#: narrow as Streamlit's own overlay breakpoint (768 pixels), a pick in a sidebar selectbox (its options open in a
+#: list outside the sidebar, so the click is remembered) or a sidebar radio closes the sidebar through its own
+#: close button, as a page link does; typing in a field, the login button and wider screens are left alone.
+SIDEBAR_JS = """
+<script>
+(() => {
+  if (window.kbzSidebarClose) return;
+  window.kbzSidebarClose = true;
+  const narrow = window.matchMedia("(max-width: 768px)");
+  let pickingInSidebar = false;
+  const close = () => setTimeout(() => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (narrow.matches && sidebar && button && sidebar.getBoundingClientRect().right > 0) button.click();
+  }, 350);
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest('[data-testid="stSidebar"]')) {
+      pickingInSidebar = Boolean(target.closest('[data-testid="stSelectbox"]'));
+      if (target.closest('[data-testid="stRadio"] label')) close();
+      return;
+    }
+    if (pickingInSidebar && target.closest('[role="option"]')) close();
+    pickingInSidebar = false;
+  }, true);
+})();
+</script>
+"""
+
+
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML` and :data:`MAP_GESTURES_JS` (call once per run, from app.py, before the
-    page runs)."""
-    st.html(ACCESSIBILITY_HTML + MAP_GESTURES_JS, unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML`, :data:`MAP_GESTURES_JS` and :data:`SIDEBAR_JS` (call once per run, from
+    app.py, before the page runs)."""
+    st.html(ACCESSIBILITY_HTML + MAP_GESTURES_JS + SIDEBAR_JS, unsafe_allow_javascript=True)
 
 
 def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
