@@ -120,7 +120,7 @@ if uploaded is not None:
         for notice in checked.notices:
             st.caption(f"Let op: {escape_markdown(notice)}.")
         if checked.skipped:
-            st.info(upload_store.skipped_text(checked.skipped), icon="ℹ️")
+            st.info(upload_store.skipped_text(checked.skipped))
         counts = upload_store.preview_summary(change)
         m1, m2, m3 = st.columns(3)
         m1.metric("Nieuw", counts["nieuw"])

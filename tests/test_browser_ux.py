@@ -11,7 +11,7 @@ from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
 PHONE = {"width": 390, "height": 844}
-PAGES = ["/overzicht", "/wijkprofiel?code=WK034401", "/vergelijken", "/budget", "/bronnen", "/praktijk", "/upload",
+PAGES = ["/", "/wijkprofiel?code=WK034401", "/vergelijken", "/budget", "/bronnen", "/praktijk", "/upload",
          "/toegankelijkheid", "/beheer"]  # /kaart is reworked on another branch
 
 
