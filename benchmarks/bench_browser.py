@@ -67,7 +67,8 @@ DRAWN_JS = """(minimum) => {
   }
   return true;
 }"""
-#: Every visible figure on the page (not the scatter in the hidden tab) holds a new data array (Plotly.react swapped it) compared with window.__kbzOld.
+#: Every visible figure on the page (not the scatter in the hidden tab) holds a new data array (Plotly.react
+#: swapped it) compared with window.__kbzOld.
 CHANGED_JS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')].filter((gd) => gd.getBoundingClientRect().width);
   return plots.length > 0 && plots.every((gd) => !(window.__kbzOld || []).includes(gd.data));
@@ -219,7 +220,8 @@ def run(bench: Bench, repeat: int, which: str) -> None:
     }
     load = os.getloadavg()
     print(f"Browserbenchmark ({which}); Chromium {CHROMIUM}, 1400x1000; mediaan van {repeat}")
-    print(f"machinebelasting bij start (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} kernen")
+    print(f"machinebelasting bij start (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f};"
+          f" {os.cpu_count()} kernen")
     for path, minimum, text in views.values():  # warm the server's caches (and the indicator change's views)
         bench.load(path, minimum, text)
     bench.indicator_change(INDICATOR_CHANGES)
