@@ -11,10 +11,12 @@ the legend above, and every map fits the 390-pixel width. Screenshots go to ``ar
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -99,16 +101,18 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             x = box["x"] + box["width"] / 2
-            # Start inside the map and inside the screen; the finger moves up over the map only.
-            y = min(box["y"] + box["height"] - 20, 800)
-            assert y - SWIPE > box["y"], (box, y)
-            for point in (y, y - SWIPE):
+            # Start inside the map and inside the screen; the finger moves up over the map only (the SVG map is as
+            # high as the city is at this width).
+            y = min(box["y"] + box["height"] - 10, 800)
+            distance = min(SWIPE, y - box["y"] - 10)
+            assert distance >= 150, (box, y)
+            for point in (y, y - distance):
                 assert page.evaluate(f"{ON_MAP}({x}, {point})"), (box, point)
             before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
-            swipe(cdp, x, y)
+            swipe(cdp, x, y, distance)
             after, centre_after = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_na_veeg.png"))
-            assert after - before >= 0.6 * SWIPE, f"pagina scrolde {after - before} px bij een veeg van {SWIPE} px"
+            assert after - before >= 0.6 * distance, f"pagina scrolde {after - before} px bij veeg van {distance} px"
             assert centre_after == pytest.approx(centre, abs=1e-6), "de kaart schoof mee met één vinger"
 
             # Scroll on (still swiping, over whatever is under the finger) until the table under the map is on
@@ -134,7 +138,7 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
-            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + 300)
+            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
             assert page.evaluate(CENTRE) != pytest.approx(centre, abs=1e-6), "twee vingers verschoven de kaart niet"
             assert abs(page.evaluate(SCROLL_TOP) - before) < 5
 
@@ -184,6 +188,73 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             moved = page.evaluate(CENTRE)
             page.screenshot(path=str(ARTIFACTS / "desktop_kaart_na_slepen.png"))
             assert moved != pytest.approx(centre, abs=1e-6), "de kaart verschoof niet met de muis"
+            desktop.close()
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+@pytest.fixture
+def snapshot_server(tmp_path: Path) -> Iterator[str]:
+    """A streamlit server on 127.0.0.1 on the committed snapshot (all four cities; read only), stopped by PID."""
+    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
+           "KBZ_DATA_DIR": str(tmp_path / "local")}
+    with streamlit_server(env, tmp_path / "server.log") as url:
+        yield url
+
+
+#: [title, left, top, width, height] of each map on screen that takes up room (hidden ones have no box).
+SHOWN_MAPS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter((gd) => gd.querySelector('.geolayer'))
+  .map((gd) => [gd.querySelector('.gtitle') ? gd.querySelector('.gtitle').textContent : '',
+                ...(({x, y, width, height}) => [x, y, width, height])(gd.getBoundingClientRect())])
+  .filter((m) => m[3] > 0)"""
+
+
+def test_four_city_kaart_shows_one_city_at_a_time_on_a_phone(snapshot_server: str) -> None:
+    """At 390 x 844 the four-city Kaart shows one map, full width and inside the screen, the shared legend above it
+    and "Stad op de kaart" to choose the city; choosing Rotterdam shows Rotterdam's map only. At 1400 pixels the
+    four maps stand side by side and the chooser is hidden."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                        device_scale_factor=2)
+            page = phone.new_page()
+            watch_requests(page, outside)
+            page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
+            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 1", timeout=90_000)
+            page.wait_for_function(MAP_READY, timeout=60_000)
+            shown = page.evaluate(SHOWN_MAPS)
+            assert [m[0] for m in shown] == ["Amsterdam"], shown
+            assert 0 <= shown[0][1] and shown[0][1] + shown[0][3] <= 390, shown
+            chooser = page.locator(".st-key-kaart_stadkeuze")
+            assert chooser.is_visible()
+            legend = page.get_by_text("gezamenlijke schaal voor de vier steden").first
+            assert legend.bounding_box()["y"] < chooser.bounding_box()["y"] < shown[0][2] + page.evaluate(SCROLL_TOP)
+            widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                                   ".map((gd) => gd.getBoundingClientRect()).filter((r) => r.width > 0)"
+                                   ".map((r) => [r.left, r.right])")
+            assert widths and all(0 <= left and right <= 390 for left, right in widths), widths
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            chooser.get_by_text("Rotterdam", exact=True).click()
+            page.wait_for_function(f"() => {{ const m = ({SHOWN_MAPS})(); return m.length === 1"
+                                   " && m[0][0] === 'Rotterdam' && m[0][3] > 300; }", timeout=60_000)
+            chooser.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_rotterdam.png"))
+            phone.close()
+
+            desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = desktop.new_page()
+            watch_requests(page, outside)
+            page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
+            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 4", timeout=90_000)
+            assert [m[0] for m in page.evaluate(SHOWN_MAPS)] == ["Amsterdam", "Den Haag", "Rotterdam", "Utrecht"]
+            assert not page.locator(".st-key-kaart_stadkeuze").is_visible()
             desktop.close()
         finally:
             browser.close()
