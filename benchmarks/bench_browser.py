@@ -182,6 +182,11 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def progress(name: str, times: list[float]) -> None:
+    """Every single measurement, on stderr as soon as a view is done (the spread under a busy machine)."""
+    print(f"  {name}: " + " ".join(f"{t:.2f}" for t in times) + " s", file=sys.stderr, flush=True)
+
+
 def report(name: str, seconds: float, text: float | None, target: str, ok: bool | None) -> None:
     ratio = f"{seconds / text:4.1f}x" if text else "     "
     verdict = "" if ok is None else ("OK" if ok else "NIET GEHAALD")
@@ -227,8 +232,11 @@ def run(bench: Bench, repeat: int, which: str) -> None:
     bench.indicator_change(INDICATOR_CHANGES)
     results: dict[str, float] = {}
     for name, (path, minimum, text) in views.items():
-        results[name] = median([bench.load(path, minimum, text) for _ in range(repeat)])
+        times = [bench.load(path, minimum, text) for _ in range(repeat)]
+        progress(name, times)
+        results[name] = median(times)
     changes = [t for _ in range(repeat) for t in bench.indicator_change(INDICATOR_CHANGES)]
+    progress("indicator wisselen op de Kaart", changes)
     results["indicator wisselen op de Kaart"] = median(changes)
     base = results["tekstpagina (Bronnen)"]
     targets = {
