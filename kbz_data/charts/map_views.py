@@ -45,8 +45,8 @@ class PanelSizes:
     one_height: int = 640
 
 
-#: The Kaart page: four tall panels.
-LARGE_PANELS = PanelSizes(four_height=420)
+#: The Kaart page: four panels (an SVG map keeps its shape: a 230-pixel-wide column needs no more height).
+LARGE_PANELS = PanelSizes(four_height=340)
 #: Vergelijken and Budget: four panels 300 pixels high.
 SMALL_PANELS = PanelSizes(four_height=300)
 #: At most this many bars when a city has no shapes (the table lists every area).

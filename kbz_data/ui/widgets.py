@@ -156,7 +156,8 @@ ACCESSIBILITY_HTML = """
 #: coarse)``: phones and tablets, whatever the width; a narrow desktop window with a mouse keeps its mouse
 #: behaviour) a one-finger touch on a map is stopped on its way down (a capturing listener on the window), so
 #: d3 never sees it and the browser scrolls the page; a tap still becomes a click (the Kaart opens the
-#: Wijkprofiel) and shows the hover text; two fingers reach d3 and pan and pinch the map. Listeners on the window
+#: Wijkprofiel) and shows the hover text; two fingers reach d3 and pan and pinch the map (their moves are
+#: cancelled for the browser, so the page stays put: d3's own listeners are passive). Listeners on the window
 #: also cover maps drawn later (reruns, tabs, another page); the window flag keeps one set when a rerun runs the
 #: script again. Desktop maps (a fine pointer) stay as they are: drag pans, the wheel zooms (``scrollZoom``).
 MAP_GESTURES_JS = """
@@ -165,13 +166,14 @@ MAP_GESTURES_JS = """
   if (window.kbzMapGestures) return;
   window.kbzMapGestures = true;
   const finger = window.matchMedia("(pointer: coarse)");
-  const oneFinger = (event) => {
-    if (!finger.matches || event.touches.length > 1) return;
-    const target = event.target;
-    if (target && target.closest && target.closest(".js-plotly-plot .geolayer")) event.stopPropagation();
+  const onMap = (event) => event.target && event.target.closest && event.target.closest(".js-plotly-plot .geolayer");
+  const touch = (event) => {
+    if (!finger.matches || !onMap(event)) return;
+    if (event.touches.length === 1) event.stopPropagation();
+    else if (event.type === "touchmove" && event.cancelable) event.preventDefault();
   };
   for (const type of ["touchstart", "touchmove"]) {
-    window.addEventListener(type, oneFinger, {capture: true, passive: true});
+    window.addEventListener(type, touch, {capture: true, passive: false});
   }
 })();
 </script>
