@@ -123,7 +123,11 @@ def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
         profile_body = page.inner_text("body")
 
         page.go_back()
-        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        try:
+            page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "state_terug_mislukt.png"), full_page=True)
+            raise
         _wait_rerun(page)
         page.screenshot(path=str(ARTIFACTS / "state_terug_naar_kaart.png"), full_page=True)
         back_url = page.url
