@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view
-from kbz_data.charts.maps import SCHEMES
+from kbz_data.charts.maps import MAP_CONFIG, SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
+from kbz_data.ui.panels import city_containers
 from kbz_data.ui.widgets import legend_html, new_map_click, show_table
 
 store_dir = st.session_state["store_dir"]
@@ -58,17 +59,17 @@ with kaart_tab:
     if view.kind == "kaart":
         st.caption("Klik op een gebied om het wijkprofiel te openen. Donkerder = ongunstiger; grijs = onbekend;"
                    " zwarte rand = KBZ-gebied.")
-        columns = st.columns(len(view.panels)) if len(view.panels) > 1 else [st.container()]
-        for column, (name, figure) in zip(columns, view.panels, strict=True):
-            event = column.plotly_chart(
+        if view.legend:
+            st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
+        containers = city_containers([name for name, _figure in view.panels], "kaart")
+        for container, (name, figure) in zip(containers, view.panels, strict=True):
+            event = container.plotly_chart(
                 figure, key=f"kaart_{name or 'stad'}", on_select="rerun", selection_mode="points",
-                config={"displaylogo": False, "scrollZoom": True},
+                config=MAP_CONFIG,
             )
             clicked = new_map_click(event, f"kaart_{name or 'stad'}")
             if clicked:
                 open_profile(clicked, indeling)
-        if view.legend:
-            st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
     else:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
     st.caption(f"{view.summary} {view.source_line}".strip())

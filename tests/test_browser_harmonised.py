@@ -30,7 +30,7 @@ def snapshot_server(tmp_path: Path) -> Iterator[str]:
 
 
 def _map_traces(page) -> list[dict]:
-    page.locator(".js-plotly-plot canvas").first.wait_for(timeout=90_000)
+    page.locator(".js-plotly-plot .choroplethlocation").first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     return page.evaluate(TRACES)
 
@@ -62,10 +62,10 @@ def test_rotterdam_income_map_and_harmonised_hover_and_excel(snapshot_server: st
         path = tmp_path / "kaart.xlsx"
         info.value.save_as(path)
         browser.close()
-    maps = [t for t in traces if t["type"] == "choroplethmap" and t["n"]]
+    maps = [t for t in traces if t["type"] == "choropleth" and t["n"]]
     assert maps and sum(t["n"] for t in maps) >= 60, traces
     assert "staafgrafiek" not in income_body and "Traceback" not in income_body
-    coloured = [t for t in health if t["type"] == "choroplethmap" and t["n"]]
+    coloured = [t for t in health if t["type"] == "choropleth" and t["n"]]
     assert any("customdata[7]" in t["template"] for t in coloured)
     notes = [n for t in coloured for n in t["notes"]]
     assert any("omgerekend uit indeling 2020" in n for n in notes)

@@ -37,7 +37,7 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         page.wait_for_timeout(2500)
         coloured = page.evaluate(
             """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || [])
-                 .filter(t => t.type === 'choroplethmap' && t.locations && t.locations.length).length)"""
+                 .filter(t => t.type === 'choropleth' && t.locations && t.locations.length).length)"""
         )
         page.screenshot(path=str(ARTIFACTS / "vergelijken_behoefte.png"), full_page=True)
         bodies["behoefte"] = page.inner_text("body")

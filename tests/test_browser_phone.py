@@ -2,44 +2,46 @@
 
 Playwright with a phone context (390 x 844, touch, mobile) against the ``server`` fixture (a streamlit server on
 127.0.0.1 on the mini store). Touches go through the Chrome DevTools protocol (``Input.dispatchTouchEvent``), as a
-finger would. Streamlit scrolls its own main container (``[data-testid=stMain]``), not the window. The map's
-centre is read from the MapLibre object plotly keeps at ``gd._fullLayout.map._subplot.map``. Screenshots go to
-``artifacts/``.
+finger would. Streamlit scrolls its own main container (``[data-testid=stMain]``), not the window. The maps are
+SVG (plotly geo); where the map is is read from its projection (``gd._fullLayout.geo._subplot.projection``: the
+pixel of a fixed point moves when the map pans). Also: on a phone the four-city maps show one city at a time, with
+the legend above, and every map fits the 390-pixel width. Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
 KAART = "/kaart?gemeente=GM0344&niveau=buurt"
 SCROLL_TOP = "document.querySelector('[data-testid=stMain]').scrollTop"
-MAP = "document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map"
-CENTRE = f"(() => {{ const c = {MAP}.getCenter(); return [c.lng, c.lat]; }})()"
-#: The map has drawn: the MapLibre object exists and has loaded its (local, blank) style.
-MAP_READY = (f"(() => {{ try {{ return {MAP}.loaded(); }} catch (e) {{ return false; }} }})()")
-#: Pixel position (x, y in the canvas) of the middle of an area's first ring, by its code.
+GD = "document.querySelector('.js-plotly-plot')"
+#: Screen pixel of a fixed point in Utrecht on the first map: moves when the map pans, not when the page scrolls
+#: (page coordinates: the plot's box plus the projection's pixel inside it).
+CENTRE = f"""(() => {{ const gd = {GD}; const p = gd._fullLayout.geo._subplot.projection([5.12, 52.09]);
+  return [p[0], p[1]]; }})()"""
+#: The map has drawn: its areas are in the SVG.
+MAP_READY = (f"(() => {{ try {{ return {GD}.querySelectorAll('.choroplethlocation').length > 0; }}"
+             " catch (e) { return false; } })()")
+#: Screen position (x, y) of a point inside an area's drawn path on the first map, by its code.
 TAP_POINT = f"""(() => {{
-  const gd = document.querySelector('.js-plotly-plot');
-  const trace = gd.data.find((t) => t.geojson && Array.from(t.locations || []).includes('CODE'));
-  const feature = trace.geojson.features.find((f) => f.id === 'CODE' || (f.properties || {{}}).code === 'CODE');
-  let ring = feature.geometry.coordinates[0];
-  if (feature.geometry.type === 'MultiPolygon') ring = ring[0];
-  const lng = ring.reduce((s, p) => s + p[0], 0) / ring.length, lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
-  const p = {MAP}.project([lng, lat]);
-  return [p.x, p.y];
+  for (const path of {GD}.querySelectorAll('.choroplethlocation')) {{
+    if (!path.__data__ || path.__data__.loc !== 'CODE' || getComputedStyle(path).fillOpacity === '0') continue;
+    const box = path.getBoundingClientRect();
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    if (path.isPointInFill(new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse()))) return [x, y];
+  }}
+  return null;
 }})()"""
-#: The MapLibre maps on the page, as [how many, how many with cooperative gestures switched on].
-COOPERATIVE_MAPS = """(() => {
-  const maps = Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd) =>
-    ((gd._fullLayout || {})._subplots || {}).map?.map((id) => gd._fullLayout[id]._subplot?.map) || []);
-  return [maps.length, maps.filter((map) => map && map.cooperativeGestures.isEnabled()).length];
-})()"""
+#: The element under a screen point is part of a map (its SVG geo layer).
+ON_MAP = "((x, y) => !!document.elementFromPoint(x, y).closest('.js-plotly-plot .geolayer'))"
 SWIPE = 250  # pixels upwards per swipe
 
 
@@ -88,28 +90,30 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             watch_requests(page, outside)
             open_kaart(page, server)
             assert page.evaluate("matchMedia('(pointer: coarse)').matches")
-            page.wait_for_function(f"{MAP}.cooperativeGestures.isEnabled()", timeout=10_000)
+            assert page.evaluate("window.kbzMapGestures") is True
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_voor_veeg.png"))
             cdp = phone.new_cdp_session(page)
 
             # On a phone the map starts below the controls: bring its top near the top of the screen first.
-            canvas = page.locator(".maplibregl-canvas").first
+            canvas = page.locator(".js-plotly-plot .geolayer").first
             box = canvas.bounding_box()
             page.evaluate(f"{SCROLL_TOP} += {box['y'] - 60}")
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             x = box["x"] + box["width"] / 2
-            # Start inside the map's canvas and inside the screen; the finger moves up over the map only.
-            y = min(box["y"] + box["height"] - 20, 800)
-            assert y - SWIPE > box["y"], (box, y)
-            for point in (y, y - SWIPE):
-                assert page.evaluate(f"document.elementFromPoint({x}, {point}).tagName") == "CANVAS", (box, point)
+            # Start inside the map and inside the screen; the finger moves up over the map only (the SVG map is as
+            # high as the city is at this width).
+            y = min(box["y"] + box["height"] - 10, 800)
+            distance = min(SWIPE, y - box["y"] - 10)
+            assert distance >= 150, (box, y)
+            for point in (y, y - distance):
+                assert page.evaluate(f"{ON_MAP}({x}, {point})"), (box, point)
             before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
-            swipe(cdp, x, y)
+            swipe(cdp, x, y, distance)
             after, centre_after = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_na_veeg.png"))
-            assert after - before >= 0.6 * SWIPE, f"pagina scrolde {after - before} px bij een veeg van {SWIPE} px"
-            assert centre_after == pytest.approx(centre, abs=1e-9), "de kaart schoof mee met één vinger"
+            assert after - before >= 0.6 * distance, f"pagina scrolde {after - before} px bij veeg van {distance} px"
+            assert centre_after == pytest.approx(centre, abs=1e-6), "de kaart schoof mee met één vinger"
 
             # Scroll on (still swiping, over whatever is under the finger) until the table under the map is on
             # screen, then read a value from it.
@@ -134,7 +138,7 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
-            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + 300)
+            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
             assert page.evaluate(CENTRE) != pytest.approx(centre, abs=1e-6), "twee vingers verschoven de kaart niet"
             assert abs(page.evaluate(SCROLL_TOP) - before) < 5
 
@@ -143,10 +147,9 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
             x, y = page.evaluate(TAP_POINT.replace("CODE", "BU03440101"))
-            assert 0 < x < box["width"] and 0 < y < box["height"], (x, y, box)
-            page.evaluate(f"window.kbzTestMarker = 1; {MAP}.kbzOld = true")
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
-                                                  "touchPoints": [{"x": box["x"] + x, "y": box["y"] + y}]})
+            assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"], (x, y, box)
+            page.evaluate(f"window.kbzTestMarker = 1; {GD}.kbzOld = true")
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
             cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
             page.wait_for_url("**/wijkprofiel?**", timeout=30_000)
             page.get_by_text("BU03440101").first.wait_for(timeout=60_000)
@@ -154,24 +157,24 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / "phone_tik_wijkprofiel.png"))
 
-            # Maps drawn later get it too: back to the Kaart through the menu, inside the same document (no reload:
-            # the marker set before the tap survives), draws a new map, which the page-wide observer must find.
+            # Maps drawn later work the same (the listeners sit on the window): back to the Kaart through the menu,
+            # inside the same document (no reload: the marker set before the tap survives), draws a new map.
             page.locator('[data-testid="stExpandSidebarButton"]').click()
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Kaart").first.click()
             page.wait_for_url("**/kaart?**", timeout=30_000)
-            page.wait_for_function(f"(() => {{ const [n, on] = {COOPERATIVE_MAPS}; return n >= 1 && on === n; }})()",
-                                   timeout=60_000)
+            page.wait_for_function(MAP_READY, timeout=60_000)
+            assert page.evaluate("window.kbzMapGestures") is True
             assert page.evaluate("window.kbzTestMarker") == 1, "het menu laadde de pagina opnieuw"
             assert "/kaart" in page.url, page.url
-            assert page.evaluate(f"{MAP}.kbzOld") is None, "geen nieuwe kaart getekend"
+            assert page.evaluate(f"{GD}.kbzOld") is None, "geen nieuwe kaart getekend"
             phone.close()
 
-            # Desktop: the map still pans under a mouse drag, no cooperative gestures.
+            # Desktop (a mouse, not a finger): the map still pans under a mouse drag.
             desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = desktop.new_page()
             watch_requests(page, outside)
             open_kaart(page, server)
-            assert not page.evaluate(f"{MAP}.cooperativeGestures.isEnabled()")
+            assert not page.evaluate("matchMedia('(pointer: coarse)').matches")
             box = page.locator(".js-plotly-plot").first.bounding_box()
             x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
             centre = page.evaluate(CENTRE)
@@ -185,6 +188,73 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             moved = page.evaluate(CENTRE)
             page.screenshot(path=str(ARTIFACTS / "desktop_kaart_na_slepen.png"))
             assert moved != pytest.approx(centre, abs=1e-6), "de kaart verschoof niet met de muis"
+            desktop.close()
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+@pytest.fixture
+def snapshot_server(tmp_path: Path) -> Iterator[str]:
+    """A streamlit server on 127.0.0.1 on the committed snapshot (all four cities; read only), stopped by PID."""
+    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
+           "KBZ_DATA_DIR": str(tmp_path / "local")}
+    with streamlit_server(env, tmp_path / "server.log") as url:
+        yield url
+
+
+#: [title, left, top, width, height] of each map on screen that takes up room (hidden ones have no box).
+SHOWN_MAPS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter((gd) => gd.querySelector('.geolayer'))
+  .map((gd) => [gd.querySelector('.gtitle') ? gd.querySelector('.gtitle').textContent : '',
+                ...(({x, y, width, height}) => [x, y, width, height])(gd.getBoundingClientRect())])
+  .filter((m) => m[3] > 0)"""
+
+
+def test_four_city_kaart_shows_one_city_at_a_time_on_a_phone(snapshot_server: str) -> None:
+    """At 390 x 844 the four-city Kaart shows one map, full width and inside the screen, the shared legend above it
+    and "Stad op de kaart" to choose the city; choosing Rotterdam shows Rotterdam's map only. At 1400 pixels the
+    four maps stand side by side and the chooser is hidden."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                        device_scale_factor=2)
+            page = phone.new_page()
+            watch_requests(page, outside)
+            page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
+            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 1", timeout=90_000)
+            page.wait_for_function(MAP_READY, timeout=60_000)
+            shown = page.evaluate(SHOWN_MAPS)
+            assert [m[0] for m in shown] == ["Amsterdam"], shown
+            assert 0 <= shown[0][1] and shown[0][1] + shown[0][3] <= 390, shown
+            chooser = page.locator(".st-key-kaart_stadkeuze")
+            assert chooser.is_visible()
+            legend = page.get_by_text("gezamenlijke schaal voor de vier steden").first
+            assert legend.bounding_box()["y"] < chooser.bounding_box()["y"] < shown[0][2] + page.evaluate(SCROLL_TOP)
+            widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                                   ".map((gd) => gd.getBoundingClientRect()).filter((r) => r.width > 0)"
+                                   ".map((r) => [r.left, r.right])")
+            assert widths and all(0 <= left and right <= 390 for left, right in widths), widths
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            chooser.get_by_text("Rotterdam", exact=True).click()
+            page.wait_for_function(f"() => {{ const m = ({SHOWN_MAPS})(); return m.length === 1"
+                                   " && m[0][0] === 'Rotterdam' && m[0][3] > 300; }", timeout=60_000)
+            chooser.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_rotterdam.png"))
+            phone.close()
+
+            desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = desktop.new_page()
+            watch_requests(page, outside)
+            page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
+            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 4", timeout=90_000)
+            assert [m[0] for m in page.evaluate(SHOWN_MAPS)] == ["Amsterdam", "Den Haag", "Rotterdam", "Utrecht"]
+            assert not page.locator(".st-key-kaart_stadkeuze").is_visible()
             desktop.close()
         finally:
             browser.close()

@@ -55,29 +55,26 @@ def _wait_rerun(page) -> None:
 
 
 def _click_first_area(page) -> str:
-    """Click the middle of the first coloured area of the first map, at its position on the screen.
+    """Click the middle of the first coloured area of the first map that has one, at its position on the screen.
 
-    The position comes from the map itself (the MapLibre map of plotly's choropleth_map projects the centre of the
-    area's outer ring to pixels), so the click is a real mouse click that plotly turns into the selection event
-    the Kaart page reacts to. Returns the code of the clicked area.
+    The maps are SVG (plotly geo): each area is a ``path.choroplethlocation`` whose data carries its code. The
+    click point is the middle of the path's box when that point lies inside the area's fill, so the click is a real
+    mouse click that plotly turns into the selection event the Kaart page reacts to. Returns the code of the
+    clicked area.
     """
     target = page.evaluate(
         """() => {
-             const gd = [...document.querySelectorAll('.js-plotly-plot')]
-               .find(p => (p.data || []).some(t => t.type === 'choroplethmap' && t.locations && t.locations.length));
-             const trace = gd.data.find(t => t.type === 'choroplethmap' && t.locations && t.locations.length);
-             const map = gd._fullLayout.map._subplot.map;
-             const box = map.getCanvas().getBoundingClientRect();
-             for (const feature of trace.geojson.features) {
-               const code = feature.id || (feature.properties || {}).code;
-               if (!trace.locations.includes(code)) continue;
-               let ring = feature.geometry.coordinates[0];
-               if (feature.geometry.type === 'MultiPolygon') ring = ring[0];
-               let lon = 0, lat = 0;
-               for (const [x, y] of ring) { lon += x; lat += y; }
-               const p = map.project([lon / ring.length, lat / ring.length]);
-               if (p.x > 5 && p.y > 5 && p.x < box.width - 5 && p.y < box.height - 5)
-                 return {code, x: box.left + p.x, y: box.top + p.y};
+             for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+               for (const path of gd.querySelectorAll('.choroplethlocation')) {
+                 const code = path.__data__ && path.__data__.loc;
+                 // Class traces come first; the KBZ outline (drawn last) has a transparent fill.
+                 if (!code || getComputedStyle(path).fillOpacity === '0') continue;
+                 const box = path.getBoundingClientRect();
+                 if (box.width < 6 || box.height < 6) continue;
+                 const x = box.left + box.width / 2, y = box.top + box.height / 2;
+                 const local = new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse());
+                 if (path.isPointInFill(local)) return {code, x, y};
+               }
              }
              return null;
            }""")
@@ -126,7 +123,11 @@ def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
         profile_body = page.inner_text("body")
 
         page.go_back()
-        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        try:
+            page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "state_terug_mislukt.png"), full_page=True)
+            raise
         _wait_rerun(page)
         page.screenshot(path=str(ARTIFACTS / "state_terug_naar_kaart.png"), full_page=True)
         back_url = page.url

@@ -88,7 +88,16 @@ def test_every_shape_drawn_once_and_water_grey() -> None:
     assert list(kbz.locations) == ["BU03440001"]
     for trace in fig.data:  # each trace carries only its own shapes
         assert {f["id"] for f in trace.geojson["features"]} == set(trace.locations)
-    assert fig.layout.map.style == "white-bg"
+    # SVG geo map without a base map; every trace draws from its own GeoJSON (nothing from a CDN but the empty
+    # world file plotly.js insists on, which MAP_CONFIG points at the app's own static folder).
+    assert {t.type for t in fig.data} == {"choropleth"}
+    assert fig.layout.geo.visible is False and fig.layout.geo.projection.type == "mercator"
+    assert maps.MAP_CONFIG["topojsonURL"] == "app/static/"
+    # The view holds the residential areas (0..3) and leaves the water area (4, the easternmost) out.
+    west, east = fig.layout.geo.lonaxis.range
+    assert west < 5.1 and 5.14 < east < 5.14 + 0.01
+    south, north = fig.layout.geo.lataxis.range
+    assert south < 52.09 and 52.1 < north < 52.11
     no_kbz = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1, breaks=None, show_kbz=False,
                                 kbz_codes={"BU03440001"})
     assert "KBZ-gebied" not in [t.name for t in no_kbz.data]
@@ -189,3 +198,18 @@ def test_indicator_options_per_gemeente_offer_only_what_that_city_has(mini_data:
     utrecht = set(area_data.indicator_options(mini_data, "GM0344")["indicator"])
     assert utrecht == every  # the mini sources are all about Utrecht
     assert area_data.indicator_options(mini_data, "GM0599").empty  # nothing about Rotterdam in them
+
+
+def test_local_world_file_is_served_and_empty() -> None:
+    """plotly.js fetches ``<topojsonURL>world_110m.json`` for every geo map; the app serves an empty stand-in from
+    static/ (Streamlit static serving), so the browser never asks plotly's CDN and draws no base map."""
+    import json
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    topology = json.loads((root / "static" / "world_110m.json").read_text(encoding="utf-8"))
+    assert topology["type"] == "Topology" and topology["arcs"] == []
+    assert topology["objects"] and all(o["geometries"] == [] for o in topology["objects"].values())

@@ -89,17 +89,17 @@ def test_fresh_clone_opens_the_map_on_the_snapshot_offline(tmp_path: Path) -> No
                           "&periode=2020-2020", wait_until="domcontentloaded")
                 page.wait_for_function(
                     """() => [...document.querySelectorAll('.js-plotly-plot')].some(p => (p.data || [])
-                         .some(t => t.type === 'choroplethmap' && t.locations && t.locations.length))""",
+                         .some(t => t.type === 'choropleth' && t.locations && t.locations.length))""",
                     timeout=90_000,
                 )
-                page.locator(".js-plotly-plot canvas").first.wait_for(timeout=30_000)
+                page.locator(".js-plotly-plot .choroplethlocation").first.wait_for(timeout=30_000)
                 drawn = time.monotonic() - started
                 # Every coloured area of every class trace: code -> its hover row (name, code, value, ...).
                 rows = json.loads(page.evaluate(
                     """() => { const out = {};
                          for (const p of document.querySelectorAll('.js-plotly-plot')) {
                            for (const t of (p.data || [])) {
-                             if (t.type !== 'choroplethmap' || !t.locations) continue;
+                             if (t.type !== 'choropleth' || !t.locations) continue;
                              Array.from(t.locations).forEach((code, i) => {
                                out[code] = t.customdata ? Array.from(t.customdata[i]).map(String) : []; });
                            } }

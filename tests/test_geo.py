@@ -326,6 +326,22 @@ class TestGeojsonFor:
         only_missing = gebieden[gebieden["code"] == "WK036301"]
         assert geojson_for(only_missing, "GM0363", "wijk", 2024) == {"type": "FeatureCollection", "features": []}
 
+    def test_winding_as_stored_or_clockwise_for_svg_maps(self) -> None:
+        """RFC 7946 order by default; ``exterior_cw`` winds outer rings clockwise (holes the other way), as d3-geo
+        (plotly's SVG geo maps) needs: a counter-clockwise ring would fill everything outside the area."""
+        gebieden = _gebieden()
+        donut = shapely.Polygon(shapely.box(5.0, 52.0, 5.1, 52.2).exterior.coords,
+                                [shapely.box(5.02, 52.05, 5.04, 52.07).exterior.coords])
+        gebieden.loc[gebieden["code"].eq("WK034401") & gebieden["indeling"].eq(2024), "geometry"] = \
+            shapely.orient_polygons(donut)
+        for exterior_cw in (False, True):
+            collection = geojson_for(gebieden, "GM0344", "wijk", 2024, exterior_cw=exterior_cw)
+            for feature in collection["features"]:
+                polygon = shapely.from_geojson(json.dumps(feature["geometry"]))
+                assert polygon.exterior.is_ccw is not exterior_cw, (feature["id"], exterior_cw)
+                assert all(ring.is_ccw is exterior_cw for ring in polygon.interiors)
+            assert len(shapely.from_geojson(json.dumps(collection["features"][0]["geometry"])).interiors) == 1
+
     def test_is_plain_json(self) -> None:
         text = json.dumps(geojson_for(_gebieden(), None, "wijk", 2024), separators=(",", ":"))
         assert '"properties":{"code":"WK036300"}' in text and "naam" not in text and "Burgwallen" not in text

@@ -180,7 +180,8 @@ def figure_notes(data: StoreData, frame: pd.DataFrame, indicator: str, jaar: int
 
 
 def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
-    """GeoJSON (features carry only ``code``) of the areas with geometry; empty when there are none."""
+    """GeoJSON (features carry only ``code``; exterior rings clockwise, as plotly's SVG geo maps need) of the areas
+    with geometry; empty when there are none."""
     from kbz_data.store import shapes
 
     g = data.gebieden
@@ -189,7 +190,7 @@ def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
         part = part[part["gemeentecode"] == gemeente]
     if part.geometry.notna().sum() == 0:
         return {"type": "FeatureCollection", "features": []}
-    return shapes.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling)
+    return shapes.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling, exterior_cw=True)
 
 
 def has_shapes(data: StoreData, niveau: str, indeling: int, gemeente: str = ALLE) -> bool:

@@ -39,22 +39,16 @@ class MapView:
 
 @dataclass(frozen=True)
 class PanelSizes:
-    """Pixel sizes of a map panel: one city alone, or one of four side by side (width, height, fit box)."""
+    """Heights in pixels of a map panel: one city alone, or one of four side by side (each as wide as its column)."""
 
     four_height: int
-    four_fit: tuple[int, int]
-    one_width: int = 900
     one_height: int = 640
-    one_fit: tuple[int, int] = (350, 265)
-    four_width: int = 240
 
 
-#: The Kaart page: four tall panels.
-LARGE_PANELS = PanelSizes(four_height=420, four_fit=(120, 280))
-#: Vergelijken and Budget: four panels 300 pixels high. maps.view_for assumes 256-pixel tiles, MapLibre draws 512,
-#: so the fit box is half the ~230 x 270 pixels a panel gets on a 1400-pixel-wide screen; with a larger box
-#: Amsterdam and Rotterdam are cut off at the sides.
-SMALL_PANELS = PanelSizes(four_height=300, four_fit=(110, 130))
+#: The Kaart page: four panels (an SVG map keeps its shape: a 230-pixel-wide column needs no more height).
+LARGE_PANELS = PanelSizes(four_height=340)
+#: Vergelijken and Budget: four panels 300 pixels high.
+SMALL_PANELS = PanelSizes(four_height=300)
 #: At most this many bars when a city has no shapes (the table lists every area).
 BAR_LIMIT = 60
 
@@ -78,9 +72,8 @@ def city_panels(
         fig = maps.map_figure(
             geojson, table[table["gemeentecode"] == city], label=label, eenheid=eenheid, richting=richting,
             breaks=breaks, value_range=value_range, kbz_codes=kbz_codes, show_kbz=show_kbz,
-            title=GEMEENTEN[city] if four else "", width_px=sizes.four_width if four else sizes.one_width,
-            height_px=sizes.four_height if four else sizes.one_height,
-            fit=sizes.four_fit if four else sizes.one_fit, show_legend=not four,
+            title=GEMEENTEN[city] if four else "", height_px=sizes.four_height if four else sizes.one_height,
+            show_legend=not four,
         )
         if hover:
             for trace in fig.data:

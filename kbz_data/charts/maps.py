@@ -1,14 +1,18 @@
 """Pure plotly figures for the map explorer: choropleth, ranked bars and scatter (no Streamlit, no network).
 
-Maps use ``go.Choroplethmap`` on a blank ``white-bg`` style, so the browser fetches nothing from outside the
-app. Colours are ColorBrewer sequential palettes (colour-blind safe): the darkest colour always means
-"worse" by the registry's direction (``richting``); neutral indicators use a blue palette. Unknown values are a
-distinct grey labelled "onbekend".
+Maps are SVG: ``go.Choropleth`` on a plotly ``geo`` subplot with its base map switched off (``visible=False``,
+Mercator, the view set by longitude/latitude ranges), not MapLibre/WebGL: four WebGL maps on a page without a GPU
+took seconds to draw (benchmarks/bench_browser.py). plotly.js loads its world outline file even when nothing of it
+is drawn; :data:`MAP_CONFIG` points it at an empty stand-in the app serves itself (static/world_110m.json), so the
+browser fetches nothing from outside the app.
+
+Colours are ColorBrewer sequential palettes (colour-blind safe): the darkest colour always means "worse" by the
+registry's direction (``richting``); neutral indicators use a blue palette. Unknown values are a distinct grey
+labelled "onbekend".
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 
@@ -34,6 +38,13 @@ SCHEMES: dict[str, str] = {
 CITY_COLORS: dict[str, str] = {  # ColorBrewer Dark2, colour-blind friendly qualitative
     "Amsterdam": "#1b9e77", "Den Haag": "#d95f02", "Rotterdam": "#7570b3", "Utrecht": "#e7298a",
 }
+
+
+#: plotly config for every map: the geo subplot's world file comes from the app's own static folder (an empty
+#: topology: the base map is off), never from plotly's CDN. Relative, so it also works under a base URL path.
+MAP_CONFIG: dict = {"displaylogo": False, "scrollZoom": True, "topojsonURL": "app/static/"}
+#: Margin around the areas, as a share of their width and height.
+MAP_PADDING = 0.03
 
 
 class FrozenFigure(go.Figure):
@@ -132,8 +143,8 @@ def _hover(table: pd.DataFrame, eenheid: str) -> tuple[np.ndarray, str]:
     return custom, template
 
 
-def view_for(geojson: dict, width_px: int, height_px: int) -> tuple[dict[str, float], float]:
-    """Centre and zoom that fit every feature of a GeoJSON into a map of the given pixel size."""
+def geo_ranges(geojson: dict) -> tuple[list[float], list[float]]:
+    """Longitude and latitude ranges ([west, east], [south, north]) that hold every feature, plus a small margin."""
     xs: list[float] = []
     ys: list[float] = []
 
@@ -148,22 +159,16 @@ def view_for(geojson: dict, width_px: int, height_px: int) -> tuple[dict[str, fl
     for feature in geojson.get("features", []):
         walk(feature["geometry"]["coordinates"])
     if not xs:
-        return {"lon": 5.1, "lat": 52.2}, 6.0
+        return [3.3, 7.3], [50.7, 53.6]  # the Netherlands
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
-
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    lon_zoom = math.log2(width_px * 360 / (256 * max(east - west, 1e-6)))
-    lat_zoom = math.log2(height_px * 2 * math.pi / (256 * max(merc(north) - merc(south), 1e-9)))
-    centre_lat = math.degrees(math.atan(math.sinh((merc(north) + merc(south)) / 2)))
-    return {"lon": (west + east) / 2, "lat": centre_lat}, max(min(lon_zoom, lat_zoom) - 0.15, 1.0)
+    dx, dy = max(east - west, 1e-4) * MAP_PADDING, max(north - south, 1e-4) * MAP_PADDING
+    return [west - dx, east + dx], [south - dy, north + dy]
 
 
-def _flat(geojson: dict, codes: pd.Series, colour: str, **kwargs) -> go.Choroplethmap:
+def _flat(geojson: dict, codes: pd.Series, colour: str, **kwargs) -> go.Choropleth:
     """A trace that fills its areas with one colour (a class, unknown, non-residential or a transparent outline)."""
     kwargs.setdefault("marker", {"line": {"width": 0.4, "color": "white"}})
-    return go.Choroplethmap(geojson=geojson, locations=codes, z=np.ones(len(codes)),
+    return go.Choropleth(geojson=geojson, locations=codes, z=np.ones(len(codes)),
                             colorscale=[[0, colour], [1, colour]], showscale=False, **kwargs)
 
 
@@ -175,7 +180,7 @@ def _add_continuous(figure: go.Figure, table: pd.DataFrame, subset, custom: np.n
                                 float(np.nanmax(table["waarde"])) if known.any() else 1.0)
     base = pc.colorbrewer.PuBu if richting == 0 else pc.colorbrewer.YlOrRd
     scale = pc.make_colorscale(base[1:][::-1] if richting == 1 else base[1:])
-    figure.add_trace(go.Choroplethmap(
+    figure.add_trace(go.Choropleth(
         geojson=subset(table.loc[known, "code"]), locations=table.loc[known, "code"],
         z=table.loc[known, "waarde"], zmin=low, zmax=high, colorscale=scale,
         marker={"line": {"width": 0.4, "color": "white"}}, customdata=custom[known], hovertemplate=template,
@@ -234,10 +239,8 @@ def map_figure(
     kbz_codes: set[str] | frozenset[str] = frozenset(),
     show_kbz: bool = True,
     title: str = "",
-    width_px: int = 700,
     height_px: int = 560,
     show_legend: bool = True,
-    fit: tuple[int, int] | None = None,
 ) -> go.Figure:
     """Choropleth of one indicator for the areas of ``table`` drawn on ``geojson`` (features with id = code).
 
@@ -252,9 +255,9 @@ def map_figure(
         (min, max) of the colour scale for the continuous option (a common scale over several maps).
     kbz_codes
         Codes outlined as KBZ neighbourhoods when ``show_kbz``.
-    width_px, height_px
-        Figure size; ``fit`` (width, height) is the pixel box the areas are fitted into when it differs (the
-        plotted map is smaller than the figure when a legend sits below it).
+    height_px
+        Figure height (the page stretches a map to the width of its column); the areas (without the water/port
+        areas) are fitted into the figure, keeping their shape.
     """
     by_code = {f["id"]: f for f in geojson.get("features", [])}
     table = table[table["code"].isin(by_code)].reset_index(drop=True)
@@ -275,10 +278,10 @@ def map_figure(
                      show_legend=show_legend)
     _add_context(figure, table, water_rows, subset, custom, template, kbz_codes=kbz_codes if show_kbz else (),
                  show_legend=show_legend)
-    fit_width, fit_height = fit or (width_px, height_px)
-    centre, zoom = view_for(subset(table["code"]) if len(table) else geojson, fit_width, fit_height)
+    lon_range, lat_range = geo_ranges(subset(table["code"]) if len(table) else geojson)
     figure.update_layout(
-        map={"style": "white-bg", "center": centre, "zoom": zoom},
+        geo={"visible": False, "projection": {"type": "mercator"}, "lonaxis": {"range": lon_range},
+             "lataxis": {"range": lat_range}, "bgcolor": "rgba(0,0,0,0)", "domain": {"x": [0, 1], "y": [0, 1]}},
         margin={"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
         height=height_px,
         title={"text": title, "x": 0.01, "font": {"size": 14}},

@@ -213,7 +213,7 @@ def simplify_for_display(
 
 
 def geojson_for(
-    gebieden: gpd.GeoDataFrame, gemeentecode: str | None, niveau: str, indeling: int
+    gebieden: gpd.GeoDataFrame, gemeentecode: str | None, niveau: str, indeling: int, *, exterior_cw: bool = False
 ) -> dict[str, object]:
     """Compact GeoJSON FeatureCollection of one gemeente (or all four), niveau and indeling for a map.
 
@@ -228,6 +228,10 @@ def geojson_for(
         ``gemeente``, ``wijk`` or ``buurt``.
     indeling
         Year of the CBS division (e.g. 2020 or 2024); the map must use the division of its figures.
+    exterior_cw
+        Wind exterior rings clockwise (holes counter-clockwise), as d3-geo and so plotly's SVG ``geo`` maps
+        expect: d3 reads a counter-clockwise ring on the sphere as everything outside it. Default: RFC 7946
+        order (exterior counter-clockwise), as stored.
 
     Returns
     -------
@@ -269,7 +273,10 @@ def geojson_for(
     geoms = rows.geometry.to_numpy()
     keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     codes = rows["code"].astype(str).to_numpy()[keep]
-    texts = shapely.to_geojson(geoms[keep])
+    geoms = geoms[keep]
+    if exterior_cw:
+        geoms = shapely.orient_polygons(geoms, exterior_cw=True)
+    texts = shapely.to_geojson(geoms)
     features = [
         {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": json.loads(text)}
         for code, text in zip(codes, texts, strict=True)

@@ -153,51 +153,31 @@ ACCESSIBILITY_HTML = """
 <script>document.documentElement.lang = "nl";</script>
 """
 
-#: Maps on a touch screen: MapLibre (inside plotly's ``choropleth_map``) takes every touch over a map, so on a phone
-#: a one-finger swipe pans the map inside its frame and the page does not scroll past it (a single-city map is 640
-#: pixels high on an 844-pixel screen). Every map on a device whose primary pointer is a finger
-#: (``(pointer: coarse)``: phones and tablets, whatever the width; a narrow desktop window with a mouse keeps its
-#: mouse behaviour, and a wide tablet page has the same problem) gets MapLibre's cooperative gestures: one finger
-#: scrolls the page, two fingers pan and pinch the map, a tap still clicks (the Kaart opens the Wijkprofiel), the
-#: mouse wheel zooms with Ctrl/Cmd only (a phone has none). Plotly keeps the MapLibre object of subplot "map",
-#: "map2", ... at ``gd._fullLayout[id]._subplot.map``; a MutationObserver finds maps drawn later (reruns, tabs,
-#: another page) and the window flag keeps one observer when a rerun runs the script again. Desktop maps (a
-#: fine pointer) stay as they are: drag pans, the wheel zooms (``scrollZoom: True``). The overlay text MapLibre
-#: shows on a blocked gesture is set in Dutch through its locale table (``_locale``, read when the overlay is made).
+#: Maps on a touch screen. The maps are plotly SVG ``geo`` maps (kbz_data.charts.maps); plotly pans them with d3's
+#: zoom behaviour, which takes every touch on a map, so on a phone a one-finger swipe would pan the map inside its
+#: frame and the page would not scroll past it. On a device whose primary pointer is a finger (``(pointer:
+#: coarse)``: phones and tablets, whatever the width; a narrow desktop window with a mouse keeps its mouse
+#: behaviour) a one-finger touch on a map is stopped on its way down (a capturing listener on the window), so
+#: d3 never sees it and the browser scrolls the page; a tap still becomes a click (the Kaart opens the
+#: Wijkprofiel) and shows the hover text; two fingers reach d3 and pan and pinch the map (their moves are
+#: cancelled for the browser, so the page stays put: d3's own listeners are passive). Listeners on the window
+#: also cover maps drawn later (reruns, tabs, another page); the window flag keeps one set when a rerun runs the
+#: script again. Desktop maps (a fine pointer) stay as they are: drag pans, the wheel zooms (``scrollZoom``).
 MAP_GESTURES_JS = """
 <script>
 (() => {
   if (window.kbzMapGestures) return;
   window.kbzMapGestures = true;
   const finger = window.matchMedia("(pointer: coarse)");
-  const texts = {
-    "CooperativeGesturesHandler.MobileHelpText": "Gebruik twee vingers om de kaart te verschuiven",
-    "CooperativeGesturesHandler.WindowsHelpText": "Gebruik Ctrl + scrollwiel om in of uit te zoomen",
-    "CooperativeGesturesHandler.MacHelpText": "Gebruik \u2318 + scrollwiel om in of uit te zoomen",
+  const onMap = (event) => event.target && event.target.closest && event.target.closest(".js-plotly-plot .geolayer");
+  const touch = (event) => {
+    if (!finger.matches || !onMap(event)) return;
+    if (event.touches.length === 1) event.stopPropagation();
+    else if (event.type === "touchmove" && event.cancelable) event.preventDefault();
   };
-  const maps = (gd) => {
-    const layout = gd._fullLayout || {};
-    return ((layout._subplots || {}).map || [])
-      .map((id) => layout[id] && layout[id]._subplot && layout[id]._subplot.map)
-      .filter((map) => map && map.cooperativeGestures);
-  };
-  const apply = () => {
-    if (!finger.matches) return;
-    document.querySelectorAll(".js-plotly-plot").forEach((gd) => maps(gd).forEach((map) => {
-      if (map.cooperativeGestures.isEnabled()) return;
-      map._locale = Object.assign({}, map._locale, texts);
-      map.cooperativeGestures.enable();
-    }));
-  };
-  let queued = false;
-  const later = () => {
-    if (queued) return;
-    queued = true;
-    setTimeout(() => { queued = false; apply(); }, 50);
-  };
-  new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
-  finger.addEventListener("change", later);
-  apply();
+  for (const type of ["touchstart", "touchmove"]) {
+    window.addEventListener(type, touch, {capture: true, passive: false});
+  }
 })();
 </script>
 """
