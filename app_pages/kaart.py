@@ -37,10 +37,10 @@ def open_profile(code: str, division: int) -> None:
     """A click on the map: open the Wijkprofiel of that area in the same division (sidebar values go along)."""
     page_state.set_value("profiel_code", code)
     page_state.set_value("profiel_indeling", division)
-    st.switch_page("app_pages/wijkprofiel.py")
+    page_state.switch_page("wijkprofiel")
 
 
-kaart_tab, samenhang_tab = st.tabs(["🗺️ Kaart en tabel", "📈 Samenhang tussen twee indicatoren"])
+kaart_tab, samenhang_tab = st.tabs(["Kaart en tabel", "Samenhang"])
 
 with kaart_tab:
     left, middle, right = st.columns([2, 1, 1])
@@ -75,7 +75,7 @@ with kaart_tab:
     st.caption(f"{view.summary} {view.source_line}".strip())
 
     table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
-    st.subheader("Tabel")
+    st.header("Tabel")
     show_table(table_view.table, key="kaart_tabel")
     download_buttons(table_view, key="kaart")
 
@@ -85,7 +85,7 @@ with samenhang_tab:
                 " gezondheidscijfers 2012-2020, *omgerekend uit indeling 2020* (zie de hover en de pagina Bronnen).")
     divisions = sorted({i for _j, i in cached.periods(store_dir, built, "ervaren_gezondheid_goed")} | {indeling},
                        reverse=True)
-    s_indeling = st.selectbox("Gebiedsindeling", divisions, key="samenhang_indeling",
+    s_indeling = st.selectbox("Gebiedsindeling", divisions, key="samenhang_indeling", placeholder="Kies een indeling",
                               index=divisions.index(2020) if 2020 in divisions else 0)
     pairs = cached.division_indicators(store_dir, built, s_indeling, niveau)
     label_of = data.meta["label"].to_dict()
@@ -101,9 +101,9 @@ with samenhang_tab:
         suffix = "" if s_indeling == 2020 else f"_{s_indeling}"  # own widgets per division: other options
         c1, c2 = st.columns(2)
         x = c1.selectbox("Indicator op de x-as", options, index=options.index(x_default), format_func=labels.get,
-                         key=f"samenhang_x{suffix}")
+                         key=f"samenhang_x{suffix}", placeholder="Kies een indicator")
         y = c2.selectbox("Indicator op de y-as", options, index=options.index(y_default), format_func=labels.get,
-                         key=f"samenhang_y{suffix}")
+                         key=f"samenhang_y{suffix}", placeholder="Kies een indicator")
         (xi, xj), (yi, yj) = x.split("|"), y.split("|")
         try:
             figure, stats, line = cached.scatter_view(store_dir, built, xi, int(xj), yi, int(yj), s_indeling, niveau,

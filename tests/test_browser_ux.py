@@ -12,7 +12,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/wijkprofiel?code=WK034401", "/vergelijken", "/budget", "/bronnen", "/praktijk", "/upload",
-         "/toegankelijkheid", "/beheer"]  # /kaart is reworked on another branch
+         "/toegankelijkheid", "/beheer", "/kaart"]
 
 
 def _idle(page) -> None:

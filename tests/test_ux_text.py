@@ -148,8 +148,7 @@ def test_every_choice_widget_has_a_dutch_placeholder(widget: str) -> None:
     calls = _calls(widget)
     assert calls
     missing = [f"{p.name}:{c.lineno}" for p, c in calls
-               if p.name != "kaart.py"  # the Kaart page is reworked on another branch
-               and not any(k.arg == "placeholder" and isinstance(k.value, ast.Constant)
+               if not any(k.arg == "placeholder" and isinstance(k.value, ast.Constant)
                            and str(k.value.value).startswith("Kies ") for k in c.keywords)]
     assert not missing, f"{widget} zonder Nederlandse placeholder ('Kies ...'): {missing}"
 
@@ -157,8 +156,6 @@ def test_every_choice_widget_has_a_dutch_placeholder(widget: str) -> None:
 def test_no_emoji_in_page_texts_and_material_page_icons() -> None:
     offenders = []
     for path in UI_FILES:
-        if path.name == "kaart.py":  # reworked elsewhere (see above)
-            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if EMOJI.search(line) and "page_icon=" not in line:  # the favicon is an inline SVG, not page text
                 offenders.append(f"{path.name}:{number}: {line.strip()[:80]}")

@@ -499,6 +499,23 @@ def _says_the_same(link: dict[str, list[str]], wanted: dict[str, list[str]],
             and all(k in defaults for k in wanted if k not in link))
 
 
+def switch_page(page: str) -> None:
+    """Open another page (its url_path) with its parameters already in the URL.
+
+    Without them the page would arrive at a bare URL and write its parameters in its first run: one more
+    browser-history entry, and a second run started by the browser before that write arrives (a map's selection
+    event) writes again, so Back from the opened page stayed on it.
+    """
+    remembered = st.session_state.get(_VALUES, {})
+    query = {}
+    for name in PAGES.get(page, ()):
+        param = PARAMS[name]
+        text = param.format(remembered.get(name)) if param.url_key else None
+        if text is not None:
+            query[param.url_key] = text
+    st.switch_page(f"app_pages/{page}.py", query_params=query)
+
+
 def value(name: str) -> Any:
     """The current value of a parameter (checked; the remembered or default value on a page that does not use it)."""
     return st.session_state.get(_VALUES, {}).get(name, PARAMS[name].default
