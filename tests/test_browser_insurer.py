@@ -56,7 +56,7 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         with page.expect_download(timeout=90_000) as download_info:  # the file is generated on click
             button.click()
         download_info.value.save_as(tmp_path / "budget.xlsx")
-        page.get_by_role("tab", name="Verwijzingen").click()
+        page.get_by_role("tab", name="Scenario").click()
         page.get_by_text("Geen oorzakelijke claim").wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "budget_scenario.png"), full_page=True)

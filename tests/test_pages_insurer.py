@@ -85,7 +85,7 @@ def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
     at = open_page("app_pages/budget.py")
     assert at.title[0].value == "Budgetverdeling"
     assert not at.error
-    summary = _table(at, "Concentratie-index")
+    summary = _table(at, "Concentratie")
     assert summary["Totaal"].tolist() == ["€ 10.000.000,00"] * 3
     practices = _table(at, "Ingeschreven patiënten")
     assert abs(practices["Vlak (euro)"].sum() - budget.DEFAULT_BUDGET_EUR) < 0.01
@@ -101,7 +101,7 @@ def test_budget_change_amount_and_weights(app_store: Path) -> None:
     assert at.text_input(key="budget_bedrag_tekst").value == "2.500.000"
     at.text_input(key="budget_bedrag_tekst").set_value("1.234.567").run()
     assert not at.exception
-    assert _table(at, "Concentratie-index")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
+    assert _table(at, "Concentratie")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
     at.number_input(key="budget_deciel_10").set_value(4.0).run()
     at.number_input(key="budget_kbz").set_value(3.0).run()
     at.slider(key="budget_w_2024_woz_waarde").set_value(2.0).run()
@@ -148,7 +148,7 @@ def test_budget_amount_reads_dutch_notation(app_store: Path, typed: str, amount:
     assert not at.exception and not at.error
     assert at.query_params["budget"] == str(amount)
     assert at.text_input(key="budget_bedrag_tekst").value == fmt_number(amount)
-    assert _table(at, "Concentratie-index")["Totaal"].tolist() == [f"€ {fmt_number(amount)},00"] * 3
+    assert _table(at, "Concentratie")["Totaal"].tolist() == [f"€ {fmt_number(amount)},00"] * 3
 
 
 @pytest.mark.parametrize("typed", ["25.000,5.0", "1e7", "²", "25.5", "-5", "", "20.000.000.000", "25.000,5"])

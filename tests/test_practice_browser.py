@@ -66,6 +66,6 @@ def test_upload_in_chromium_shows_new_figure_on_praktijk_page(served_store: tupl
         body = page.inner_text("body")
         browser.close()
     assert "Traceback" not in body
-    assert "Consulten (aantal), 2024Q4" in body and "4.321" in body
+    assert "Kerncijfers over kwartaal 2024Q4" in body and "4.321" in body
     assert "Fictieve demodata" in body  # the comparison still holds demo figures
     assert outside == [], f"verzoeken buiten de machine: {outside}"
