@@ -22,7 +22,7 @@ from kbz_data.charts import maps
 from kbz_data.charts.summary import value_summary
 from kbz_data.config import GEMEENTEN
 from kbz_data.store.storage import StoreData
-from kbz_data.text import join_attributions
+from kbz_data.text import aantal, join_attributions
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,15 @@ def map_view(
     notes = []
     water = int(table["water"].sum())
     if water:
-        notes.append(f"{water} gebied(en) zonder (noemenswaardige) bewoners, zoals water, haven of bedrijventerrein,"
-                     " tellen niet mee" + (" en staan lichtgrijs op de kaart." if area_data.has_shapes(
-                         data, niveau, indeling, gemeente) else "."))
+        one = water == 1
+        shown = area_data.has_shapes(data, niveau, indeling, gemeente)
+        notes.append(f"{aantal(water, 'gebied', 'gebieden')} zonder (noemenswaardige) bewoners, zoals water, haven of"
+                     f" bedrijventerrein, {'telt' if one else 'tellen'} niet mee"
+                     + (f" en {'staat' if one else 'staan'} lichtgrijs op de kaart." if shown else "."))
     unknown = int((~table["water"] & table["waarde"].isna()).sum())
     if unknown:
-        notes.append(f"{unknown} gebied(en) zonder waarde (onbekend of geheim) staan in grijs; de reden staat in de"
+        notes.append(f"{aantal(unknown, 'gebied', 'gebieden')} zonder waarde (onbekend of geheim)"
+                     f" {'staat' if unknown == 1 else 'staan'} in grijs; de reden staat in de"
                      " hover en de tabel waar die bekend is.")
     if set(table["bron"].dropna()) == {"elan_denhaag"}:
         notes.insert(0, "ELAN-indicator: berekend door ELAN/GGDH (LUMC) uit CBS-microdata, alleen voor Den Haag"
@@ -229,7 +232,8 @@ def need_map_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: s
              "Rang: %{customdata[5]} (1 = hoogste behoefte)<br>Gemiddelde van de gebieden in de stad:"
              " %{customdata[3]}<extra></extra>")
     unknown = int((~frame["water"] & frame["waarde"].isna()).sum())
-    notes = [f"{unknown} gebied(en) zonder index door een ontbrekend invoercijfer staan in grijs (onbekend)."] \
+    notes = [f"{aantal(unknown, 'gebied', 'gebieden')} zonder index door een ontbrekend invoercijfer"
+             f" {'staat' if unknown == 1 else 'staan'} in grijs (onbekend)."] \
         if unknown else []
     return value_map_view(data, frame, label=NEED_LABEL, eenheid=NEED_UNIT, richting=-1, indeling=indeling,
                           niveau=niveau, gemeente=gemeente, source_line=source_line, hover=hover, notes=notes)
