@@ -34,16 +34,19 @@ def _status(text: object) -> str:
     return _UNDO_MOMENT.sub(lambda m: f"({fmt_datetime(m.group(1) + '+00:00')})", str(text))
 
 
+def _formatted(table: pd.DataFrame, formats: dict) -> pd.DataFrame:
+    """A copy of ``table`` with each column named in ``formats`` mapped through its formatter (absent columns
+    skipped), other missing values empty."""
+    out = table.copy()
+    for column, fmt in formats.items():
+        if column in out:
+            out[column] = out[column].map(fmt)
+    return out.fillna("")
+
+
 def history_display(table: pd.DataFrame) -> pd.DataFrame:
     """Upload history (``versie, tijd, bestandsnaam, ...``): the moments in local time in words, counts Dutch."""
-    out = table.copy()
-    if "tijd" in out:
-        out["tijd"] = out["tijd"].map(fmt_datetime)
-    if "status" in out:
-        out["status"] = out["status"].map(_status)
-    if "rijen" in out:
-        out["rijen"] = out["rijen"].map(_count)
-    return out.fillna("")
+    return _formatted(table, {"tijd": fmt_datetime, "status": _status, "rijen": _count})
 
 
 def preview_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -68,12 +71,7 @@ def preview_display(table: pd.DataFrame) -> pd.DataFrame:
 
 def users_display(table: pd.DataFrame) -> pd.DataFrame:
     """Users (``email, naam, rol, actief, praktijken, aangemaakt``): yes/no and local time in words."""
-    out = table.copy()
-    if "actief" in out:
-        out["actief"] = out["actief"].map(_yes_no)
-    if "aangemaakt" in out:
-        out["aangemaakt"] = out["aangemaakt"].map(fmt_datetime)
-    return out.fillna("")
+    return _formatted(table, {"actief": _yes_no, "aangemaakt": fmt_datetime})
 
 
 def practices_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -82,13 +80,10 @@ def practices_display(table: pd.DataFrame) -> pd.DataFrame:
     if "kbz_start" in out:
         out["kbz_start"] = [UNKNOWN if pd.isna(d) else f"{pd.Timestamp(d).day}-{pd.Timestamp(d).month}-"
                             f"{pd.Timestamp(d).year}" for d in out["kbz_start"]]
-    for column in ("lon", "lat"):
-        if column in out:
-            out[column] = out[column].map(lambda v: fmt_number(v, 5))
-    for column in ("demo", "actief"):
-        if column in out:
-            out[column] = out[column].map(_yes_no)
-    return out.fillna("")
+    def coordinate(v: object) -> str:
+        return fmt_number(v, 5)
+
+    return _formatted(out, {"lon": coordinate, "lat": coordinate, "demo": _yes_no, "actief": _yes_no})
 
 
 def _details(text: object) -> str:
