@@ -74,11 +74,14 @@ deciles = tuple((d, float(state[f"budget_deciel_{d}"])) for d in range(1, 11))
 kbz_weight = float(state["budget_kbz"])
 need_weights = tuple(sorted(saved_need_weights(INDELING).items()))
 
+# Only the open tab's content runs (on_change="rerun"): the practice and scenario charts are plotly charts, and a
+# plotly chart anywhere on the page, even in a hidden tab, makes the browser load plotly.js (4,7 MB) first.
 gebieden_tab, praktijken_tab, scenario_tab = st.tabs(
-    ["Gebieden", "Praktijken", "Scenario"])
+    ["Gebieden", "Praktijken", "Scenario"], key="budget_tabblad", on_change="rerun")
 
 
-with gebieden_tab:
+def gebieden() -> None:
+    """The Gebieden tab: the split over the wijken or buurten under each rule, per city and on the map."""
     atypisch = st.toggle("Gebieden met een afwijkende bevolking toch een deciel geven",
                          key=page_state.key("behoefte_atypisch"), help=need_rules.ATYPICAL_RULE)
     try:
@@ -98,9 +101,10 @@ with gebieden_tab:
         for note in result.notes:
             st.info(note)
         st.header("Per stad")
-        st.plotly_chart(cached.budget_city_figure(store_dir, built, niveau, float(budget), deciles, kbz_weight,
-                                                   need_weights, atypisch), key="budget_steden",
-                        config={"displaylogo": False})
+        st.markdown("Euro per inwoner per jaar onder elke regel.")
+        bars = cached.budget_city_bars(store_dir, built, niveau, float(budget), deciles, kbz_weight, need_weights,
+                                       atypisch)
+        st.markdown(bars, unsafe_allow_html=True)
         st.caption(result.view.sources)
         st.header("Op de kaart")
         rule = st.radio("Regel", ["naar_behoefte", "kbz"], key="budget_kaart_regel", horizontal=True,
@@ -133,7 +137,10 @@ try:
 except KbzDataError as exc:
     practice_error = public_message(exc)
 
-with praktijken_tab:
+
+
+def praktijken() -> None:
+    """The Praktijken tab: the budget over the KBZ practices, as far as the viewer may see them."""
     try:
         if practice_error:
             raise KbzPracticeStoreError(practice_error)
@@ -161,7 +168,10 @@ with praktijken_tab:
         xlsx_button(presult.view, key="budget_praktijk_xlsx",
                     before=auth.export_audit(store_dir, viewer, "budget over praktijken"))
 
-with scenario_tab:
+
+
+def verwijzingen() -> None:
+    """The Scenario tab: referrals before and after the KBZ start, priced as avoided referrals."""
     st.markdown(
         "Verwijzingen naar het ziekenhuis en de GGZ per 1.000 ingeschreven patiënten per jaar, vóór en na de"
         " KBZ-start van elke praktijk, en wat het verschil zou betekenen als je het als vermeden verwijzingen"
@@ -200,3 +210,14 @@ with scenario_tab:
         st.dataframe(safe_table(view.table), hide_index=True, width="stretch", key="scenario_tabel")
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in view.method_lines))
         xlsx_button(view, key="scenario_xlsx", before=auth.export_audit(store_dir, viewer, "scenario verwijzingen"))
+
+
+with gebieden_tab:
+    if gebieden_tab.open:
+        gebieden()
+with praktijken_tab:
+    if praktijken_tab.open:
+        praktijken()
+with scenario_tab:
+    if scenario_tab.open:
+        verwijzingen()

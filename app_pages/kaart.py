@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view
-from kbz_data.charts.maps import MAP_CONFIG, SCHEMES
+from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.text import fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
-from kbz_data.ui.panels import city_containers
-from kbz_data.ui.widgets import legend_html, new_map_click, show_table
+from kbz_data.ui.panels import show_map_view
+from kbz_data.ui.widgets import show_table
 
 store_dir = st.session_state["store_dir"]
 built = cached.build_info(store_dir)["gebouwd"]
@@ -32,7 +32,6 @@ st.caption(
 )
 
 
-
 def open_profile(code: str, division: int) -> None:
     """A click on the map: open the Wijkprofiel of that area in the same division (sidebar values go along)."""
     page_state.set_value("profiel_code", code)
@@ -40,7 +39,9 @@ def open_profile(code: str, division: int) -> None:
     page_state.switch_page("wijkprofiel")
 
 
-kaart_tab, samenhang_tab = st.tabs(["Kaart en tabel", "Samenhang"])
+# Only the open tab's content runs (on_change="rerun"): the Samenhang scatter is a plotly chart, and a plotly chart
+# anywhere on the page, even in a hidden tab, makes the browser load plotly.js (4,7 MB) before the maps are usable.
+kaart_tab, samenhang_tab = st.tabs(["Kaart en tabel", "Samenhang"], key="kaart_tabblad", on_change="rerun")
 
 with kaart_tab:
     left, middle, right = st.columns([2, 1, 1])
@@ -59,27 +60,22 @@ with kaart_tab:
     if view.kind == "kaart":
         st.caption("Klik op een gebied om het wijkprofiel te openen. Donkerder = ongunstiger; grijs = onbekend;"
                    " zwarte rand = KBZ-gebied.")
-        if view.legend:
-            st.markdown(legend_html(f"{meta['label']} ({meta['eenheid']})", view.legend), unsafe_allow_html=True)
-        containers = city_containers([name for name, _figure in view.panels], "kaart")
-        for container, (name, figure) in zip(containers, view.panels, strict=True):
-            event = container.plotly_chart(
-                figure, key=f"kaart_{name or 'stad'}", on_select="rerun", selection_mode="points",
-                config=MAP_CONFIG,
-            )
-            clicked = new_map_click(event, f"kaart_{name or 'stad'}")
-            if clicked:
-                open_profile(clicked, indeling)
+        clicked = show_map_view(view, "kaart", f"{meta['label']} ({meta['eenheid']})", selectable=True)
+        if clicked:
+            open_profile(clicked, indeling)
+        st.caption(view.source_line)
     else:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
-    st.caption(f"{view.summary} {view.source_line}".strip())
+        st.caption(f"{view.summary} {view.source_line}".strip())
 
     table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.header("Tabel")
     show_table(table_view.table, key="kaart_tabel")
     download_buttons(table_view, key="kaart")
 
-with samenhang_tab:
+
+def samenhang() -> None:
+    """The Samenhang tab: a scatter of two indicators of one division, with their correlations."""
     st.markdown("Eén stip per gebied. Beide indicatoren komen uit **dezelfde gebiedsindeling**; cijfers van"
                 " verschillende indelingen worden nooit aan elkaar gekoppeld. In indeling 2024 staan ook de"
                 " gezondheidscijfers 2012-2020, *omgerekend uit indeling 2020* (zie de hover en de pagina Bronnen).")
@@ -118,3 +114,8 @@ with samenhang_tab:
         st.plotly_chart(figure, key="samenhang_grafiek", config={"displaylogo": False})
         st.caption(line + " Een correlatie zegt niets over oorzaak en gevolg; gezondheidscijfers zijn"
                    " modelschattingen.")
+
+
+with samenhang_tab:
+    if samenhang_tab.open:
+        samenhang()

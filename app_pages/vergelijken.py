@@ -14,6 +14,7 @@ from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
+from kbz_data.ui.svgmap import clicked_area
 from kbz_data.ui.widgets import need_weight_sliders, show_table
 
 store_dir = st.session_state["store_dir"]
@@ -54,18 +55,13 @@ except KbzDataError as exc:
 codes = options["code"].tolist()
 labels = dict(zip(options["code"], options["keuze"], strict=True))
 
-# A click on the need-index map adds that area (each click once; the last click per map is remembered).
-clicked = st.session_state.setdefault("_vergelijk_klik", {})
+# A click on the need-index map adds that area (a click is a one-run trigger: read before the widgets are drawn).
 for city in [*GEMEENTEN.values(), "stad"]:
-    event = st.session_state.get(f"behoefte_kaart_{city}")
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    location = points[0].get("location") if points else None
-    if location and clicked.get(city) != location:
-        clicked[city] = location
-        chosen_now = page_state.value("vergelijk_codes")
-        if location in labels and location not in chosen_now:
-            page_state.set_value("vergelijk_codes", [*chosen_now, location])
-            st.toast(f"{labels[location].split(' · ')[0]} toegevoegd aan de vergelijking")
+    location = clicked_area(f"behoefte_kaart_{city}")
+    chosen_now = page_state.value("vergelijk_codes")
+    if location and location in labels and location not in chosen_now:
+        page_state.set_value("vergelijk_codes", [*chosen_now, location])
+        st.toast(f"{labels[location].split(' · ')[0]} toegevoegd aan de vergelijking")
 chosen = list(page_state.value("vergelijk_codes"))
 # "Vergelijkbare wijken" starts from one of the chosen areas (the first unless another one is picked there); the
 # Excel download of the comparison uses the same area.

@@ -19,6 +19,7 @@ from kbz_data.charts import map_views
 from kbz_data.store import storage
 from kbz_data.store.storage import StoreData, kwaliteit_frame
 from tests.conftest import open_page
+from tests.svgmaps import svg_maps
 
 HEALTH_2024 = {"niveau": "buurt", "indicator": "ervaren_gezondheid_goed", "periode": "2020-2024"}
 
@@ -112,13 +113,17 @@ def test_kaart_page_harmonised_health_2024(harmonised_store: Path) -> None:
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert table["Toelichting"].str.startswith("omgerekend uit indeling 2020").any()
-    spec = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
-    assert "omgerekend uit indeling 2020" in spec
+    # hover texts of the SVG maps and of the ranked bars (a city without 2024 shapes in this store)
+    hover = json.dumps([payload["tips"] for payload in svg_maps(at).values()]
+                       + [json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+    assert "omgerekend uit indeling 2020" in hover
     assert any("omgerekend uit indeling 2020" in i.value for i in at.info)
 
 
 def test_kaart_scatter_any_pair_on_2024(harmonised_store: Path) -> None:
     at = open_page("app_pages/kaart.py", {"niveau": "buurt"})
+    at.session_state["kaart_tabblad"] = "Samenhang"  # the tab's content runs only when it is opened
+    at.run()
     at.selectbox(key="samenhang_indeling").set_value(2024).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="samenhang_x_2024").value == "inkomen_per_inwoner|2024"

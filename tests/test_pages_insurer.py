@@ -14,8 +14,12 @@ from tests.conftest import REPO, open_page
 APP = str(REPO / "app.py")
 
 
-
-
+def _open_tab(at: AppTest, label: str, key: str = "budget_tabblad") -> AppTest:
+    """Open a tab whose content runs only while it is open (st.tabs(on_change="rerun")), as a click on it does."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def _table(at: AppTest, column: str):
@@ -87,10 +91,18 @@ def test_budget_smoke_and_rules_sum(app_store: Path) -> None:
     assert not at.error
     summary = _table(at, "Concentratie")
     assert summary["Totaal"].tolist() == ["€ 10.000.000,00"] * 3
+    # No plotly chart on the Gebieden tab (bars in HTML, maps in SVG), but for the ranked bars of the cities
+    # without shapes in the mini store.
+    assert {c.key for c in at.get("plotly_chart")} <= {"budget_staaf"}
+    bars = next(m.value for m in at.markdown if 'class="kbz-bars"' in m.value)  # per city, HTML
+    assert bars.count('class="groep"') == 1 and ">Utrecht<" in bars  # the mini store has Utrecht areas only
+    assert bars.count('class="balk"') == 3  # one bar per rule
+    _open_tab(at, "Praktijken")
     practices = _table(at, "Ingeschreven patiënten")
     assert abs(practices["Vlak (euro)"].sum() - budget.DEFAULT_BUDGET_EUR) < 0.01
     assert abs(practices["Naar behoefte (euro)"].sum() - budget.DEFAULT_BUDGET_EUR) < 0.01
     assert any("Fictieve demodata" in w.value for w in at.warning)
+    _open_tab(at, "Scenario")
     scenario = _table(at, "Vermeden verwijzingen per jaar")
     assert (scenario["Fictief"] == "ja").all()
     assert "budget" not in at.query_params  # the default amount: the URL is left as it was
@@ -106,6 +118,7 @@ def test_budget_change_amount_and_weights(app_store: Path) -> None:
     at.number_input(key="budget_kbz").set_value(3.0).run()
     at.slider(key="budget_w_2024_woz_waarde").set_value(2.0).run()
     assert not at.exception and not at.error
+    _open_tab(at, "Scenario")
     at.number_input(key="scenario_kosten_ziekenhuis").set_value(2000).run()
     scenario = _table(at, "Vermeden verwijzingen per jaar")
     zh = scenario[scenario["Verwijzing"] == "Ziekenhuis"]
@@ -119,8 +132,12 @@ def test_budget_change_amount_and_weights(app_store: Path) -> None:
 
 def test_budget_page_states_assumptions_and_downloads(app_store: Path) -> None:
     at = open_page("app_pages/budget.py")
-    assert len(at.get("download_button")) == 3
-    text = _texts(at)
+    downloads, text = [], ""
+    for tab in ("Gebieden", "Praktijken", "Scenario"):  # one Excel download per tab
+        _open_tab(at, tab)
+        downloads.append(len(at.get("download_button")))
+        text += _texts(at)
+    assert downloads == [1, 1, 1]
     assert "Geen oorzakelijke claim" in text
     assert "hele centen" in text
     assert "Fictieve demodata" in text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from kbz_data.charts import maps
 from kbz_data.indicators import INDICATORS
 from tests.conftest import REPO, RIVM_ROWS, open_page
+from tests.svgmaps import areas, outlines, svg_maps
 
 APP = str(REPO / "app.py")
 
@@ -21,19 +22,24 @@ def _kaart(params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
-def _plotly_count(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
+def _map_count(at: AppTest) -> int:
+    return len(svg_maps(at))
 
 
-def _map_traces(at: AppTest) -> list[str]:
-    """Trace names of the first chart on the page (the map of the only city with shapes in the mini store)."""
-    return [trace.get("name") for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+def _utrecht(at: AppTest) -> dict:
+    """The map of Utrecht (the only city with shapes in the mini store)."""
+    return svg_maps(at)["kaart_kaart_Utrecht"]
+
+
+def _legend(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "geen woongebied" in m.value)
 
 
 def test_kaart_smoke_and_table(app_store: Path) -> None:
     at = _kaart()
     assert at.title[0].value == INDICATORS["ervaren_gezondheid_goed"].label
-    assert _plotly_count(at) >= 1
+    assert _map_count(at) == 1  # the mini store has shapes for Utrecht only
+    assert not at.get("plotly_chart")  # no plotly.js on the Kaart: the Samenhang tab runs only when opened
     table = at.dataframe[0].value
     assert "BU03440101" not in set(table["Code"])  # default niveau is wijk
     assert set(table["Code"]) >= {"WK034401"}
@@ -88,14 +94,21 @@ def test_kaart_interactions(app_store: Path) -> None:
     assert not at.exception
     assert at.radio(key="kaart_schaal").value == "fisher_jenks"
     assert at.slider(key="kaart_klassen").disabled is False
-    assert _map_traces(at) == [f"{wijk_value} % – {wijk_value} %", "onbekend", "KBZ-gebied"]  # one known value
+    # one known value: one class; the unknown wijk grey; WK034402 outlined as KBZ area
+    assert f"{wijk_value} % – {wijk_value} %" in _legend(at)
+    drawn = areas(_utrecht(at))
+    assert drawn["WK034401"][0] == maps.palette(1, 1)[0]
+    assert drawn["WK034402"][0] == maps.UNKNOWN_COLOR
+    assert f"Waarde: {wijk_value} %" in drawn["WK034401"][1] and "Waarde: onbekend" in drawn["WK034402"][1]
+    assert outlines(_utrecht(at)) == 1
     at.radio(key="kaart_schaal").set_value("doorlopend").run()
     assert not at.exception
     assert at.slider(key="kaart_klassen").disabled is True  # a continuous scale has no classes
-    assert _map_traces(at) == [label, "onbekend", "KBZ-gebied"]
+    assert label in _legend(at) and outlines(_utrecht(at)) == 1
     at.toggle(key="kaart_kbz").set_value(False).run()
     assert not at.exception
-    assert _map_traces(at) == [label, "onbekend"]  # no KBZ outline
+    assert outlines(_utrecht(at)) == 0  # no KBZ outline
+    assert set(areas(_utrecht(at))) == {"WK034401", "WK034402"}
     at.radio(key="niveau").set_value("buurt").run()
     assert "BU03440101" in set(at.dataframe[0].value["Code"])
     # the four 2020 mini buurten with a shape; the water area BU03440103 is not listed
@@ -108,6 +121,9 @@ def test_kaart_interactions(app_store: Path) -> None:
 
 def test_scatter_tab(app_store: Path) -> None:
     at = _kaart()
+    assert not at.metric  # the Samenhang tab runs only when it is opened
+    at.session_state["kaart_tabblad"] = "Samenhang"
+    at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert "Correlatie (Pearson r)" in metrics
     assert at.selectbox(key="samenhang_x").value.startswith("moeite_met_rondkomen")

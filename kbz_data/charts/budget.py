@@ -8,25 +8,25 @@ import plotly.graph_objects as go
 
 from kbz_data.analysis.budget import BudgetResult
 from kbz_data.analysis.scenario import REFERRAL_LABELS
+from kbz_data.charts.bars_html import Series, grouped_bars_html
 from kbz_data.config import GEMEENTEN
 from kbz_data.text import euro
 
 
-def city_figure(result: BudgetResult) -> go.Figure:
-    """Grouped bars: euro per inhabitant per city under each rule."""
+def city_bars(result: BudgetResult) -> str:
+    """Bars as HTML (:mod:`kbz_data.charts.bars_html`): euro per inhabitant per city under each rule."""
     f = result.frame
-    fig = go.Figure()
-    colours = ["#bdbdbd", "#d95f02", "#1b9e77"]
+    colours = ["#8c8c8c", "#d95f02", "#1b9e77"]
+    cities: list[str] = []
+    series = []
     for (rule, label), colour in zip(result.rules.items(), colours, strict=False):
         per_city = f.groupby("gemeente", sort=False)[[rule, "inwoners"]].sum()
         per_city = per_city.reindex([g for g in GEMEENTEN.values() if g in per_city.index])
         value = per_city[rule] / per_city["inwoners"]
-        fig.add_trace(go.Bar(x=per_city.index, y=value, name=label, marker={"color": colour},
-                             text=[euro(v, 2) for v in value], textposition="outside",
-                             hovertemplate="%{x}: %{text} per inwoner<extra>" + label + "</extra>"))
-    fig.update_layout(barmode="group", height=380, margin={"l": 10, "r": 10, "t": 10, "b": 40},
-                      yaxis={"title": {"text": "euro per inwoner per jaar"}}, legend={"orientation": "h", "y": -0.12})
-    return fig
+        cities = list(per_city.index)
+        series.append(Series(label, colour, [float(v) for v in value], [euro(v, 2) for v in value]))
+    parts = [f"{s.name}: " + ", ".join(f"{c} {t}" for c, t in zip(cities, s.texts, strict=True)) for s in series]
+    return grouped_bars_html(cities, series, label="Euro per inwoner per jaar per stad. " + "; ".join(parts))
 
 
 def practice_figure(result: BudgetResult) -> go.Figure:

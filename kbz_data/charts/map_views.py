@@ -18,7 +18,7 @@ from kbz_data.analysis import area_data, budget, kbz_areas
 from kbz_data.analysis.area_data import ALLE
 from kbz_data.analysis.budget import BudgetResult
 from kbz_data.analysis.need import NEED_LABEL, NEED_UNIT
-from kbz_data.charts import maps
+from kbz_data.charts import maps, svg_map
 from kbz_data.charts.summary import value_summary
 from kbz_data.config import GEMEENTEN
 from kbz_data.store.storage import StoreData
@@ -33,8 +33,16 @@ class MapView:
     kind: str  # "kaart" | "staaf"
     source_line: str
     notes: list[str]
-    legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, label), drawn below four maps
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, label), drawn above the maps
     summary: str = ""  # text alternative: highest, lowest and mean value (kbz_data.charts.summary)
+    svgs: dict[str, svg_map.SvgMap] = field(default_factory=dict)  # panel name -> the map as SVG (what pages draw)
+    map_height: int = 640  # the most pixels a map may be high (one city; four side by side are lower)
+
+
+def _svgs(panels: list[tuple[str, go.Figure]], label: str) -> dict[str, svg_map.SvgMap]:
+    """The SVG of every map panel (not of a bar chart), its accessible name ``label`` and the city."""
+    return {name: svg_map.figure_svg(figure, f"Kaart: {label}" + (f", {name}" if name else ""))
+            for name, figure in panels if name != "staaf" and figure.data and figure.data[0].type == "choropleth"}
 
 
 @dataclass(frozen=True)
@@ -140,11 +148,10 @@ def map_view(
                                   richting=richting, breaks=breaks, value_range=value_range, indeling=indeling,
                                   niveau=niveau, kbz_codes=kbz_codes, show_kbz=show_kbz)
     notes += [f"Geen kaartvormen voor {GEMEENTEN[c]} op {niveau}niveau in indeling {indeling}." for c in missing]
-    legend = []
-    if len(cities) > 1:
-        minimum = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
-        legend = maps.legend_items(breaks, minimum, eenheid, richting, value_range)
-    return MapView(panels, "kaart", line, notes, legend, value_summary(shown, eenheid))
+    minimum = float(np.nanmin(values)) if np.isfinite(values).any() else 0.0
+    legend = maps.legend_items(breaks, minimum, eenheid, richting, value_range)
+    return MapView(panels, "kaart", line, notes, legend, value_summary(shown, eenheid), _svgs(panels, label),
+                   LARGE_PANELS.four_height if len(panels) > 1 else LARGE_PANELS.one_height)
 
 
 def scatter_view(
@@ -213,10 +220,12 @@ def value_map_view(
             trace.hovertemplate = hover
         panels.append(("staaf", maps.freeze(bar)))
     legend: list[tuple[str, str]] = []
-    if len(cities) > 1 and np.isfinite(values).any():
+    if np.isfinite(values).any():
         legend = maps.legend_items(breaks or None, float(np.nanmin(values)), eenheid, richting, value_range)
     kind = "kaart" if any(name != "staaf" for name, _f in panels) else "staaf"
-    return MapView(panels, kind, source_line, notes, legend, value_summary(shown, eenheid))
+    svgs = _svgs(panels, label)
+    return MapView(panels, kind, source_line, notes, legend, value_summary(shown, eenheid), svgs,
+                   SMALL_PANELS.four_height if len(svgs) > 1 else SMALL_PANELS.one_height)
 
 
 def need_map_view(data: StoreData, table: pd.DataFrame, indeling: int, niveau: str, gemeente: str,

@@ -486,14 +486,14 @@ def budget_map(store_dir: str, built: str, niveau: str, gemeente: str, rule: str
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def budget_city_figure(store_dir: str, built: str, niveau: str, budget: float,
-                       deciles: tuple[tuple[int, float], ...], kbz_weight: float,
-                       weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> Any:
-    """Cached (shared, frozen) :func:`kbz_data.charts.budget.city_figure` of an area split."""
+def budget_city_bars(store_dir: str, built: str, niveau: str, budget: float,
+                     deciles: tuple[tuple[int, float], ...], kbz_weight: float,
+                     weights: tuple[tuple[str, float], ...], atypisch: bool = False) -> str:
+    """Cached :func:`kbz_data.charts.budget.city_bars` (HTML) of an area split."""
     from kbz_data.charts import budget as budget_charts
 
-    return maps.freeze(budget_charts.city_figure(
-        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch)))
+    return budget_charts.city_bars(
+        area_budget(store_dir, built, niveau, budget, deciles, kbz_weight, weights, atypisch))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

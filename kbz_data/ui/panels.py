@@ -1,8 +1,8 @@
-"""Draw a :class:`~kbz_data.charts.map_views.MapView`: the shared legend, its maps side by side (one city at a time on
+"""Draw a :class:`~kbz_data.charts.map_views.MapView`: the legend, its SVG maps side by side (one city at a time on
 a phone), then any bar chart.
 
-Chart keys are ``{key}_kaart_{city}`` (``{key}_kaart_stad`` for a map without a city name) and ``{key}_staaf``,
-so a page can read a map's click selection from the session state under that key.
+Map keys are ``{key}_kaart_{city}`` (``{key}_kaart_stad`` for a map without a city name) and ``{key}_staaf``, so a
+page can read a click on a map before drawing it with :func:`kbz_data.ui.svgmap.clicked_area` under that key.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kbz_data.charts.map_views import MapView
-from kbz_data.charts.maps import MAP_CONFIG
+from kbz_data.ui.svgmap import show_svg_map
 from kbz_data.ui.widgets import legend_html
 
 CONFIG = {"displaylogo": False}
@@ -40,18 +40,22 @@ def city_containers(names: list[str], key: str) -> list:
     return [column.container(key=f"{key}_stad_{i}") for i, column in enumerate(st.columns(len(names)))]
 
 
-def show_map_view(view: MapView, key: str, legend_title: str, selectable: bool = False) -> None:
-    """The panels of ``view`` (the shared legend above them); with ``selectable`` a click on an area reruns the page
-    with the point selected."""
-    maps = [(name, figure) for name, figure in view.panels if name != "staaf"]
+def show_map_view(view: MapView, key: str, legend_title: str, selectable: bool = False) -> str | None:
+    """The maps of ``view`` as SVG (:mod:`kbz_data.ui.svgmap`; the shared legend above them), then any bar chart;
+    with ``selectable`` the area code of a click on a map in this run (else None)."""
+    maps = [(name, view.svgs[name]) for name, _figure in view.panels if name in view.svgs]
     if view.legend:
-        st.markdown(legend_html(legend_title, view.legend), unsafe_allow_html=True)
-    containers = city_containers([name for name, _figure in maps], key)
-    select = {"on_select": "rerun", "selection_mode": "points"} if selectable else {}
-    for container, (name, figure) in zip(containers, maps, strict=False):
-        container.plotly_chart(figure, key=f"{key}_kaart_{name or 'stad'}", config=MAP_CONFIG, **select)
+        st.markdown(legend_html(legend_title, view.legend, shared=len(maps) > 1), unsafe_allow_html=True)
+    containers = city_containers([name for name, _svg in maps], key)
+    clicked = None
+    for container, (name, svg) in zip(containers, maps, strict=False):
+        with container:
+            code = show_svg_map(svg, f"{key}_kaart_{name or 'stad'}", clickable=selectable,
+                                max_height=view.map_height)
+        clicked = clicked or code
     if view.summary:
         st.caption(view.summary)
     for name, figure in view.panels:
-        if name == "staaf":
+        if name not in view.svgs:
             st.plotly_chart(figure, key=f"{key}_staaf", config=CONFIG)
+    return clicked

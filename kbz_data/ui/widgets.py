@@ -20,7 +20,7 @@ from kbz_data.ui import state as page_state
 WEIGHTS = "_behoefte_gewichten"
 
 
-def legend_html(title: str, items: list[tuple[str, str]]) -> str:
+def legend_html(title: str, items: list[tuple[str, str]], shared: bool = True) -> str:
     """HTML (for ``st.markdown(..., unsafe_allow_html=True)``) of a map legend: a title and one swatch per class.
 
     ``items`` are (colour, label) pairs made by kbz_data.charts; the labels are HTML-escaped.
@@ -31,7 +31,7 @@ def legend_html(title: str, items: list[tuple[str, str]]) -> str:
         f'border:1px solid #999;vertical-align:middle;margin-right:4px"></span>{escape(text)}</span>'
         for colour, text in items
     )
-    return f"**{title}**, gezamenlijke schaal voor de vier steden:<br>{swatches}"
+    return f"**{title}**{', gezamenlijke schaal voor de vier steden' if shared else ''}:<br>{swatches}"
 
 
 def weight_key(indeling: int, indicator: str, prefix: str = "behoefte") -> str:
