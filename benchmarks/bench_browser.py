@@ -5,11 +5,11 @@ Usage: KBZ_SOURCES=../shared/sources .venv/bin/python benchmarks/bench_browser.p
 The store: ``--store``, else one built from ``$KBZ_SOURCES`` into a temporary folder (about 6 s), else the
 committed snapshot (data/snapshot/). The server is started on 127.0.0.1 by this script and stopped by PID.
 After a warm-up round (every view opened once, so Streamlit's caches hold every figure), each figure is the median
-of ``--repeat`` fresh page loads (a new browser page each time, so plotly.js and the page are drawn anew):
+of ``--repeat`` fresh page loads (a new browser page each time, so scripts and the page are loaded and drawn anew):
 
 - text page: /bronnen until its last section is on screen and Streamlit is idle (no script running);
-- four-city Kaart: /kaart (all four cities, wijk level) until every map has drawn (each plotly figure has its
-  areas in the DOM: MapLibre maps report ``loaded()``, SVG maps have their area paths) and Streamlit is idle;
+- four-city Kaart: /kaart (all four cities, wijk level) until every map has drawn (each SVG map component has its
+  area paths in the DOM) and Streamlit is idle;
 - indicator change: on that Kaart, the sidebar Indicator selectbox is set as a user does (type, click the
   option); from the click until every map holds the new figure, has drawn it and Streamlit is idle;
 - Wijkprofiel and Budgetverdeling from a link, until every chart has drawn and Streamlit is idle.
@@ -44,34 +44,36 @@ PROFILE = "/wijkprofiel?code=WK034403&indeling=2024"  # Utrecht Wijk 03 Binnenst
 #: (indicator id, the text typed into the selectbox to find it): the change made on the Kaart, and back.
 INDICATOR_CHANGES = [("inkomen_per_inwoner", "Gemiddeld inkomen"), ("ervaren_gezondheid_goed", "Ervaren gezondheid")]
 
-#: True when Streamlit runs no script and every plotly figure on the page has drawn. A MapLibre figure
-#: (choroplethmap) has drawn when each of its maps reports loaded(); an SVG geo figure when it has its area paths;
-#: any other figure when plotly has laid it out (a main SVG). ``minimum`` is the number of figures expected.
+#: Every SVG map (kbz_data.ui.svgmap: a ``.kbz-kaart`` inside the component's shadow root) on the page.
+MAPS_JS = """() => {
+  const found = [];
+  const walk = (root) => {
+    root.querySelectorAll('.kbz-kaart').forEach((el) => found.push(el));
+    root.querySelectorAll('*').forEach((el) => { if (el.shadowRoot) walk(el.shadowRoot); });
+  };
+  walk(document);
+  return found;
+}"""
+#: True when Streamlit runs no script and every figure on the page has drawn: an SVG map when its area paths are
+#: in the DOM, a plotly figure when plotly has laid it out (a main SVG). ``minimum`` is the number of figures
+#: (maps plus plotly charts) expected.
 DRAWN_JS = """(minimum) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
   if (document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]'))
     return false;
+  const maps = (""" + MAPS_JS + """)();
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  if (plots.length < minimum) return false;
-  for (const gd of plots) {
-    const full = gd._fullLayout;
-    if (!full || !gd.querySelector('.main-svg')) return false;
-    for (const id of ((full._subplots || {}).map || [])) {
-      const map = full[id] && full[id]._subplot && full[id]._subplot.map;
-      if (!map || !map.loaded() || !gd.querySelector('.maplibregl-canvas')) return false;
-    }
-    for (const id of ((full._subplots || {}).geo || [])) {
-      if (!gd.querySelector('.geo .choroplethlocation')) return false;
-    }
-  }
-  return true;
+  if (maps.length + plots.length < minimum) return false;
+  if (!maps.every((el) => el.dataset.id && el.querySelector('svg path'))) return false;
+  return plots.every((gd) => gd._fullLayout && gd.querySelector('.main-svg'));
 }"""
-#: Every visible figure on the page (not the scatter in the hidden tab) holds a new data array (Plotly.react
-#: swapped it) compared with window.__kbzOld.
+#: Every visible map on the page shows another map than before the change (its fingerprint differs from the one
+#: saved in window.__kbzOld).
+SAVE_JS = "() => { window.__kbzOld = (" + MAPS_JS + ")().map((el) => el.dataset.id); }"
 CHANGED_JS = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter((gd) => gd.getBoundingClientRect().width);
-  return plots.length > 0 && plots.every((gd) => !(window.__kbzOld || []).includes(gd.data));
+  const maps = (""" + MAPS_JS + """)().filter((el) => el.getBoundingClientRect().width);
+  return maps.length > 0 && maps.every((el) => !(window.__kbzOld || []).includes(el.dataset.id));
 }"""
 
 
@@ -165,8 +167,7 @@ class Bench:
                 box.locator("input").first.fill(text)
                 option = page.locator('[role="option"]').filter(has_text=text).first
                 option.wait_for()
-                page.evaluate("() => { window.__kbzOld = [...document.querySelectorAll('.js-plotly-plot')]"
-                              ".map((gd) => gd.data); }")  # Plotly.react gives each redrawn figure a new array
+                page.evaluate(SAVE_JS)
                 started = time.perf_counter()
                 option.click()
                 page.wait_for_function(CHANGED_JS, timeout=120_000, polling=25)
