@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import openpyxl
 import pandas as pd
+import plotly.colors as pc
 import pytest
 
 from kbz_data import export
 from kbz_data.analysis import area_data
 from kbz_data.analysis.results import plain_view
-from kbz_data.charts import map_views, maps
+from kbz_data.charts import map_views, maps, svg_map
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
 from kbz_data.text import fmt_value
@@ -88,11 +90,9 @@ def test_every_shape_drawn_once_and_water_grey() -> None:
     assert list(kbz.locations) == ["BU03440001"]
     for trace in fig.data:  # each trace carries only its own shapes
         assert {f["id"] for f in trace.geojson["features"]} == set(trace.locations)
-    # SVG geo map without a base map; every trace draws from its own GeoJSON (nothing from a CDN but the empty
-    # world file plotly.js insists on, which MAP_CONFIG points at the app's own static folder).
+    # A geo map without a base map (the description svg_map draws); every trace draws from its own GeoJSON.
     assert {t.type for t in fig.data} == {"choropleth"}
     assert fig.layout.geo.visible is False and fig.layout.geo.projection.type == "mercator"
-    assert maps.MAP_CONFIG["topojsonURL"] == "app/static/"
     # The view holds the residential areas (0..3) and leaves the water area (4, the easternmost) out.
     west, east = fig.layout.geo.lonaxis.range
     assert west < 5.1 and 5.14 < east < 5.14 + 0.01
@@ -102,6 +102,50 @@ def test_every_shape_drawn_once_and_water_grey() -> None:
                                 kbz_codes={"BU03440001"})
     assert "KBZ-gebied" not in [t.name for t in no_kbz.data]
     assert no_kbz.data[0].zmin == 10.0 and no_kbz.data[0].zmax == 40.0
+
+
+def test_svg_map_draws_the_figure() -> None:
+    """The SVG the pages draw holds every area once with its trace's colour and hover text, the KBZ outline
+    separately, and fits the figure's view (the water area, left out of the view, reaches past the right edge)."""
+    table = _table([10.0, 20.0, np.nan, 40.0, 50.0], water=[False, False, False, False, True])
+    breaks = maps.class_breaks(table["waarde"][:4], "kwantielen", 2)
+    fig = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1, breaks=breaks,
+                          kbz_codes={"BU03440001"}, show_kbz=True, title="Utrecht")
+    drawn = svg_map.figure_svg(fig, "Kaart: x, Utrecht")
+    colour_of = {c: t.colorscale[0][1] for t in fig.data if t.name != "KBZ-gebied" for c in t.locations}
+    paths = re.findall(r'<path d="([^"]*)" fill="([^"]+)" data-c="([^"]+)" data-t="(\d+)"/>', drawn.svg)
+    assert sorted(code for _d, _f, code, _t in paths) == sorted(table["code"]) == sorted(drawn.codes)
+    assert {code: fill for _d, fill, code, _t in paths} == colour_of
+    assert colour_of["BU03440002"] == maps.UNKNOWN_COLOR and colour_of["BU03440004"] == maps.NON_RESIDENTIAL_COLOR
+    tips = {code: drawn.tips[int(t)] for _d, _f, code, t in paths}
+    assert tips["BU03440000"].split("\n")[:2] == ["Buurt 0 (BU03440000)", "Waarde: 10,0 %"]
+    assert "Rang: 1 van 5 (1 = meest ongunstig)" in tips["BU03440000"]
+    assert tips["BU03440004"] == f"Buurt 4 (BU03440004): {maps.NON_RESIDENTIAL_LABEL}"
+    assert "<" not in "".join(drawn.tips)  # plain text: no <b>, <br> or <extra> left
+    assert drawn.svg.split('<g class="k">')[1].count("<path") == 1  # the KBZ outline, drawn on top
+    assert drawn.title == "Utrecht" and 'aria-label="Kaart: x, Utrecht"' in drawn.svg
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', drawn.svg).groups())
+    assert width == svg_map.WIDTH and height > 0
+
+    def xs(code: str) -> list[float]:
+        d = next(d for d, _f, c, _t in paths if c == code)
+        return [float(p.split(",")[0]) for p in re.split("[MLZ]", d) if p]
+
+    assert all(0 <= x <= width for code in ("BU03440000", "BU03440001", "BU03440003") for x in xs(code))
+    assert max(xs("BU03440004")) > width  # water: outside the view, clipped by the SVG
+
+
+def test_svg_map_continuous_scale_and_hover_override() -> None:
+    table = _table([10.0, 20.0, 40.0])
+    fig = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=0, breaks=None, value_range=(10.0, 40.0))
+    drawn = svg_map.figure_svg(fig)
+    fills = dict((code, fill) for fill, code in re.findall(r'fill="([^"]+)" data-c="([^"]+)"', drawn.svg))
+    scale = [list(step) for step in fig.data[0].colorscale]
+    assert fills["BU03440000"] == pc.sample_colorscale(scale, [0.0])[0]  # the lowest value: start of the scale
+    assert fills["BU03440002"] == pc.sample_colorscale(scale, [1.0])[0]
+    assert fills["BU03440001"] == pc.sample_colorscale(scale, [1 / 3])[0]
+    fig.data[0].hovertemplate = "<b>%{customdata[0]}</b><br>Index: %{customdata[2]}<extra></extra>"
+    assert svg_map.figure_svg(fig).tips[0] == "Buurt 0\nIndex: 10,0 %"
 
 
 def test_hover_has_name_value_averages_rank() -> None:
@@ -198,18 +242,3 @@ def test_indicator_options_per_gemeente_offer_only_what_that_city_has(mini_data:
     utrecht = set(area_data.indicator_options(mini_data, "GM0344")["indicator"])
     assert utrecht == every  # the mini sources are all about Utrecht
     assert area_data.indicator_options(mini_data, "GM0599").empty  # nothing about Rotterdam in them
-
-
-def test_local_world_file_is_served_and_empty() -> None:
-    """plotly.js fetches ``<topojsonURL>world_110m.json`` for every geo map; the app serves an empty stand-in from
-    static/ (Streamlit static serving), so the browser never asks plotly's CDN and draws no base map."""
-    import json
-    import tomllib
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["enableStaticServing"] is True
-    topology = json.loads((root / "static" / "world_110m.json").read_text(encoding="utf-8"))
-    assert topology["type"] == "Topology" and topology["arcs"] == []
-    assert topology["objects"] and all(o["geometries"] == [] for o in topology["objects"].values())

@@ -1,10 +1,9 @@
 """Pure plotly figures for the map explorer: choropleth, ranked bars and scatter (no Streamlit, no network).
 
-Maps are SVG: ``go.Choropleth`` on a plotly ``geo`` subplot with its base map switched off (``visible=False``,
-Mercator, the view set by longitude/latitude ranges), not MapLibre/WebGL: four WebGL maps on a page without a GPU
-took seconds to draw (benchmarks/bench_browser.py). plotly.js loads its world outline file even when nothing of it
-is drawn; :data:`MAP_CONFIG` points it at an empty stand-in the app serves itself (static/world_110m.json), so the
-browser fetches nothing from outside the app.
+A map is described as a ``go.Choropleth`` on a plotly ``geo`` subplot (base map off, Mercator, the view set by
+longitude/latitude ranges): the one description of its colours, classes, hover texts and KBZ outline. The pages do
+not send it to plotly.js: :mod:`kbz_data.charts.svg_map` turns it into plain SVG on the server (plotly.js is 4,7 MB
+of script for the browser; benchmarks/bench_browser.py).
 
 Colours are ColorBrewer sequential palettes (colour-blind safe): the darkest colour always means "worse" by the
 registry's direction (``richting``); neutral indicators use a blue palette. Unknown values are a distinct grey
@@ -40,9 +39,6 @@ CITY_COLORS: dict[str, str] = {  # ColorBrewer Dark2, colour-blind friendly qual
 }
 
 
-#: plotly config for every map: the geo subplot's world file comes from the app's own static folder (an empty
-#: topology: the base map is off), never from plotly's CDN. Relative, so it also works under a base URL path.
-MAP_CONFIG: dict = {"displaylogo": False, "scrollZoom": True, "topojsonURL": "app/static/"}
 #: Margin around the areas, as a share of their width and height.
 MAP_PADDING = 0.03
 

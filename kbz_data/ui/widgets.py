@@ -4,7 +4,6 @@ field that reads Dutch notation, and the page-wide accessibility fixes."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -135,7 +134,6 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
 #:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
-#: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page;
 #: * section headings are ``st.header`` (h2 right under the h1 title: no skipped heading level, axe
 #:   "heading-order"), drawn at the size of Streamlit's subheader so the pages keep their look.
 ACCESSIBILITY_HTML = """
@@ -152,36 +150,6 @@ ACCESSIBILITY_HTML = """
 </style>
 <script>document.documentElement.lang = "nl";</script>
 """
-
-#: Maps on a touch screen. The maps are plotly SVG ``geo`` maps (kbz_data.charts.maps); plotly pans them with d3's
-#: zoom behaviour, which takes every touch on a map, so on a phone a one-finger swipe would pan the map inside its
-#: frame and the page would not scroll past it. On a device whose primary pointer is a finger (``(pointer:
-#: coarse)``: phones and tablets, whatever the width; a narrow desktop window with a mouse keeps its mouse
-#: behaviour) a one-finger touch on a map is stopped on its way down (a capturing listener on the window), so
-#: d3 never sees it and the browser scrolls the page; a tap still becomes a click (the Kaart opens the
-#: Wijkprofiel) and shows the hover text; two fingers reach d3 and pan and pinch the map (their moves are
-#: cancelled for the browser, so the page stays put: d3's own listeners are passive). Listeners on the window
-#: also cover maps drawn later (reruns, tabs, another page); the window flag keeps one set when a rerun runs the
-#: script again. Desktop maps (a fine pointer) stay as they are: drag pans, the wheel zooms (``scrollZoom``).
-MAP_GESTURES_JS = """
-<script>
-(() => {
-  if (window.kbzMapGestures) return;
-  window.kbzMapGestures = true;
-  const finger = window.matchMedia("(pointer: coarse)");
-  const onMap = (event) => event.target && event.target.closest && event.target.closest(".js-plotly-plot .geolayer");
-  const touch = (event) => {
-    if (!finger.matches || !onMap(event)) return;
-    if (event.touches.length === 1) event.stopPropagation();
-    else if (event.type === "touchmove" && event.cancelable) event.preventDefault();
-  };
-  for (const type of ["touchstart", "touchmove"]) {
-    window.addEventListener(type, touch, {capture: true, passive: false});
-  }
-})();
-</script>
-"""
-
 
 #: The sidebar on a phone: Streamlit starts it collapsed on a narrow screen (``initial_sidebar_state="auto"``) and
 #: closes it after a click on a page link, but after a choice in one of its filters (gemeente, niveau, indicator,
@@ -218,29 +186,12 @@ SIDEBAR_JS = """
 
 
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML`, :data:`MAP_GESTURES_JS` and :data:`SIDEBAR_JS` (call once per run, from
-    app.py, before the page runs)."""
-    st.html(ACCESSIBILITY_HTML + MAP_GESTURES_JS + SIDEBAR_JS, unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML` and :data:`SIDEBAR_JS` (call once per run, from app.py, before the page
+    runs)."""
+    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS, unsafe_allow_javascript=True)
 
 
 def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
     """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
     "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
     st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key)
-
-
-def new_map_click(event: Any, chart_key: str) -> str | None:
-    """The area code of a NEW click on a selectable map (``st.plotly_chart(..., on_select="rerun")`` event), else
-    None. The browser may hand a map its last selection back when the page is shown again (Back from the
-    Wijkprofiel); acting on it again would send the visitor straight back to the profile, so a selection is acted on
-    once, until the map's selection is cleared or another area is clicked."""
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    location = points[0].get("location") if points else None
-    seen = st.session_state.setdefault("_kaartklik_gezien", {})
-    if not location:
-        seen.pop(chart_key, None)
-        return None
-    if seen.get(chart_key) == location:
-        return None
-    seen[chart_key] = location
-    return str(location)
