@@ -37,7 +37,7 @@ _CSS = """
 .knoppen button:focus-visible { outline: 2px solid #1c6fd1; outline-offset: 1px; }
 .vlak { touch-action: pan-x pan-y; overflow: hidden; }
 .vlak svg { display: block; width: 100%; height: auto; max-height: var(--maxh, 640px); user-select: none; }
-.vlak path { vector-effect: non-scaling-stroke; stroke-linejoin: round; }
+.vlak path { vector-effect: non-scaling-stroke; stroke-linejoin: round; fill-rule: evenodd; }
 .a path { stroke: #ffffff; stroke-width: 0.5px; }
 .a path:hover { stroke: #000000; stroke-width: 1.5px; }
 .klikbaar .a path { cursor: pointer; }
