@@ -94,7 +94,9 @@ function showTip(root, path, clientX, clientY) {
   const box = root.getBoundingClientRect();
   let left = clientX - box.left + 14, top = clientY - box.top + 14;
   if (left + tip.offsetWidth > box.width) left = Math.max(0, clientX - box.left - tip.offsetWidth - 14);
-  if (top + tip.offsetHeight > box.height) top = Math.max(0, clientY - box.top - tip.offsetHeight - 14);
+  if (top + tip.offsetHeight > box.height || clientY + 14 + tip.offsetHeight > window.innerHeight) {
+    top = Math.max(0, clientY - box.top - tip.offsetHeight - 14);
+  }
   tip.style.left = left + "px";
   tip.style.top = top + "px";
 }
