@@ -93,7 +93,11 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
 st.session_state["store_dir"] = str(STORE_DIR)
 
 pages = [
-    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True, url_path="overzicht"),
+    # The default page is served at "/" whatever its url_path (st.navigation gives it the pathname ""), so "/overzicht"
+    # would get Streamlit's English "Page not found": a hidden second entry of the same page answers that link.
+    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True, url_path="start"),
+    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", url_path="overzicht",
+            visibility="hidden"),
     st.Page("app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart"),
     st.Page("app_pages/wijkprofiel.py", title="Wijkprofiel", icon=":material/query_stats:", url_path="wijkprofiel"),
     st.Page("app_pages/vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:", url_path="vergelijken"),

