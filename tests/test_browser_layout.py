@@ -66,3 +66,41 @@ def test_overzicht_opens_at_its_own_path_and_at_the_root(layout_server: str) -> 
         finally:
             browser.close()
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+#: [label text, cut off] of every metric label on screen: cut off when the label or an element in it clips its text
+#: (``overflow`` other than visible) and its text is wider than its box (Streamlit's ellipsis).
+METRIC_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+  .filter((label) => label.getBoundingClientRect().width > 0)
+  .map((label) => [label.innerText, [label, ...label.querySelectorAll('*')].some((e) =>
+    getComputedStyle(e).overflow !== 'visible' && e.scrollWidth > e.clientWidth + 1)])"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1400", "390"])
+def test_no_metric_label_is_cut_off(layout_server: str, viewport: dict[str, int]) -> None:
+    """The Overzicht's four evaluation figures, the need-index counts on Vergelijken and the referral scenario on
+    Budgetverdeling: every metric label is shown in full (it wraps when the column is narrow)."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(viewport=viewport)
+            for path, tab, count in (("/", None, 4), ("/vergelijken", "Behoefte-index", 4),
+                                     ("/budget", "Scenario", 4)):
+                page = _open(context, layout_server + path, outside)
+                if tab is not None:
+                    page.get_by_role("tab", name=tab).click()
+                page.wait_for_function(f"() => ({METRIC_LABELS})().length >= {count}", timeout=60_000)
+                _idle(page)
+                labels = page.evaluate(METRIC_LABELS)
+                assert all(text.strip() for text, _ in labels), labels
+                assert [text for text, cut in labels if cut] == [], (path, viewport, labels)
+                page.locator('[data-testid="stMetricLabel"]').first.scroll_into_view_if_needed()
+                page.screenshot(path=str(ARTIFACTS / f"metrics_{path.strip('/') or 'overzicht'}_{viewport['width']}.png"))
+                page.close()
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

@@ -136,6 +136,8 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
 #:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
 #: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page;
+#: * metric labels wrap onto a second line instead of being cut off with an ellipsis (Streamlit keeps them on one
+#:   line; four labels in a row at 1400 pixels or a long one on a phone lost their end);
 #: * section headings are ``st.header`` (h2 right under the h1 title: no skipped heading level, axe
 #:   "heading-order"), drawn at the size of Streamlit's subheader so the pages keep their look.
 ACCESSIBILITY_HTML = """
@@ -144,6 +146,9 @@ ACCESSIBILITY_HTML = """
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #474a54; }
 [data-testid="stMain"] [data-testid="stHeading"] h2 { font-size: 1.6rem; padding-top: 1rem; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }
+[data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
