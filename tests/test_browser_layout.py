@@ -104,3 +104,39 @@ def test_no_metric_label_is_cut_off(layout_server: str, viewport: dict[str, int]
         finally:
             browser.close()
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+#: Per file-upload field: [Dutch instruction text (the ::after content that replaces Streamlit's English),
+#: right edge of the instruction, some element of the field clips its text].
+UPLOAD_FIELDS = """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')].map((zone) => {
+  const span = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+  return [getComputedStyle(span, '::after').content, span.getBoundingClientRect().right,
+          [zone, ...zone.querySelectorAll('*')].some((e) => e.tagName !== 'INPUT'
+            && getComputedStyle(e).overflow !== 'visible' && e.scrollWidth > e.clientWidth + 1)];
+})"""
+
+
+def test_upload_field_text_is_readable_on_a_phone(layout_server: str) -> None:
+    """At 390 pixels the Dutch text of the file-upload field (the only st.file_uploader: Praktijkcijfers uploaden)
+    wraps inside the field instead of ending in "maximaal 5 M..."."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            page = _open(context, layout_server + "/upload", outside)
+            page.locator('[data-testid="stFileUploaderDropzone"]').first.scroll_into_view_if_needed()
+            fields = page.evaluate(UPLOAD_FIELDS)
+            page.screenshot(path=str(ARTIFACTS / "upload_veld_390.png"))
+            assert len(fields) == 1, fields
+            for text, right, clipped in fields:
+                assert "Sleep een bestand hierheen" in text and "maximaal 5\u00a0MB per bestand" in text, text
+                assert right <= PHONE["width"], fields
+                assert not clipped, fields
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

@@ -134,7 +134,8 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #: * captions in a darker grey than Streamlit's faded text (Streamlit draws them at opacity 0.6, about 3:1; now
 #:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
-#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
+#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks), on
+#:   more lines where the field is narrow (Streamlit keeps its own text on one line and cuts it off on a phone);
 #: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page;
 #: * metric labels wrap onto a second line instead of being cut off with an ellipsis (Streamlit keeps them on one
 #:   line; four labels in a row at 1400 pixels or a long one on a phone lost their end);
@@ -149,9 +150,11 @@ ACCESSIBILITY_HTML = """
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }
 [data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span {
+  font-size: 0; white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
+  content: "Sleep een bestand hierheen of kies er een · maximaal 5\\00A0MB per bestand"; font-size: 0.875rem;
+  white-space: normal; }
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
 </style>
