@@ -14,7 +14,7 @@ from kbz_data.store import locate
 from kbz_data.text import public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.widgets import page_accessibility
+from kbz_data.ui.widgets import LINK_WARNING_KEY, page_accessibility
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 page_accessibility()  # lang="nl", caption contrast, Dutch upload texts, maps on touch screens (kbz_data/ui/widgets.py)
@@ -88,6 +88,9 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
     warning = page_state.warning_text()
     if warning:
         st.sidebar.warning(warning)
+        # Where Streamlit starts the sidebar closed (a phone), a visitor would never see it there: the same sentence
+        # at the top of the page, shown by CSS only at that width (LINK_WARNING_KEY in kbz_data/ui/widgets.py).
+        st.container(key=LINK_WARNING_KEY).warning(warning)
 
 
 st.session_state["store_dir"] = str(STORE_DIR)

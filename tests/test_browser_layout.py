@@ -99,7 +99,8 @@ def test_no_metric_label_is_cut_off(layout_server: str, viewport: dict[str, int]
                 assert all(text.strip() for text, _ in labels), labels
                 assert [text for text, cut in labels if cut] == [], (path, viewport, labels)
                 page.locator('[data-testid="stMetricLabel"]').first.scroll_into_view_if_needed()
-                page.screenshot(path=str(ARTIFACTS / f"metrics_{path.strip('/') or 'overzicht'}_{viewport['width']}.png"))
+                name = path.strip("/") or "overzicht"
+                page.screenshot(path=str(ARTIFACTS / f"metrics_{name}_{viewport['width']}.png"))
                 page.close()
         finally:
             browser.close()
@@ -137,6 +138,56 @@ def test_upload_field_text_is_readable_on_a_phone(layout_server: str) -> None:
                 assert right <= PHONE["width"], fields
                 assert not clipped, fields
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        finally:
+            browser.close()
+    assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+#: [where, text, visible] of every warning that names a replaced link value: "main" or "sidebar", its text, and
+#: whether it takes up room on screen inside the viewport horizontally (a closed sidebar is moved off screen).
+LINK_WARNINGS = """() => [...document.querySelectorAll('[data-testid="stAlert"]')]
+  .filter((alert) => alert.innerText.includes('uit de link is vervangen door'))
+  .map((alert) => { const box = alert.getBoundingClientRect();
+    return [alert.closest('[data-testid="stSidebar"]') ? 'sidebar' : 'main', alert.innerText,
+            box.width > 0 && box.height > 0 && box.right > 0 && box.left < window.innerWidth]; })"""
+
+
+@pytest.mark.parametrize("link, said", [
+    ("/budget?budget=abc", "budget=abc uit de link is vervangen door budget=10000000"),
+    ("/kaart?indicator=<b>x&gemeente=GM0599", "indicator=<b>x uit de link is vervangen door indicator="),
+])
+def test_replaced_link_value_is_reported_in_the_main_area_on_a_phone(layout_server: str, link: str,
+                                                                     said: str) -> None:
+    """On a phone (the sidebar starts closed) the sentence about a replaced link value stands at the top of the page,
+    visible without opening the sidebar; on a desktop it is shown once (in the open sidebar), not twice."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    outside: list[str] = []
+    name = link.split("?")[0].strip("/")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            page = _open(phone, layout_server + link, outside)
+            page.screenshot(path=str(ARTIFACTS / f"link_melding_{name}_390.png"))
+            assert page.evaluate("document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect()"
+                                 ".right") <= 0, "de zijbalk staat open op de telefoon"
+            warnings = page.evaluate(LINK_WARNINGS)
+            shown = [(where, text) for where, text, visible in warnings if visible]
+            assert len(shown) == 1 and shown[0][0] == "main" and said in shown[0][1], warnings
+            box = page.locator('[data-testid="stMain"] [data-testid="stAlert"]').filter(
+                has_text="uit de link is vervangen door").first.bounding_box()
+            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+            phone.close()
+
+            desktop = browser.new_context(viewport=DESKTOP)
+            page = _open(desktop, layout_server + link, outside)
+            page.screenshot(path=str(ARTIFACTS / f"link_melding_{name}_1400.png"))
+            warnings = page.evaluate(LINK_WARNINGS)
+            shown = [(where, text) for where, text, visible in warnings if visible]
+            assert len(shown) == 1 and shown[0][0] == "sidebar" and said in shown[0][1], warnings
+            desktop.close()
         finally:
             browser.close()
     assert outside == [], f"verzoeken buiten de machine: {outside}"

@@ -128,6 +128,10 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
     return current
 
 
+#: Key of the container (app.py) that holds the copy, at the top of the page, of the sentence about replaced link
+#: values: shown only where Streamlit starts the sidebar closed (see :data:`ACCESSIBILITY_HTML`).
+LINK_WARNING_KEY = "link_melding_smal"
+
 #: Page-wide fixes that Streamlit has no option for (see app_pages/toegankelijkheid.py):
 #: * ``lang="nl"`` on <html>: Streamlit serves index.html with ``lang="en"``; a small script sets the language of
 #:   the document once the app has loaded (screen readers then read the Dutch text with a Dutch voice);
@@ -139,10 +143,15 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
 #: * on a touch screen (:data:`MAP_GESTURES_JS`) a one-finger swipe over a map scrolls the page;
 #: * metric labels wrap onto a second line instead of being cut off with an ellipsis (Streamlit keeps them on one
 #:   line; four labels in a row at 1400 pixels or a long one on a phone lost their end);
+#: * the sentence about replaced link values (app.py) is in the sidebar, which Streamlit starts closed on a screen up
+#:   to 768 pixels wide: there its copy at the top of the page (container :data:`LINK_WARNING_KEY`) is shown, on a
+#:   wider screen only the sidebar one (once, not twice);
 #: * section headings are ``st.header`` (h2 right under the h1 title: no skipped heading level, axe
 #:   "heading-order"), drawn at the size of Streamlit's subheader so the pages keep their look.
 ACCESSIBILITY_HTML = """
 <style>
+@media (min-width: 769px) {
+  .st-key-LINK_WARNING_KEY, [data-testid="stLayoutWrapper"]:has(> .st-key-LINK_WARNING_KEY) { display: none; } }
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #474a54; }
@@ -159,7 +168,7 @@ ACCESSIBILITY_HTML = """
 [data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
 </style>
 <script>document.documentElement.lang = "nl";</script>
-"""
+""".replace("LINK_WARNING_KEY", LINK_WARNING_KEY)
 
 #: Maps on a touch screen. The maps are plotly SVG ``geo`` maps (kbz_data.charts.maps); plotly pans them with d3's
 #: zoom behaviour, which takes every touch on a map, so on a phone a one-finger swipe would pan the map inside its
