@@ -10,11 +10,11 @@ import streamlit as st
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
-from kbz_data.store import locate
+from kbz_data.store import first_run, locate
 from kbz_data.text import public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
-from kbz_data.ui.widgets import page_accessibility
+from kbz_data.ui.widgets import LINK_WARNING_KEY, page_accessibility
 
 st.set_page_config(page_title="KBZ wijkdashboard", page_icon="🏘️", layout="wide")
 page_accessibility()  # lang="nl", caption contrast, Dutch upload texts, maps on touch screens (kbz_data/ui/widgets.py)
@@ -25,29 +25,37 @@ STORE_DIR = STORE_CHOICE.store_dir
 
 
 def _first_run_build(store_dir: Path, sources_dir: Path) -> None:
-    """Build the store with a progress bar when it is missing and sources are present (first start)."""
-    from kbz_data.store.build import build
+    """Build the store when it is missing and sources are present (first start), with a progress bar.
 
+    The build runs in a background thread of the server (kbz_data.store.first_run), one per process: closing the tab
+    does not stop it, and a second visitor in the meantime sees the same progress instead of starting a second build.
+    This run only follows it, and opens the page once the store is there.
+    """
+    run = first_run.start(sources_dir, store_dir)
     st.title("KBZ wijkdashboard")
     st.info(
         f"Er is nog geen gegevensopslag in `{locate.display_path(store_dir)}`. De opslag wordt nu gebouwd uit de"
-        f" bronbestanden in `{locate.display_path(sources_dir)}`; dit duurt ongeveer een halve minuut."
+        f" bronbestanden in `{locate.display_path(sources_dir)}`; dit duurt ongeveer een halve minuut. Het bouwen"
+        " gaat door als u dit tabblad sluit."
     )
     bar = st.progress(0.0, text="Starten")
-
-    def progress(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=locate.hide_paths(message, [sources_dir, store_dir]))
-
-    try:
-        build(sources_dir, store_dir, progress=progress)
-    except KbzDataError as exc:
+    while True:
+        status = run.status()
+        bar.progress(status.fraction, text=locate.hide_paths(status.message, [sources_dir, store_dir]))
+        if status.state != first_run.RUNNING:
+            break
+        run.wait(0.5)
+    if status.state == first_run.FAILED:
         st.error(
             "De gegevensopslag kon niet worden gebouwd.\n\n"
-            f"{public_message(locate.hide_paths(str(exc), [sources_dir, store_dir]))}\n\n"
+            f"{public_message(locate.hide_paths(status.error or '', [sources_dir, store_dir]))}\n\n"
             "Zet de bronbestanden in de bronmap (of wijs die aan met de omgevingsvariabele `KBZ_SOURCES`), of"
             " download ze met `python -m kbz_data download`, en bouw dan met `python -m kbz_data build`. Zonder"
             " `KBZ_SOURCES` en zonder bronmap draait het dashboard op de meegeleverde momentopname."
         )
+        if st.button("Opnieuw bouwen", key="eerste_bouw_opnieuw"):
+            first_run.start(sources_dir, store_dir, retry=True)
+            st.rerun()
         st.stop()
     st.rerun()
 
@@ -88,12 +96,19 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
     warning = page_state.warning_text()
     if warning:
         st.sidebar.warning(warning)
+        # Where Streamlit starts the sidebar closed (a phone), a visitor would never see it there: the same sentence
+        # at the top of the page, shown by CSS only at that width (LINK_WARNING_KEY in kbz_data/ui/widgets.py).
+        st.container(key=LINK_WARNING_KEY).warning(warning)
 
 
 st.session_state["store_dir"] = str(STORE_DIR)
 
 pages = [
-    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True, url_path="overzicht"),
+    # The default page is served at "/" whatever its url_path (st.navigation gives it the pathname ""), so "/overzicht"
+    # would get Streamlit's English "Page not found": a hidden second entry of the same page answers that link.
+    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True, url_path="start"),
+    st.Page("app_pages/overzicht.py", title="Overzicht", icon=":material/home:", url_path="overzicht",
+            visibility="hidden"),
     st.Page("app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart"),
     st.Page("app_pages/wijkprofiel.py", title="Wijkprofiel", icon=":material/query_stats:", url_path="wijkprofiel"),
     st.Page("app_pages/vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:", url_path="vergelijken"),

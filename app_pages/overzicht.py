@@ -33,7 +33,7 @@ except KbzDataError as exc:
     st.stop()
 
 st.header("Wat KBZ oplevert volgens de evaluatie")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")  # labels may wrap: keep the figures on one line
 c1.metric("Patiënten die hun klacht beter begrijpen", "75%")
 c2.metric("Patiënten die beter weten wat ze zelf kunnen doen", "73%")
 c3.metric("Medewerkers met meer werkplezier", "45%")

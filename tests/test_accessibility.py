@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium
 
 #: (state name, path, text that shows the page has drawn, tab to click or None, wait for a plotly chart)
 STATES = [
-    ("overzicht", "/", "KBZ", None, False),  # the default page is at the root; /overzicht says "Page not found"
+    ("overzicht", "/", "KBZ", None, False),  # the default page is at the root (also at /overzicht)
     ("kaart", "/kaart", "Kaart", None, True),
     ("wijkprofiel", "/wijkprofiel?code=WK034401", "Wijk 01 West (WK034401)", None, True),
     ("vergelijken_naast", "/vergelijken", "Naast elkaar", None, False),
@@ -128,7 +128,8 @@ def test_budget_amount_upload_texts_and_wijkkaart_in_chromium(server: str, tmp_p
         download_info.value.save_as(tmp_path / "wijkkaart.pdf")
         browser.close()
     assert "5MB" in shown and "200MB" not in shown  # Streamlit's own text follows server.maxUploadSize
-    assert "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand" in upload_text
+    # "5 MB" with a no-break space: on a phone the text wraps, but not between the number and its unit
+    assert "Sleep een bestand hierheen of kies er een · maximaal 5\u00a0MB per bestand" in upload_text
     assert "Bestand kiezen" in upload_text
     pdf = (tmp_path / "wijkkaart.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

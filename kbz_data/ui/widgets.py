@@ -127,29 +127,46 @@ def amount_input(label: str, name: str, container=None, help: str | None = None)
     return current
 
 
+#: Key of the container (app.py) that holds the copy, at the top of the page, of the sentence about replaced link
+#: values: shown only where Streamlit starts the sidebar closed (see :data:`ACCESSIBILITY_HTML`).
+LINK_WARNING_KEY = "link_melding_smal"
+
 #: Page-wide fixes that Streamlit has no option for (see app_pages/toegankelijkheid.py):
 #: * ``lang="nl"`` on <html>: Streamlit serves index.html with ``lang="en"``; a small script sets the language of
 #:   the document once the app has loaded (screen readers then read the Dutch text with a Dutch voice);
 #: * captions in a darker grey than Streamlit's faded text (Streamlit draws them at opacity 0.6, about 3:1; now
 #:   4.5:1 or more on white and on the grey sidebar, WCAG 1.4.3);
 #: * the fixed English texts of the file upload field replaced by Dutch ones with the real limit
-#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks);
+#:   (``server.maxUploadSize = 5`` in .streamlit/config.toml, the 5 MB of kbz_data.practice.upload_checks), on
+#:   more lines where the field is narrow (Streamlit keeps its own text on one line and cuts it off on a phone);
+#: * metric labels wrap onto a second line instead of being cut off with an ellipsis (Streamlit keeps them on one
+#:   line; four labels in a row at 1400 pixels or a long one on a phone lost their end);
+#: * the sentence about replaced link values (app.py) is in the sidebar, which Streamlit starts closed on a screen up
+#:   to 768 pixels wide: there its copy at the top of the page (container :data:`LINK_WARNING_KEY`) is shown, on a
+#:   wider screen only the sidebar one (once, not twice);
 #: * section headings are ``st.header`` (h2 right under the h1 title: no skipped heading level, axe
 #:   "heading-order"), drawn at the size of Streamlit's subheader so the pages keep their look.
 ACCESSIBILITY_HTML = """
 <style>
+@media (min-width: 769px) {
+  .st-key-LINK_WARNING_KEY, [data-testid="stLayoutWrapper"]:has(> .st-key-LINK_WARNING_KEY) { display: none; } }
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #474a54; }
 [data-testid="stMain"] [data-testid="stHeading"] h2 { font-size: 1.6rem; padding-top: 1rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }
+[data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span {
+  font-size: 0; white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "Sleep een bestand hierheen of kies er een · maximaal 5 MB per bestand"; font-size: 0.875rem; }
+  content: "Sleep een bestand hierheen of kies er een · maximaal 5\\00A0MB per bestand"; font-size: 0.875rem;
+  white-space: normal; }
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
 </style>
 <script>document.documentElement.lang = "nl";</script>
-"""
+""".replace("LINK_WARNING_KEY", LINK_WARNING_KEY)
 
 #: The sidebar on a phone: Streamlit starts it collapsed on a narrow screen (``initial_sidebar_state="auto"``) and
 #: closes it after a click on a page link, but after a choice in one of its filters (gemeente, niveau, indicator,
