@@ -19,12 +19,23 @@ from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
 from kbz_data.ui.panels import show_map_view
-from kbz_data.ui.widgets import amount_input, need_weight_sliders, reset_need_weights, saved_need_weights, show_table
+from kbz_data.ui.widgets import (
+    amount_input,
+    euro_input,
+    need_weight_sliders,
+    reset_need_weights,
+    saved_need_weights,
+    show_table,
+    weight_slider,
+    weight_steps,
+)
 
 store_dir = st.session_state["store_dir"]
 gemeente = page_state.value("gemeente")
 state = st.session_state
 INDELING = rules.BUDGET_INDELING
+DECILE_STEPS = weight_steps(10.0, 0.1)  # weight per inhabitant of a need decile: 0 to 10 by 0,1
+KBZ_STEPS = weight_steps(10.0, 0.25)
 
 st.title("Budgetverdeling")
 st.markdown(
@@ -59,13 +70,12 @@ with st.expander("Gewichten van de regels en van de behoefte-index", expanded=Fa
         state["budget_kbz"] = rules.DEFAULT_KBZ_WEIGHT
         reset_need_weights(INDELING, prefix="budget")
 
-    columns = st.columns(10)
+    columns = [c for _row in range(2) for c in st.columns(5)]  # ten sliders in one row are too narrow
     for column, (d, w) in zip(columns, rules.DEFAULT_DECILE_WEIGHTS.items(), strict=True):
         state.setdefault(f"budget_deciel_{d}", w)
-        column.number_input(f"Deciel {d}", min_value=0.0, max_value=10.0, step=0.1, key=f"budget_deciel_{d}")
+        weight_slider(f"Deciel {d}", DECILE_STEPS, f"budget_deciel_{d}", column)
     state.setdefault("budget_kbz", rules.DEFAULT_KBZ_WEIGHT)
-    st.number_input("Gewicht per inwoner van een KBZ-gebied (overige gebieden 1)", min_value=0.0, max_value=10.0,
-                    step=0.25, key="budget_kbz")
+    weight_slider("Gewicht per inwoner van een KBZ-gebied (overige gebieden 1)", KBZ_STEPS, "budget_kbz")
     st.markdown(f"**Behoefte-index** (gebiedsindeling {INDELING}; dezelfde gewichten als op de pagina Vergelijken)")
     need_weight_sliders(data, INDELING, prefix="budget")
     st.button("Standaardgewichten herstellen", key="budget_reset", on_click=reset)
@@ -178,12 +188,10 @@ def verwijzingen() -> None:
         " telt. **Een rekenvoorbeeld, geen effectmeting.**"
     )
     c1, c2 = st.columns(2)
-    cost_zh = c1.number_input("Kosten per verwijzing naar het ziekenhuis (euro)", min_value=0, max_value=1_000_000,
-                              value=int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ziekenhuis"]), step=100,
-                              key="scenario_kosten_ziekenhuis")
-    cost_ggz = c2.number_input("Kosten per verwijzing naar de GGZ (euro)", min_value=0, max_value=1_000_000,
-                               value=int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ggz"]), step=100,
-                               key="scenario_kosten_ggz")
+    cost_zh = euro_input("Kosten per verwijzing naar het ziekenhuis (euro)", "scenario_kosten_ziekenhuis",
+                         int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ziekenhuis"]), 0, 1_000_000, c1)
+    cost_ggz = euro_input("Kosten per verwijzing naar de GGZ (euro)", "scenario_kosten_ggz",
+                          int(scenario.DEFAULT_REFERRAL_COSTS["verwijzingen_ggz"]), 0, 1_000_000, c2)
     costs = (("verwijzingen_ggz", float(cost_ggz)), ("verwijzingen_ziekenhuis", float(cost_zh)))
     try:
         if practice_error:

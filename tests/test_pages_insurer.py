@@ -67,15 +67,15 @@ def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
     assert not at.exception
     ranks = _table(at, "Rang (1 = hoogste behoefte)")
     assert "Behoefte-index" in ranks.columns and "WK034401" in set(ranks["Code"])
-    at.slider(key="behoefte_w_2024_woz_waarde").set_value(0.0).run()
+    at.select_slider(key="behoefte_w_2024_woz_waarde").set_value(0.0).run()
     assert not at.exception
     assert not any(c.startswith("z WOZ") for c in _table(at, "Rang (1 = hoogste behoefte)").columns)
     for name in need.need_defaults(2024):  # every input at 0 (woz_waarde already is)
-        at.slider(key=f"behoefte_w_2024_{name}").set_value(0.0).run()
+        at.select_slider(key=f"behoefte_w_2024_{name}").set_value(0.0).run()
     assert any("alle gewichten zijn 0" in e.value for e in at.error)
     at.button(key="behoefte_reset_2024").click().run()
     assert not at.error
-    assert at.slider(key="behoefte_w_2024_woz_waarde").value == need.need_defaults(2024)["woz_waarde"]
+    assert at.select_slider(key="behoefte_w_2024_woz_waarde").value == need.need_defaults(2024)["woz_waarde"]
 
 
 def test_vergelijken_buurt_with_flagged_areas(app_store: Path) -> None:
@@ -114,12 +114,22 @@ def test_budget_change_amount_and_weights(app_store: Path) -> None:
     at.text_input(key="budget_bedrag_tekst").set_value("1.234.567").run()
     assert not at.exception
     assert _table(at, "Concentratie")["Totaal"].tolist() == ["€ 1.234.567,00"] * 3
-    at.number_input(key="budget_deciel_10").set_value(4.0).run()
-    at.number_input(key="budget_kbz").set_value(3.0).run()
-    at.slider(key="budget_w_2024_woz_waarde").set_value(2.0).run()
+    at.select_slider(key="budget_deciel_10").set_value(4.0).run()
+    at.select_slider(key="budget_kbz").set_value(3.0).run()
+    at.select_slider(key="budget_w_2024_woz_waarde").set_value(2.0).run()
     assert not at.exception and not at.error
     _open_tab(at, "Scenario")
-    at.number_input(key="scenario_kosten_ziekenhuis").set_value(2000).run()
+    # Weights are shown in Dutch (st.slider could only show "1.25"); amounts read Dutch notation.
+    assert "1,25" in at.select_slider(key="budget_w_2024_woz_waarde").options
+    assert {"1,2", "10,0"} <= set(at.select_slider(key="budget_deciel_10").options)
+    assert not [o for w in at.select_slider for o in w.options if "." in o]
+    at.text_input(key="scenario_kosten_ziekenhuis_tekst").set_value("2000").run()
+    assert at.text_input(key="scenario_kosten_ziekenhuis_tekst").value == "2.000"
+    for bad, reason in (("12,5", "cijfers achter de komma"), ("abc", "abc"), ("2.000.000", "buiten het toegestane")):
+        at.text_input(key="scenario_kosten_ziekenhuis_tekst").set_value(bad).run()
+        assert any(reason in e.value and "Het vorige bedrag blijft staan" in e.value for e in at.error), bad
+    at.text_input(key="scenario_kosten_ziekenhuis_tekst").set_value("2.000").run()
+    assert not at.error
     scenario = _table(at, "Vermeden verwijzingen per jaar")
     zh = scenario[scenario["Verwijzing"] == "Ziekenhuis"]
     assert (zh["Kosten per verwijzing (euro)"] == 2000).all()
@@ -146,13 +156,14 @@ def test_budget_page_states_assumptions_and_downloads(app_store: Path) -> None:
 def test_need_weights_survive_the_switch_from_vergelijken_to_budget(app_store: Path) -> None:
     """The weights set on Vergelijken are the Budget page's weights, and a page switch never zeroes them."""
     at = open_page("app_pages/vergelijken.py", {"indeling": "2024"})
-    at.slider(key="behoefte_w_2024_woz_waarde").set_value(2.5).run()
+    at.select_slider(key="behoefte_w_2024_woz_waarde").set_value(2.5).run()
     at.switch_page("app_pages/budget.py").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.slider(key="budget_w_2024_woz_waarde").value == 2.5
-    assert at.slider(key="budget_w_2024_inkomen_per_inwoner").value == need.need_defaults(2024)["inkomen_per_inwoner"]
+    assert at.select_slider(key="budget_w_2024_woz_waarde").value == 2.5
+    default = need.need_defaults(2024)["inkomen_per_inwoner"]
+    assert at.select_slider(key="budget_w_2024_inkomen_per_inwoner").value == default
     at.switch_page("app_pages/vergelijken.py").run()
-    assert at.slider(key="behoefte_w_2024_woz_waarde").value == 2.5
+    assert at.select_slider(key="behoefte_w_2024_woz_waarde").value == 2.5
 
 
 @pytest.mark.parametrize(("typed", "amount"), [

@@ -52,6 +52,28 @@ def saved_need_weights(indeling: int) -> dict[str, float]:
     return dict(st.session_state.setdefault(WEIGHTS, {}).setdefault(indeling, dict(defaults)))
 
 
+#: The steps of a need-index weight (0 to 3 by 0,25).
+NEED_WEIGHTS: tuple[float, ...] = tuple(i / 4 for i in range(13))
+
+
+def weight_steps(high: float, step: float) -> tuple[float, ...]:
+    """Weights from 0 to ``high`` in steps of ``step`` (rounded, so 1.2 is one of them)."""
+    return tuple(round(i * step, 4) for i in range(int(round(high / step)) + 1))
+
+
+def weight_slider(label: str, steps: tuple[float, ...], key: str, container=None, help: str | None = None) -> float:  # noqa: A002
+    """A slider over fixed weight ``steps`` that shows them in Dutch ("1,25"; ``st.slider`` can only show "1.25").
+
+    A value in session state that is not one of the steps (an older session) is moved to the nearest step.
+    """
+    current = st.session_state.get(key)
+    if current is not None and current not in steps:
+        st.session_state[key] = min(steps, key=lambda s: abs(s - float(current)))
+    decimals = 2 if any(round(s * 10) != s * 10 for s in steps) else 1
+    return float((container or st).select_slider(label, options=list(steps), key=key, help=help,
+                                                 format_func=lambda v: fmt_number(v, decimals)))
+
+
 def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = None,
                         prefix: str = "behoefte") -> dict[str, float]:
     """Sliders (0 to 3) for the need-index weights of a division, kept in session state across pages.
@@ -70,9 +92,10 @@ def need_weight_sliders(data: StoreData, indeling: int, reset_key: str | None = 
         key = weight_key(indeling, name, prefix)
         if key not in st.session_state:
             st.session_state[key] = float(saved.get(name, defaults[name]))
-        column.slider(
-            f"{data.meta.loc[name, 'label']}", 0.0, 3.0, step=0.25, key=key,
-            help=f"{need.need_direction_text(data, name)}; standaardgewicht {defaults[name]:g}. 0 = niet meetellen.",
+        weight_slider(
+            f"{data.meta.loc[name, 'label']}", NEED_WEIGHTS, key, column,
+            help=f"{need.need_direction_text(data, name)}; standaardgewicht {fmt_number(defaults[name], 2)}. 0 = niet"
+                 " meetellen.",
         )
         saved[name] = float(st.session_state[key])
     if reset_key is not None:
@@ -86,19 +109,56 @@ def _amount_keys(name: str) -> tuple[str, str]:
     return text_key, f"{text_key}_fout"
 
 
+def whole_amount(text: object, low: int, high: int | None, example: str = "25.000.000") -> int:
+    """A whole amount in euro from Dutch notation (:func:`kbz_data.text.parse_amount`), within [low, high].
+
+    Raises
+    ------
+    KbzInputError
+        For text that cannot be read without guessing, cents, or an amount out of range (a Dutch message).
+    """
+    parsed = parse_amount(str(text))
+    if parsed != int(parsed):
+        raise KbzInputError(f"{str(text).strip()[:40]} heeft cijfers achter de komma; vul een bedrag in hele euro's in"
+                            f" (bijvoorbeeld {example}).")
+    amount = int(parsed)
+    if amount < low or (high is not None and amount > high):
+        raise KbzInputError(f"{fmt_number(amount)} valt buiten het toegestane bereik: van {fmt_number(low)}"
+                            + (f" tot en met {fmt_number(high)}." if high is not None else " en hoger."))
+    return amount
+
+
+def _euro_changed(key: str, low: int, high: int) -> None:
+    """Callback of :func:`euro_input`: a readable amount replaces the one in force, else the reason is kept."""
+    try:
+        amount = whole_amount(st.session_state[f"{key}_tekst"], low, high, example="1.500")
+    except KbzInputError as exc:
+        st.session_state[f"{key}_fout"] = str(exc)
+        return
+    st.session_state[f"{key}_fout"] = None
+    st.session_state[key] = amount
+    st.session_state[f"{key}_tekst"] = fmt_number(amount)
+
+
+def euro_input(label: str, key: str, default: int, low: int, high: int, container=None) -> int:
+    """A text field for a whole euro amount in Dutch notation ("1.500", "1500", "1 500"), session-only (``key``
+    holds the amount in force). Unreadable input keeps the previous amount and says why under the field."""
+    place = container or st
+    amount = int(st.session_state.setdefault(key, default))
+    st.session_state.setdefault(f"{key}_tekst", fmt_number(amount))
+    place.text_input(label, key=f"{key}_tekst", on_change=_euro_changed, args=(key, low, high))
+    error = st.session_state.get(f"{key}_fout")
+    if error:
+        place.error(f"Bedrag niet overgenomen: {escape_markdown(error)} Het vorige bedrag blijft staan.")
+    return amount
+
+
 def _amount_changed(name: str) -> None:
     """Callback of :func:`amount_input`: parse the text; a good amount becomes the view parameter (and the URL)."""
     text_key, error_key = _amount_keys(name)
     low, high = page_state.param(name).bounds or (0, None)
     try:
-        parsed = parse_amount(st.session_state[text_key])
-        if parsed != int(parsed):
-            raise KbzInputError(f"{str(st.session_state[text_key]).strip()[:40]} heeft cijfers achter de komma; vul een"
-                                " bedrag in hele euro's in (bijvoorbeeld 25.000.000).")
-        amount = int(parsed)
-        if amount < low or (high is not None and amount > high):
-            raise KbzInputError(f"{fmt_number(amount)} valt buiten het toegestane bereik: van {fmt_number(low)}"
-                                f" tot en met {fmt_number(high)}.")
+        amount = whole_amount(st.session_state[text_key], low, high)
     except KbzInputError as exc:
         st.session_state[error_key] = str(exc)
         return
