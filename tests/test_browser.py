@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kbz_data.charts.maps import NON_RESIDENTIAL_COLOR, UNKNOWN_COLOR
 from kbz_data.indicators import INDICATORS
 from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.svgmaps import read_maps, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -30,13 +32,9 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
         page.goto(f"{server}/kaart?gemeente=GM0344&niveau=buurt&indicator=roker&periode=2020-2020",
                   wait_until="domcontentloaded")
         page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
-        coloured = page.evaluate(
-            """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || [])
-                 .filter(t => t.type === 'choropleth' && t.locations && t.locations.length).length)"""
-        )
-        drawn_areas = page.locator(".js-plotly-plot .choroplethlocation").count()
+        wait_for_maps(page)
+        page.wait_for_timeout(1500)
+        maps = read_maps(page)
         page.screenshot(path=str(ARTIFACTS / "kaart.png"), full_page=True)
         body_kaart = page.inner_text("body")
         page.get_by_text("Download CSV").scroll_into_view_if_needed()
@@ -59,8 +57,16 @@ def test_pages_in_chromium(server: str, tmp_path: Path) -> None:
     for text in (body, body_kaart):
         assert "Traceback" not in text and "Error" not in text and "KeyError" not in text
     assert INDICATORS["roker"].label in body_kaart and "Bron: RIVM/GGD'en/CBS" in body_kaart
-    assert coloured and coloured[0] >= 2, f"kaart zonder gekleurde gebieden: {coloured}"
-    assert drawn_areas >= 2, "de kaart is niet getekend (geen gebieden in de SVG)"
+    assert len(maps) == 1 and maps[0]["box"][2] > 300, maps  # one city: one map, drawn on the screen
+    areas = {a["code"]: a for a in maps[0]["areas"]}
+    assert len(areas) >= 2, "de kaart is niet getekend (geen gebieden in de SVG)"
+    # The mini store has one buurt with a figure (coloured in its class) and buurten without (grey, "onbekend");
+    # each area's hover text names it and gives its value.
+    assert areas["BU03440101"]["fill"] not in (UNKNOWN_COLOR, NON_RESIDENTIAL_COLOR), areas["BU03440101"]
+    assert areas["BU03440101"]["tip"].startswith("Welgelegen, Den Hommel (BU03440101)\nWaarde: "), areas
+    assert "Waarde: onbekend" not in areas["BU03440101"]["tip"]
+    assert areas["BU03440102"]["fill"] == UNKNOWN_COLOR, areas["BU03440102"]
+    assert "(BU03440102)\nWaarde: onbekend" in areas["BU03440102"]["tip"], areas["BU03440102"]
     import io
 
     import openpyxl

@@ -11,13 +11,11 @@ import openpyxl
 import pytest
 
 from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.svgmaps import read_maps, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
 SNAPSHOT = REPO / "data" / "snapshot"
-TRACES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => (p.data || []).map(t => ({
-    type: t.type, n: (t.locations || []).length, template: t.hovertemplate || '',
-    notes: (t.customdata || []).map(row => String(row[row.length - 1] || ''))})))"""
 
 
 @pytest.fixture
@@ -29,10 +27,10 @@ def snapshot_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-def _map_traces(page) -> list[dict]:
-    page.locator(".js-plotly-plot .choroplethlocation").first.wait_for(timeout=90_000)
+def _maps(page) -> list[dict]:
+    wait_for_maps(page)
     page.wait_for_timeout(1500)
-    return page.evaluate(TRACES)
+    return read_maps(page)
 
 
 def test_rotterdam_income_map_and_harmonised_hover_and_excel(snapshot_server: str, tmp_path: Path) -> None:
@@ -46,13 +44,13 @@ def test_rotterdam_income_map_and_harmonised_hover_and_excel(snapshot_server: st
         watch_requests(page, outside)
         page.goto(f"{snapshot_server}/kaart?gemeente=GM0599&niveau=buurt&indicator=inkomen_per_inwoner"
                   "&periode=2024-2024", wait_until="domcontentloaded")
-        traces = _map_traces(page)
+        incomes = _maps(page)
         page.screenshot(path=str(ARTIFACTS / "issue11_rotterdam_inkomen_buurt_2024.png"))
         income_body = page.inner_text("body")
 
         page.goto(f"{snapshot_server}/kaart?gemeente=GM0363&niveau=buurt&indicator=ervaren_gezondheid_goed"
                   "&periode=2020-2024", wait_until="domcontentloaded")
-        health = _map_traces(page)
+        health = _maps(page)
         page.screenshot(path=str(ARTIFACTS / "issue11_amsterdam_gezondheid_omgerekend.png"))
         button = page.get_by_role("button", name="Download Excel")
         button.wait_for(timeout=60_000)
@@ -62,12 +60,12 @@ def test_rotterdam_income_map_and_harmonised_hover_and_excel(snapshot_server: st
         path = tmp_path / "kaart.xlsx"
         info.value.save_as(path)
         browser.close()
-    maps = [t for t in traces if t["type"] == "choropleth" and t["n"]]
-    assert maps and sum(t["n"] for t in maps) >= 60, traces
+    assert len(incomes) == 1 and len(incomes[0]["areas"]) >= 60, incomes  # Rotterdam's buurten on one map
+    assert len({a["fill"] for a in incomes[0]["areas"]}) >= 4  # coloured in classes (plus grey)
     assert "staafgrafiek" not in income_body and "Traceback" not in income_body
-    coloured = [t for t in health if t["type"] == "choropleth" and t["n"]]
-    assert any("customdata[7]" in t["template"] for t in coloured)
-    notes = [n for t in coloured for n in t["notes"]]
+    # The note is the last line of an area's hover text.
+    notes = [a["tip"].rsplit("\n", 1)[-1] for m in health for a in m["areas"]]
+    assert notes and len(health) == 1, health
     assert any("omgerekend uit indeling 2020" in n for n in notes)
     assert any("kwaliteit matig" in n or "kwaliteit slecht" in n for n in notes)
     sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))["Gegevens"]

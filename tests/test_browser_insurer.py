@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from kbz_data.charts.maps import NON_RESIDENTIAL_COLOR, UNKNOWN_COLOR
 from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.svgmaps import read_maps, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -34,11 +36,9 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         bodies["vergelijken"] = page.inner_text("body")
         page.get_by_role("tab", name="Behoefte-index").click()
         page.get_by_text("Hoogste behoefte per stad").wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
-        coloured = page.evaluate(
-            """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => (p.data || [])
-                 .filter(t => t.type === 'choropleth' && t.locations && t.locations.length).length)"""
-        )
+        wait_for_maps(page)
+        page.wait_for_timeout(1500)
+        need_maps = read_maps(page, shown_only=True)
         page.screenshot(path=str(ARTIFACTS / "vergelijken_behoefte.png"), full_page=True)
         bodies["behoefte"] = page.inner_text("body")
         page.close()
@@ -47,7 +47,11 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         watch_requests(page, outside)
         page.goto(f"{server}/budget?budget=2500000", wait_until="domcontentloaded")
         page.get_by_text("Per gebied").wait_for(timeout=60_000)
+        # The mini store has no wijk shapes of division 2024: "Op de kaart" is a ranked bar chart (plotly).
+        page.get_by_text("daarom een gerangschikte staafgrafiek").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
+        bars = page.locator(".kbz-bars").first.inner_text()  # "Per stad": HTML bars
         page.screenshot(path=str(ARTIFACTS / "budget.png"), full_page=True)
         bodies["budget"] = page.inner_text("body")
         button = page.get_by_role("button", name="Download Excel").first
@@ -66,7 +70,11 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         assert "Traceback" not in text and "Error" not in text and "KeyError" not in text, name
     assert "WK034402" in bodies["vergelijken"] and "; RIVM/GGD'en/CBS, Gezondheidsmonitor" in bodies["vergelijken"]
     assert "Bronnen: " in bodies["vergelijken"]  # several sources, "Bron" said once
-    assert any(coloured), f"behoefte-index zonder gekleurde gebieden: {coloured}"
+    # The need index in quintile colours: areas with a fill other than grey, each with its hover text.
+    coloured = [a for m in need_maps for a in m["areas"] if a["fill"] not in (UNKNOWN_COLOR, NON_RESIDENTIAL_COLOR)]
+    assert coloured and all(a["tip"] for a in coloured), f"behoefte-index zonder gekleurde gebieden: {need_maps}"
+    assert all(m["clickable"] for m in need_maps)
+    assert "Utrecht" in bars and "Per inwoner" in bars and "€ " in bars, bars
     assert "€ 2.500.000 per jaar" in bodies["budget"]
     assert "Fictieve demodata" in bodies["scenario"]
     import openpyxl

@@ -3,9 +3,9 @@
 Playwright with a phone context (390 x 844, touch, mobile) against the ``server`` fixture (a streamlit server on
 127.0.0.1 on the mini store). Touches go through the Chrome DevTools protocol (``Input.dispatchTouchEvent``), as a
 finger would. Streamlit scrolls its own main container (``[data-testid=stMain]``), not the window. The maps are
-SVG (plotly geo); where the map is is read from its projection (``gd._fullLayout.geo._subplot.projection``: the
-pixel of a fixed point moves when the map pans). Also: on a phone the four-city maps show one city at a time, with
-the legend above, and every map fits the 390-pixel width. Screenshots go to ``artifacts/``.
+SVG in a custom component (kbz_data.ui.svgmap, read with tests/svgmaps.py): what part of the map is shown is the
+SVG's viewBox, which changes when the map pans or zooms. Also: on a phone the four-city maps show one city at a
+time, with the legend above, and every map fits the 390-pixel width. Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
@@ -17,31 +17,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.svgmaps import MAP, MAPS_JS, SURFACE, area_point, on_map, read_maps, view_box, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
 KAART = "/kaart?gemeente=GM0344&niveau=buurt"
 SCROLL_TOP = "document.querySelector('[data-testid=stMain]').scrollTop"
-GD = "document.querySelector('.js-plotly-plot')"
-#: Screen pixel of a fixed point in Utrecht on the first map: moves when the map pans, not when the page scrolls
-#: (page coordinates: the plot's box plus the projection's pixel inside it).
-CENTRE = f"""(() => {{ const gd = {GD}; const p = gd._fullLayout.geo._subplot.projection([5.12, 52.09]);
-  return [p[0], p[1]]; }})()"""
-#: The map has drawn: its areas are in the SVG.
-MAP_READY = (f"(() => {{ try {{ return {GD}.querySelectorAll('.choroplethlocation').length > 0; }}"
-             " catch (e) { return false; } })()")
-#: Screen position (x, y) of a point inside an area's drawn path on the first map, by its code.
-TAP_POINT = f"""(() => {{
-  for (const path of {GD}.querySelectorAll('.choroplethlocation')) {{
-    if (!path.__data__ || path.__data__.loc !== 'CODE' || getComputedStyle(path).fillOpacity === '0') continue;
-    const box = path.getBoundingClientRect();
-    const x = box.left + box.width / 2, y = box.top + box.height / 2;
-    if (path.isPointInFill(new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse()))) return [x, y];
-  }}
-  return null;
-}})()"""
-#: The element under a screen point is part of a map (its SVG geo layer).
-ON_MAP = "((x, y) => !!document.elementFromPoint(x, y).closest('.js-plotly-plot .geolayer'))"
 SWIPE = 250  # pixels upwards per swipe
 
 
@@ -56,14 +37,17 @@ def swipe(cdp, x: float, y_start: float, distance: float = SWIPE, steps: int = 1
     time.sleep(1.0)  # the page scroll may glide on after the finger is lifted
 
 
-def two_finger_drag(cdp, x: float, y: float, distance: float = 150, steps: int = 10) -> None:
-    """Two fingers 80 pixels apart put down around (x, y) and moved ``distance`` pixels up together."""
-    def points(dy: float) -> list[dict]:
-        return [{"x": x - 40, "y": y - dy, "id": 0}, {"x": x + 40, "y": y - dy, "id": 1}]
+def two_finger_drag(cdp, x: float, y: float, distance: float = 150, spread: float = 80, steps: int = 10) -> None:
+    """Two fingers 80 pixels apart put down around (x, y), moved ``distance`` pixels up together while they
+    spread ``spread`` pixels further apart (a pinch that zooms in: the whole map is shown at first, so only a zoom
+    can change what is shown)."""
+    def points(dy: float, apart: float) -> list[dict]:
+        return [{"x": x - 40 - apart / 2, "y": y - dy, "id": 0}, {"x": x + 40 + apart / 2, "y": y - dy, "id": 1}]
 
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0, 0)})
     for step in range(1, steps + 1):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(distance * step / steps)})
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": points(distance * step / steps, spread * step / steps)})
         time.sleep(0.03)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     time.sleep(1.0)
@@ -71,8 +55,7 @@ def two_finger_drag(cdp, x: float, y: float, distance: float = 150, steps: int =
 
 def open_kaart(page, server: str, path: str = KAART) -> None:
     page.goto(server + path, wait_until="domcontentloaded")
-    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
-    page.wait_for_function(MAP_READY, timeout=60_000)
+    wait_for_maps(page)
     page.wait_for_timeout(1000)
 
 
@@ -90,12 +73,13 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             watch_requests(page, outside)
             open_kaart(page, server)
             assert page.evaluate("matchMedia('(pointer: coarse)').matches")
-            assert page.evaluate("window.kbzMapGestures") is True
+            # The browser keeps one-finger panning for the page; the map only takes two fingers.
+            canvas = page.locator(SURFACE).first
+            assert canvas.evaluate("(el) => getComputedStyle(el).touchAction") == "pan-x pan-y"
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_voor_veeg.png"))
             cdp = phone.new_cdp_session(page)
 
             # On a phone the map starts below the controls: bring its top near the top of the screen first.
-            canvas = page.locator(".js-plotly-plot .geolayer").first
             box = canvas.bounding_box()
             page.evaluate(f"{SCROLL_TOP} += {box['y'] - 60}")
             page.wait_for_timeout(500)
@@ -107,13 +91,13 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             distance = min(SWIPE, y - box["y"] - 10)
             assert distance >= 150, (box, y)
             for point in (y, y - distance):
-                assert page.evaluate(f"{ON_MAP}({x}, {point})"), (box, point)
-            before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+                assert on_map(page, x, point), (box, point)
+            before, view = page.evaluate(SCROLL_TOP), view_box(page)
             swipe(cdp, x, y, distance)
-            after, centre_after = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            after, view_after = page.evaluate(SCROLL_TOP), view_box(page)
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_na_veeg.png"))
             assert after - before >= 0.6 * distance, f"pagina scrolde {after - before} px bij veeg van {distance} px"
-            assert centre_after == pytest.approx(centre, abs=1e-6), "de kaart schoof mee met één vinger"
+            assert view_after == view, "de kaart schoof mee met één vinger"
 
             # Scroll on (still swiping, over whatever is under the finger) until the table under the map is on
             # screen, then read a value from it.
@@ -127,28 +111,36 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             assert table_box and 0 <= table_box["y"] <= 844 - 120, table_box
             map_box = canvas.bounding_box()
             assert map_box["y"] + map_box["height"] <= table_box["y"], "tabel staat niet onder de kaart"
+            assert view_box(page) == view, "de kaart schoof mee met het scrollen"
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_tabel.png"))
             cells = [c.strip() for c in table.locator('[role="gridcell"]').all_inner_texts()]
             assert any(c.startswith("BU0344") for c in cells), cells[:20]
             # The grid's accessible cells (a value, in either notation: the screen formatting is not tested here).
             assert any(c.replace(",", "").replace(".", "").isdigit() and not c.isdigit() for c in cells), cells[:20]
 
-            # Two fingers still pan the map (and leave the page where it is).
+            # Two fingers zoom and pan the map (and leave the page where it is).
             page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
-            before, centre = page.evaluate(SCROLL_TOP), page.evaluate(CENTRE)
+            before, view = page.evaluate(SCROLL_TOP), view_box(page)
             two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
-            assert page.evaluate(CENTRE) != pytest.approx(centre, abs=1e-6), "twee vingers verschoven de kaart niet"
-            assert abs(page.evaluate(SCROLL_TOP) - before) < 5
+            zoomed = view_box(page)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_twee_vingers.png"))
+            assert zoomed[2] < view[2] * 0.9, f"twee vingers zoomden de kaart niet in: {view} -> {zoomed}"
+            assert abs(page.evaluate(SCROLL_TOP) - before) < 5, "twee vingers scrolden de pagina"
+            page.locator(f"{MAP} .heel").first.click()  # back to the whole map: the tap below needs the area
+            assert view_box(page) == view
 
             # A tap on an area still selects it: the Kaart opens the Wijkprofiel of that buurt.
             page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
             page.wait_for_timeout(500)
             box = canvas.bounding_box()
-            x, y = page.evaluate(TAP_POINT.replace("CODE", "BU03440101"))
+            point = area_point(page, "BU03440101")
+            assert point, "buurt BU03440101 staat niet aantikbaar op de kaart"
+            x, y = point["x"], point["y"]
             assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"], (x, y, box)
-            page.evaluate(f"window.kbzTestMarker = 1; {GD}.kbzOld = true")
+            page.locator(MAP).first.evaluate("(el) => { el.kbzOld = true; }")
+            page.evaluate("window.kbzTestMarker = 1")
             cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
             cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
             page.wait_for_url("**/wijkprofiel?**", timeout=30_000)
@@ -157,27 +149,38 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / "phone_tik_wijkprofiel.png"))
 
-            # Maps drawn later work the same (the listeners sit on the window): back to the Kaart through the menu,
-            # inside the same document (no reload: the marker set before the tap survives), draws a new map.
+            # A map drawn later works the same: back to the Kaart through the menu, inside the same document (no
+            # reload: the marker set before the tap survives), draws a new map that two fingers zoom again.
             page.locator('[data-testid="stExpandSidebarButton"]').click()
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Kaart").first.click()
             page.wait_for_url("**/kaart?**", timeout=30_000)
-            page.wait_for_function(MAP_READY, timeout=60_000)
-            assert page.evaluate("window.kbzMapGestures") is True
+            wait_for_maps(page)
             assert page.evaluate("window.kbzTestMarker") == 1, "het menu laadde de pagina opnieuw"
             assert "/kaart" in page.url, page.url
-            assert page.evaluate(f"{GD}.kbzOld") is None, "geen nieuwe kaart getekend"
+            assert page.evaluate(f"{MAPS_JS}().every((el) => !el.kbzOld)"), "geen nieuwe kaart getekend"
+            # On a phone the menu lies over the page: close it ("<<") as a user does.
+            page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+            page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=10_000)
+            page.wait_for_timeout(800)
+            canvas = page.locator(SURFACE).first
+            page.evaluate(f"{SCROLL_TOP} += {canvas.bounding_box()['y'] - 60}")
+            page.wait_for_timeout(500)
+            box, view = canvas.bounding_box(), view_box(page)
+            page.screenshot(path=str(ARTIFACTS / "phone_kaart_via_menu.png"))
+            two_finger_drag(cdp, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7)
+            assert view_box(page)[2] < view[2] * 0.9, f"twee vingers zoomden de nieuwe kaart niet in: {box}"
             phone.close()
 
-            # Desktop (a mouse, not a finger): the map still pans under a mouse drag.
+            # Desktop (a mouse, not a finger): "+" zooms in, then a mouse drag pans the map.
             desktop = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = desktop.new_page()
             watch_requests(page, outside)
             open_kaart(page, server)
             assert not page.evaluate("matchMedia('(pointer: coarse)').matches")
-            box = page.locator(".js-plotly-plot").first.bounding_box()
+            page.locator(f"{MAP} .in").first.click()
+            zoomed = view_box(page)
+            box = page.locator(SURFACE).first.bounding_box()
             x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-            centre = page.evaluate(CENTRE)
             page.mouse.move(x, y)
             page.mouse.down()
             for step in range(1, 11):
@@ -185,9 +188,10 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
                 time.sleep(0.03)
             page.mouse.up()
             page.wait_for_timeout(1000)
-            moved = page.evaluate(CENTRE)
+            moved = view_box(page)
             page.screenshot(path=str(ARTIFACTS / "desktop_kaart_na_slepen.png"))
-            assert moved != pytest.approx(centre, abs=1e-6), "de kaart verschoof niet met de muis"
+            assert moved[2:] == zoomed[2:] and moved[:2] != zoomed[:2], f"de kaart verschoof niet: {zoomed} {moved}"
+            assert "/kaart" in page.url, "slepen opende een wijkprofiel"
             desktop.close()
         finally:
             browser.close()
@@ -203,11 +207,13 @@ def snapshot_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-#: [title, left, top, width, height] of each map on screen that takes up room (hidden ones have no box).
-SHOWN_MAPS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter((gd) => gd.querySelector('.geolayer'))
-  .map((gd) => [gd.querySelector('.gtitle') ? gd.querySelector('.gtitle').textContent : '',
-                ...(({x, y, width, height}) => [x, y, width, height])(gd.getBoundingClientRect())])
-  .filter((m) => m[3] > 0)"""
+def shown_maps(page) -> list[list]:
+    """[title, left, top, width, height] of each map on screen that takes up room (hidden ones have no box)."""
+    return [[m["title"], *m["box"]] for m in read_maps(page, shown_only=True)]
+
+
+#: JS: the number of maps that take up room on the screen.
+SHOWN_COUNT = f"() => {MAPS_JS}().filter((el) => el.dataset.id && el.getBoundingClientRect().width > 0).length"
 
 
 def test_four_city_kaart_shows_one_city_at_a_time_on_a_phone(snapshot_server: str) -> None:
@@ -226,23 +232,24 @@ def test_four_city_kaart_shows_one_city_at_a_time_on_a_phone(snapshot_server: st
             page = phone.new_page()
             watch_requests(page, outside)
             page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
-            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 1", timeout=90_000)
-            page.wait_for_function(MAP_READY, timeout=60_000)
-            shown = page.evaluate(SHOWN_MAPS)
+            wait_for_maps(page, 4)
+            page.wait_for_function(f"({SHOWN_COUNT})() === 1", timeout=60_000)
+            shown = shown_maps(page)
             assert [m[0] for m in shown] == ["Amsterdam"], shown
             assert 0 <= shown[0][1] and shown[0][1] + shown[0][3] <= 390, shown
             chooser = page.locator(".st-key-kaart_stadkeuze")
             assert chooser.is_visible()
             legend = page.get_by_text("gezamenlijke schaal voor de vier steden").first
             assert legend.bounding_box()["y"] < chooser.bounding_box()["y"] < shown[0][2] + page.evaluate(SCROLL_TOP)
-            widths = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
-                                   ".map((gd) => gd.getBoundingClientRect()).filter((r) => r.width > 0)"
-                                   ".map((r) => [r.left, r.right])")
+            widths = page.locator(MAP).evaluate_all("(els) => els.map((el) => el.getBoundingClientRect())"
+                                                    ".filter((r) => r.width > 0).map((r) => [r.left, r.right])")
             assert widths and all(0 <= left and right <= 390 for left, right in widths), widths
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             chooser.get_by_text("Rotterdam", exact=True).click()
-            page.wait_for_function(f"() => {{ const m = ({SHOWN_MAPS})(); return m.length === 1"
-                                   " && m[0][0] === 'Rotterdam' && m[0][3] > 300; }", timeout=60_000)
+            page.wait_for_function(f"""() => {{ const m = {MAPS_JS}().filter((el) => el.getBoundingClientRect().width);
+                return m.length === 1 && m[0].querySelector('.titel').textContent === 'Rotterdam'
+                  && m[0].getBoundingClientRect().width > 300; }}""", timeout=60_000)
+            assert [m[0] for m in shown_maps(page)] == ["Rotterdam"]
             chooser.scroll_into_view_if_needed()
             page.wait_for_timeout(800)
             page.screenshot(path=str(ARTIFACTS / "phone_kaart_rotterdam.png"))
@@ -252,8 +259,9 @@ def test_four_city_kaart_shows_one_city_at_a_time_on_a_phone(snapshot_server: st
             page = desktop.new_page()
             watch_requests(page, outside)
             page.goto(snapshot_server + "/kaart?gemeente=G4&niveau=wijk", wait_until="domcontentloaded")
-            page.wait_for_function(f"() => ({SHOWN_MAPS})().length === 4", timeout=90_000)
-            assert [m[0] for m in page.evaluate(SHOWN_MAPS)] == ["Amsterdam", "Den Haag", "Rotterdam", "Utrecht"]
+            wait_for_maps(page, 4)
+            page.wait_for_function(f"({SHOWN_COUNT})() === 4", timeout=60_000)
+            assert [m[0] for m in shown_maps(page)] == ["Amsterdam", "Den Haag", "Rotterdam", "Utrecht"]
             assert not page.locator(".st-key-kaart_stadkeuze").is_visible()
             desktop.close()
         finally:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.svgmaps import area_point, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -55,29 +56,14 @@ def _wait_rerun(page) -> None:
 
 
 def _click_first_area(page) -> str:
-    """Click the middle of the first coloured area of the first map that has one, at its position on the screen.
+    """Click the middle of the first area of the first map that has one, at its position on the screen.
 
-    The maps are SVG (plotly geo): each area is a ``path.choroplethlocation`` whose data carries its code. The
-    click point is the middle of the path's box when that point lies inside the area's fill, so the click is a real
-    mouse click that plotly turns into the selection event the Kaart page reacts to. Returns the code of the
-    clicked area.
+    The maps are SVG (kbz_data.ui.svgmap): each area is a ``path[data-c]`` in the map's shadow root. The click
+    point is the middle of the path's box when that point lies inside the area's fill and the path is what a click
+    there hits, so the click is a real mouse click that the map turns into the trigger the Kaart page reacts to.
+    Returns the code of the clicked area.
     """
-    target = page.evaluate(
-        """() => {
-             for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-               for (const path of gd.querySelectorAll('.choroplethlocation')) {
-                 const code = path.__data__ && path.__data__.loc;
-                 // Class traces come first; the KBZ outline (drawn last) has a transparent fill.
-                 if (!code || getComputedStyle(path).fillOpacity === '0') continue;
-                 const box = path.getBoundingClientRect();
-                 if (box.width < 6 || box.height < 6) continue;
-                 const x = box.left + box.width / 2, y = box.top + box.height / 2;
-                 const local = new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse());
-                 if (path.isPointInFill(local)) return {code, x, y};
-               }
-             }
-             return null;
-           }""")
+    target = area_point(page)
     assert target, "geen aanklikbaar gebied op de kaart"
     page.mouse.move(target["x"], target["y"])
     page.wait_for_timeout(400)
@@ -109,8 +95,8 @@ def test_map_click_from_overzicht_and_back_keep_filters(server: str) -> None:
         _choose(page, "Indicator", "Rookt", SIDEBAR)
         _wait_rerun(page)
         page.get_by_role("heading", name="Rookt").wait_for(timeout=60_000)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
+        wait_for_maps(page)
+        page.wait_for_timeout(1500)
         kaart_url = page.url
         code = _click_first_area(page)
         page.wait_for_url("**/wijkprofiel?**", timeout=60_000)

@@ -10,7 +10,6 @@ to the map drawn in Chromium is printed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from tests.conftest import (
     wait_until_healthy,
     watch_requests,
 )
+from tests.svgmaps import read_maps, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -87,24 +87,10 @@ def test_fresh_clone_opens_the_map_on_the_snapshot_offline(tmp_path: Path) -> No
                 watch_requests(page, outside)
                 page.goto(f"{url}/kaart?gemeente=GM0344&niveau=wijk&indicator=ervaren_gezondheid_goed"
                           "&periode=2020-2020", wait_until="domcontentloaded")
-                page.wait_for_function(
-                    """() => [...document.querySelectorAll('.js-plotly-plot')].some(p => (p.data || [])
-                         .some(t => t.type === 'choropleth' && t.locations && t.locations.length))""",
-                    timeout=90_000,
-                )
-                page.locator(".js-plotly-plot .choroplethlocation").first.wait_for(timeout=30_000)
+                wait_for_maps(page)
                 drawn = time.monotonic() - started
-                # Every coloured area of every class trace: code -> its hover row (name, code, value, ...).
-                rows = json.loads(page.evaluate(
-                    """() => { const out = {};
-                         for (const p of document.querySelectorAll('.js-plotly-plot')) {
-                           for (const t of (p.data || [])) {
-                             if (t.type !== 'choropleth' || !t.locations) continue;
-                             Array.from(t.locations).forEach((code, i) => {
-                               out[code] = t.customdata ? Array.from(t.customdata[i]).map(String) : []; });
-                           } }
-                         return JSON.stringify(out); }"""
-                ))
+                # Every area of the map: code -> the lines of its hover text (name (code), value, ...).
+                rows = {a["code"]: a["tip"].split("\n") for m in read_maps(page) for a in m["areas"]}
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(path=str(ARTIFACTS / "kaart_verse_kloon.png"), full_page=True)
                 body_kaart = page.inner_text("body")
@@ -125,7 +111,7 @@ def test_fresh_clone_opens_the_map_on_the_snapshot_offline(tmp_path: Path) -> No
     assert "Traceback" not in log and "Traceback" not in body_kaart and "Traceback" not in body
     assert len(rows) == 10, rows  # the ten wijken of Utrecht (indeling 2020)
     # RIVM/GGD'en/CBS 50090NED, Utrecht Wijk 01 West, 2020: 82,5 % rate their health (very) good.
-    assert rows["WK034401"][:3] == ["Wijk 01 West", "WK034401", "82,5 %"], rows["WK034401"]
+    assert rows["WK034401"][:2] == ["Wijk 01 West (WK034401)", "Waarde: 82,5 %"], rows["WK034401"]
     assert "momentopname van" in body
     assert "Downloaden" not in log and "download" not in log.lower()
     assert outside == [], f"verzoeken buiten de machine: {outside}"
