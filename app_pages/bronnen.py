@@ -7,7 +7,7 @@ import streamlit as st
 from kbz_data.analysis import budget, compare, need
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
-from kbz_data.text import euro, public_message
+from kbz_data.text import UNKNOWN, euro, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.widgets import show_table
 
@@ -90,7 +90,7 @@ st.markdown(
     f" (standaardgewichten hieronder) en per inwoner met gewicht {budget.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
     f" Inwoners en behoefte-index komen uit gebiedsindeling {budget.BUDGET_INDELING}."
 )
-st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen")
+st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen", placeholder=UNKNOWN)
 
 st.header("Praktijkcijfers: wie ziet wat")
 st.markdown(

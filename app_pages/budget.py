@@ -14,7 +14,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.practice import analysis
 from kbz_data.practice.access import Viewer, safe_table
 from kbz_data.practice.errors import KbzPracticeStoreError
-from kbz_data.text import euro, fmt_number, public_message
+from kbz_data.text import UNKNOWN, euro, fmt_number, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import xlsx_button
@@ -166,14 +166,15 @@ def praktijken() -> None:
         st.markdown("Het budget over de KBZ-praktijken per ingeschreven patiënt (laatste kwartaal), vlak en gewogen"
                     " naar het behoeftedeciel van de hoofdwijk van de praktijk (zelfde decielgewichten als hierboven).")
         st.dataframe(rules.summary_display(presult.summary), hide_index=True, width="stretch",
-                     key="budget_praktijk_samenvatting")
+                     key="budget_praktijk_samenvatting", placeholder=UNKNOWN)
         for note in presult.notes:
             st.info(note)
         st.plotly_chart(cached.practice_budget_figure(store_dir, built, praktijk_state, rol, bound, float(budget),
                                                       deciles, need_weights),
                         key="budget_praktijk_figuur", config={"displaylogo": False})
         st.caption(("Fictieve demodata. " if presult.fictief else "") + presult.view.sources)
-        st.dataframe(safe_table(presult.view.table), hide_index=True, width="stretch", key="budget_praktijk_tabel")
+        st.dataframe(safe_table(presult.view.table), hide_index=True, width="stretch", key="budget_praktijk_tabel",
+                     placeholder=UNKNOWN)
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in presult.view.method_lines))
         xlsx_button(presult.view, key="budget_praktijk_xlsx",
                     before=auth.export_audit(store_dir, viewer, "budget over praktijken"))
@@ -215,7 +216,8 @@ def verwijzingen() -> None:
         st.plotly_chart(cached.scenario_figure(store_dir, praktijk_state, rol, bound, costs, kind),
                         key="scenario_figuur", config={"displaylogo": False})
         st.caption(("Fictieve demodata. " if view.fictief else "") + view.sources)
-        st.dataframe(safe_table(view.table), hide_index=True, width="stretch", key="scenario_tabel")
+        st.dataframe(safe_table(view.table), hide_index=True, width="stretch", key="scenario_tabel",
+                     placeholder=UNKNOWN)
         st.markdown("**Aannames**\n" + "\n".join(f"- {line}" for line in view.method_lines))
         xlsx_button(view, key="scenario_xlsx", before=auth.export_audit(store_dir, viewer, "scenario verwijzingen"))
 

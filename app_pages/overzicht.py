@@ -8,7 +8,7 @@ from kbz_data.analysis import kbz_areas
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
-from kbz_data.text import fmt_value, public_message
+from kbz_data.text import UNKNOWN, fmt_value, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.widgets import show_table
 
@@ -54,7 +54,7 @@ shown = headline.copy()
 for name in GEMEENTEN.values():
     shown[name] = [fmt_value(v, e) for v, e in zip(headline[name], headline["eenheid"], strict=True)]
 st.dataframe(shown[["Indicator", "Jaar", *GEMEENTEN.values()]], hide_index=True, width="stretch",
-             key="overzicht_kerncijfers")
+             key="overzicht_kerncijfers", placeholder=UNKNOWN)
 st.caption(
     "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor Volwassenen en Ouderen 2020 (50090NED; modelschattingen, 18 jaar en"
     " ouder); CBS, Kerncijfers wijken en buurten 2024 (85984NED; inkomen via de bewerkte KWB-extracten van"

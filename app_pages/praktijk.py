@@ -17,7 +17,7 @@ from kbz_data.errors import KbzDataError
 from kbz_data.practice import access, analysis, exports, tables
 from kbz_data.practice.errors import KbzAccessError
 from kbz_data.practice.schema import KENGETALLEN, MEASURES, REFERRALS
-from kbz_data.text import escape_markdown, public_message
+from kbz_data.text import UNKNOWN, escape_markdown, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import download_buttons
@@ -132,7 +132,7 @@ if own:
                         " Periode zegt per regel over welk kwartaal het gaat.")
             st.dataframe(access.safe_table(tables.summary_display(summary)), hide_index=True, width="stretch",
                          key="praktijk_samenvatting",
-                         column_config={"Kengetal": st.column_config.TextColumn(width="large")})
+                         column_config={"Kengetal": st.column_config.TextColumn(width="large")}, placeholder=UNKNOWN)
             st.caption(f"{own_source} {tables.MEAN_SHORT}: ongewogen gemiddelde over de zichtbare KBZ-praktijken in"
                        " hetzelfde kwartaal.")
     with right:
@@ -189,7 +189,8 @@ if periods:
     periode = c2.selectbox("Kwartaal", periods, key="praktijk_vergelijk_periode",
                            placeholder="Kies een kwartaal")
     table = analysis.comparison_table(frame, periode)
-    st.dataframe(access.safe_table(table), hide_index=True, width="stretch", key="praktijk_vergelijking")
+    st.dataframe(access.safe_table(table), hide_index=True, width="stretch", key="praktijk_vergelijking",
+                 placeholder=UNKNOWN)
     fictief = bool((table["Fictief"] == "ja").any())
     line = analysis.source_line(fictief, any_upload)
     if fictief:

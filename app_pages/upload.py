@@ -19,7 +19,7 @@ from kbz_data.practice import access, exports, tables, upload_store
 from kbz_data.practice.errors import KbzDatabaseLockError, KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES
-from kbz_data.text import escape_markdown, public_message
+from kbz_data.text import UNKNOWN, escape_markdown, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import file_button
@@ -45,8 +45,8 @@ with st.expander("Regels voor het bestand en de kengetallen"):
     st.markdown("\n".join(f"{i}. {rule}" for i, rule in enumerate(RULES, start=1)))
     st.dataframe(
         [{"kengetal": k.id, "soort": k.soort, "omschrijving": k.definitie} for k in KENGETALLEN.values()],
-        hide_index=True, width="stretch", key="upload_kengetallen",
-    )
+        hide_index=True, width="stretch", key="upload_kengetallen", placeholder=UNKNOWN,
+)
 
 try:
     db = cached.practice_db(store_dir) if viewer.may_upload else None

@@ -10,7 +10,7 @@ from kbz_data.analysis.results import plain_view
 from kbz_data.charts import profile_charts
 from kbz_data.charts.summary import profile_summary
 from kbz_data.errors import KbzDataError
-from kbz_data.text import public_message
+from kbz_data.text import UNKNOWN, public_message
 from kbz_data.ui import cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import csv_button, wijkkaart_button
@@ -186,8 +186,8 @@ else:
     st.dataframe(
         practices.rename(columns={"praktijk_code": "Praktijk", "naam": "Naam", "kbz_gebied": "KBZ-gebied",
                                   "kbz_start": "Start KBZ", "relatie": "Relatie", "fictief": "Fictief"}),
-        hide_index=True, width="stretch", key="profiel_praktijken",
-    )
+        hide_index=True, width="stretch", key="profiel_praktijken", placeholder=UNKNOWN,
+)
     if bool(practices["fictief"].any()):
         st.caption(
             "Let op: deze praktijken en hun namen zijn fictief (demoset van het dashboard); praktijkcijfers zijn niet"

@@ -17,7 +17,7 @@ from kbz_data.charts.practice_charts import trend_figure
 from kbz_data.practice import analysis, tables
 from kbz_data.practice.schema import period_start
 from kbz_data.store import storage
-from kbz_data.text import fmt_datetime, plural
+from kbz_data.text import UNKNOWN, fmt_datetime, plural
 from tests.conftest import REPO
 
 UI_FILES = [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "kbz_data/ui").glob("*.py"))]
@@ -151,6 +151,29 @@ def test_every_choice_widget_has_a_dutch_placeholder(widget: str) -> None:
                if not any(k.arg == "placeholder" and isinstance(k.value, ast.Constant)
                            and str(k.value.value).startswith("Kies ") for k in c.keywords)]
     assert not missing, f"{widget} zonder Nederlandse placeholder ('Kies ...'): {missing}"
+
+
+def test_every_table_says_onbekend_for_a_missing_value() -> None:
+    """st.dataframe draws a missing cell as "None" (its canvas ignores a pandas Styler's na_rep) unless the call
+    gives ``placeholder``: every table passes text.UNKNOWN."""
+    calls = _calls("dataframe")
+    assert len(calls) >= 8
+    missing = [f"{p.name}:{c.lineno}" for p, c in calls
+               if not any(k.arg == "placeholder" and isinstance(k.value, ast.Name) and k.value.id == "UNKNOWN"
+                          for k in c.keywords)]
+    assert not missing, f"st.dataframe zonder placeholder=UNKNOWN (toont 'None'): {missing}"
+
+
+def test_need_table_placeholder_on_the_page(app_store) -> None:
+    """The Vergelijken need table (an area without index: rank, decile and index missing) tells the browser to
+    write "onbekend" in those cells."""
+    from tests.conftest import open_page
+
+    at = open_page("app_pages/vergelijken.py")
+    table = next(t for t in at.dataframe if "Rang (1 = hoogste behoefte)" in t.value.columns)
+    assert table.value["Rang (1 = hoogste behoefte)"].isna().any()  # the mini store's WK034402 has no index
+    assert table.proto.placeholder == UNKNOWN
+    assert all(t.proto.placeholder == UNKNOWN for t in at.dataframe)
 
 
 def test_no_emoji_in_page_texts_and_material_page_icons() -> None:

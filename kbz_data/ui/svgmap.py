@@ -130,13 +130,20 @@ function bind(root) {
     if (e.pointerType !== "mouse" || e.button !== 0) return;
     drag = {x: e.clientX, y: e.clientY, view: viewOf(root.querySelector("svg")), k: unitsPerPixel(root)};
   });
-  window.addEventListener("pointermove", (e) => {
+  // Window listeners (a drag may leave the map) remove themselves once this map has left the page.
+  const onMove = (e) => {
+    if (!root.isConnected) { window.removeEventListener("pointermove", onMove); return; }
     if (!drag) return;
     const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
     if (Math.abs(dx) + Math.abs(dy) > 4) dragged = true;
     if (dragged) setView(root, [drag.view[0] - dx * drag.k, drag.view[1] - dy * drag.k, drag.view[2], drag.view[3]]);
-  });
-  window.addEventListener("pointerup", () => { drag = null; });
+  };
+  const onUp = () => {
+    drag = null;
+    if (!root.isConnected) { window.removeEventListener("pointerup", onUp); }
+  };
+  window.addEventListener("pointermove", onMove);
+  window.addEventListener("pointerup", onUp);
   vlak.addEventListener("wheel", (e) => {
     if (!e.ctrlKey) return;
     e.preventDefault();

@@ -11,7 +11,7 @@ import streamlit as st
 from kbz_data.analysis import need
 from kbz_data.analysis.area_data import styled
 from kbz_data.store.storage import StoreData
-from kbz_data.text import KbzInputError, escape_markdown, fmt_number, parse_amount
+from kbz_data.text import UNKNOWN, KbzInputError, escape_markdown, fmt_number, parse_amount
 from kbz_data.ui import state as page_state
 
 #: Session key of the need-index weights, {indeling: {indicator: weight}}: shared by Vergelijken and Budget and kept
@@ -271,4 +271,5 @@ def page_accessibility() -> None:
 def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
     """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
     "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
-    st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key)
+    st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key,
+                 placeholder=UNKNOWN)
