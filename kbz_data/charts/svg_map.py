@@ -11,6 +11,7 @@ colour and hover text. :class:`SvgMap` is what the page's map component (``kbz_d
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -33,10 +34,11 @@ class SvgMap:
     tips: tuple[str, ...]
     title: str
     codes: tuple[str, ...]  # every area code with a path (areas that can be clicked)
+    ident: str = ""  # a fingerprint of svg and tips: the browser redraws a map only when it changed
 
     def payload(self) -> dict:
         """The JSON the browser component receives."""
-        return {"svg": self.svg, "tips": list(self.tips), "title": self.title}
+        return {"svg": self.svg, "tips": list(self.tips), "title": self.title, "id": self.ident}
 
 
 def _mercator(lon: float, lat: float) -> tuple[float, float]:
@@ -124,4 +126,5 @@ def figure_svg(figure, label: str = "") -> SvgMap:
            f' aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet">'
            f'<g class="a">{"".join(areas)}</g><g class="k">{"".join(outlines)}</g></svg>')
     title = str(figure.layout.title.text or "")
-    return SvgMap(svg, tuple(tips), title, tuple(codes))
+    ident = hashlib.blake2b(svg.encode() + "\n".join(tips).encode(), digest_size=8).hexdigest()
+    return SvgMap(svg, tuple(tips), title, tuple(codes), ident)

@@ -14,8 +14,6 @@ no iframe, no plotly.js), with hover text, zoom buttons, click-to-choose and pho
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from kbz_data.charts.svg_map import SvgMap
@@ -196,14 +194,9 @@ def _ignore() -> None:
     """Clicks are read with :func:`clicked_area`; the callback only declares the trigger ``gebied``."""
 
 
-def map_id(svg: SvgMap) -> str:
-    """A short fingerprint of a map, so the browser redraws the SVG only when the map changed."""
-    return hashlib.blake2b(svg.svg.encode() + "\n".join(svg.tips).encode(), digest_size=8).hexdigest()
-
-
 def show_svg_map(svg: SvgMap, key: str, *, clickable: bool = False, max_height: int = 640) -> str | None:
     """Draw ``svg`` (session key ``key``); the area code of a click on it in this run, else None."""
-    data = {**svg.payload(), "id": map_id(svg), "clickable": clickable, "maxh": int(max_height)}
+    data = {**svg.payload(), "clickable": clickable, "maxh": int(max_height)}
     result = _KAART(key=key, data=data, on_gebied_change=_ignore)
     return clicked_area(key) or (getattr(result, "gebied", None) if result is not None else None)
 

@@ -7,6 +7,7 @@ from html import escape
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from kbz_data.analysis import need
 from kbz_data.analysis.area_data import styled
@@ -268,8 +269,32 @@ def page_accessibility() -> None:
     st.html(ACCESSIBILITY_HTML + SIDEBAR_JS, unsafe_allow_javascript=True)
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _styled_once(frame: pd.DataFrame) -> Styler:
+    """The Dutch Styler of ``frame`` (:func:`kbz_data.analysis.area_data.styled`), made once per table content
+    (Streamlit hashes the frame) and shared by every session, which only read it.
+
+    ``st.dataframe`` renders its Styler again on every rerun (pandas' private ``_translate``), which for the Kaart's
+    table of 165 wijken was about 100 ms of a 225 ms rerun (benchmarks/bench_browser.py, indicator change): this one
+    renders once and hands out that result afterwards. (Streamlit accepts only the Styler class itself, so the
+    instance gets its own ``_translate``.)
+    """
+    styler = styled(frame)
+    render = styler._translate
+    rendered: dict = {}
+
+    def translate_once(*args, **kwargs) -> dict:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in rendered:
+            rendered[key] = render(*args, **kwargs)
+        return rendered[key]
+
+    styler._translate = translate_once
+    return styler
+
+
 def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
     """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
     "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
-    st.dataframe(styled(frame), hide_index=True, width="stretch" if stretch else "content", key=key,
+    st.dataframe(_styled_once(frame), hide_index=True, width="stretch" if stretch else "content", key=key,
                  placeholder=UNKNOWN)
