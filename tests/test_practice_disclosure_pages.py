@@ -96,6 +96,12 @@ def visit_everything(email: str) -> tuple[str, list, list]:
         at.switch_page(page).run()
         assert not at.exception, at.exception
         collect(at, texts, tables)
+        if page == "app_pages/budget.py":  # its tabs run only when opened: every tab is visited
+            for tab in ("Praktijken", "Scenario"):
+                at.session_state["budget_tabblad"] = tab
+                at.run()
+                assert not at.exception, at.exception
+                collect(at, texts, tables)
     return "\n".join(texts), tables, miniteam
 
 
