@@ -302,6 +302,16 @@ def server(served_store) -> str:
     return served_store[0]
 
 
+@pytest.fixture
+def snapshot_server(tmp_path: Path) -> Iterator[str]:
+    """A streamlit server on 127.0.0.1 on the committed snapshot (real shapes of all four cities; read only, no
+    sources), stopped by PID."""
+    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
+           "KBZ_DATA_DIR": str(tmp_path / "local")}
+    with streamlit_server(env, tmp_path / "server.log") as url:
+        yield url
+
+
 def launch_chromium(playwright):
     """Debian's Chromium, headless, with the background services that would call out switched off."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -4,27 +4,18 @@ harmonised health map says "omgerekend uit indeling 2020" in its hover data and 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 from tests.svgmaps import read_maps, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
-SNAPSHOT = REPO / "data" / "snapshot"
 
 
-@pytest.fixture
-def snapshot_server(tmp_path: Path) -> Iterator[str]:
-    """A streamlit server on 127.0.0.1 on the committed snapshot (read only), stopped by PID."""
-    env = {"KBZ_STORE": str(SNAPSHOT), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
-           "KBZ_DATA_DIR": str(tmp_path / "local")}
-    with streamlit_server(env, tmp_path / "server.log") as url:
-        yield url
 
 
 def _maps(page) -> list[dict]:

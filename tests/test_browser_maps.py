@@ -5,12 +5,9 @@ the screen's width with a height that follows the city's shape. Screenshots go t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 from tests.svgmaps import MAP, SURFACE, area_point, read_maps, view_box, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
@@ -22,13 +19,6 @@ BUURTEN = "/kaart?gemeente=GM0344&niveau=buurt"
 TIP = ".kbz-kaart .tip"
 
 
-@pytest.fixture
-def snapshot_server(tmp_path: Path) -> Iterator[str]:
-    """A streamlit server on 127.0.0.1 on the committed snapshot (read only), stopped by PID."""
-    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
-           "KBZ_DATA_DIR": str(tmp_path / "local")}
-    with streamlit_server(env, tmp_path / "server.log") as url:
-        yield url
 
 
 def _hover_and_zoom(page, url: str) -> None:

@@ -11,12 +11,10 @@ time, with the legend above, and every map fits the 390-pixel width. Screenshots
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
 from tests.svgmaps import MAP, MAPS_JS, SURFACE, area_point, on_map, read_maps, view_box, wait_for_maps
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
@@ -198,13 +196,6 @@ def test_one_finger_swipe_over_map_scrolls_the_page_on_a_phone(server: str) -> N
     assert outside == [], f"verzoeken buiten de machine: {outside}"
 
 
-@pytest.fixture
-def snapshot_server(tmp_path: Path) -> Iterator[str]:
-    """A streamlit server on 127.0.0.1 on the committed snapshot (all four cities; read only), stopped by PID."""
-    env = {"KBZ_STORE": str(REPO / "data" / "snapshot"), "KBZ_SOURCES": str(tmp_path / "geen_bronnen"),
-           "KBZ_DATA_DIR": str(tmp_path / "local")}
-    with streamlit_server(env, tmp_path / "server.log") as url:
-        yield url
 
 
 def shown_maps(page) -> list[list]:
