@@ -312,6 +312,15 @@ def snapshot_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def wait_idle(page) -> None:
+    """Wait until a Streamlit page has drawn and its run has finished (no running indicator, nothing faded)."""
+    page.wait_for_selector("h1", timeout=90_000)
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
 def launch_chromium(playwright):
     """Debian's Chromium, headless, with the background services that would call out switched off."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, REPO, launch_chromium, streamlit_server, wait_idle, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -28,20 +28,12 @@ def layout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _idle(page) -> None:
-    """Wait until the run has finished (no running indicator, nothing faded)."""
-    page.wait_for_selector("h1", timeout=90_000)
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
-
 
 def _open(context, url: str, outside: list[str]):
     page = context.new_page()
     watch_requests(page, outside)
     page.goto(url, wait_until="domcontentloaded")
-    _idle(page)
+    wait_idle(page)
     return page
 
 
@@ -94,7 +86,7 @@ def test_no_metric_label_is_cut_off(layout_server: str, viewport: dict[str, int]
                 if tab is not None:
                     page.get_by_role("tab", name=tab).click()
                 page.wait_for_function(f"() => ({METRIC_LABELS})().length >= {count}", timeout=60_000)
-                _idle(page)
+                wait_idle(page)
                 labels = page.evaluate(METRIC_LABELS)
                 assert all(text.strip() for text, _ in labels), labels
                 assert [text for text, cut in labels if cut] == [], (path, viewport, labels)

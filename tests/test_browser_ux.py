@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, watch_requests
+from tests.conftest import ARTIFACTS, CHROMIUM, launch_chromium, wait_idle, watch_requests
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt (Debian-pakket chromium)")
 
@@ -14,13 +14,6 @@ PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/wijkprofiel?code=WK034401", "/vergelijken", "/budget", "/bronnen", "/praktijk", "/upload",
          "/toegankelijkheid", "/beheer", "/kaart"]
 
-
-def _idle(page) -> None:
-    page.wait_for_selector("h1", timeout=90_000)
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=90_000)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
 
 
 def _sidebar_right(page) -> float:
@@ -39,7 +32,7 @@ def test_headings_and_placeholders_on_every_page(server: str) -> None:
         watch_requests(page, outside)
         for path in PAGES:
             page.goto(server + path)
-            _idle(page)
+            wait_idle(page)
             levels = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stMain\"] h1, "
                                    "[data-testid=\"stMain\"] h2, [data-testid=\"stMain\"] h3, [data-testid=\"stMain\"]"
                                    " h4, [data-testid=\"stMain\"] h5, [data-testid=\"stMain\"] h6')]"
@@ -53,7 +46,7 @@ def test_headings_and_placeholders_on_every_page(server: str) -> None:
                 problems[path] = {"niveaus": levels, "axe": [v["id"] for v in axe.response["violations"]],
                                   "Engelse placeholder": english}
         page.goto(server + "/beheer")
-        _idle(page)
+        wait_idle(page)
         placeholders = page.evaluate("() => [...document.querySelectorAll('[placeholder]')]"
                                      ".map(e => e.getAttribute('placeholder'))")
         assert "Kies een of meer praktijken" in placeholders, placeholders  # the empty multiselect
@@ -73,7 +66,7 @@ def test_phone_tabs_praktijk_table_and_sidebar(server: str) -> None:
         watch_requests(page, outside)
         for path in ("/budget", "/vergelijken"):
             page.goto(server + path)
-            _idle(page)
+            wait_idle(page)
             tabs = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stTab\"]')]"
                                  ".map(t => [t.textContent, t.getBoundingClientRect().right])")
             assert len(tabs) == 3, tabs
@@ -82,7 +75,7 @@ def test_phone_tabs_praktijk_table_and_sidebar(server: str) -> None:
 
         page.goto(server + "/praktijk")
         page.get_by_text("Laatste cijfers per kengetal").wait_for(timeout=180_000)
-        _idle(page)
+        wait_idle(page)
         table = page.locator('[data-testid="stDataFrame"]').first
         table.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
@@ -96,7 +89,7 @@ def test_phone_tabs_praktijk_table_and_sidebar(server: str) -> None:
 
         # The sidebar starts collapsed on a phone; after a choice in it, it closes again (it covered the page).
         page.goto(server + "/wijkprofiel?code=WK034401")
-        _idle(page)
+        wait_idle(page)
         assert _sidebar_right(page) <= 0
         page.locator('[data-testid="stExpandSidebarButton"]').click()
         page.wait_for_timeout(800)
@@ -104,7 +97,7 @@ def test_phone_tabs_praktijk_table_and_sidebar(server: str) -> None:
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="Utrecht").click()
         page.wait_for_timeout(1500)
-        _idle(page)
+        wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "ux_zijbalk_na_keuze_390.png"))
         assert _sidebar_right(page) <= 0, "de zijbalk bleef open over de pagina na een keuze"
         browser.close()
