@@ -137,6 +137,19 @@ def test_upload_field_text_is_readable_on_a_phone(layout_server: str) -> None:
 
 #: [where, text, visible] of every warning that names a replaced link value: "main" or "sidebar", its text, and
 #: whether it takes up room on screen inside the viewport horizontally (a closed sidebar is moved off screen).
+def settled_warnings(page) -> list[tuple[str, str]]:
+    """The visible link warnings once the page has settled: the list seen twice in a row, 0,5 s apart (under heavy
+    load a duplicate sidebar warning was seen right after the run, once in four suite runs; a lasting one fails)."""
+    seen = None
+    for _ in range(10):
+        now = [(where, text) for where, text, visible in page.evaluate(LINK_WARNINGS) if visible]
+        if now == seen:
+            return now
+        seen = now
+        page.wait_for_timeout(500)
+    return seen
+
+
 LINK_WARNINGS = """() => [...document.querySelectorAll('[data-testid="stAlert"]')]
   .filter((alert) => alert.innerText.includes('uit de link is vervangen door'))
   .map((alert) => { const box = alert.getBoundingClientRect();
@@ -165,9 +178,8 @@ def test_replaced_link_value_is_reported_in_the_main_area_on_a_phone(layout_serv
             page.screenshot(path=str(ARTIFACTS / f"link_melding_{name}_390.png"))
             assert page.evaluate("document.querySelector('[data-testid=\"stSidebar\"]').getBoundingClientRect()"
                                  ".right") <= 0, "de zijbalk staat open op de telefoon"
-            warnings = page.evaluate(LINK_WARNINGS)
-            shown = [(where, text) for where, text, visible in warnings if visible]
-            assert len(shown) == 1 and shown[0][0] == "main" and said in shown[0][1], warnings
+            shown = settled_warnings(page)
+            assert len(shown) == 1 and shown[0][0] == "main" and said in shown[0][1], shown
             box = page.locator('[data-testid="stMain"] [data-testid="stAlert"]').filter(
                 has_text="uit de link is vervangen door").first.bounding_box()
             assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
@@ -176,9 +188,8 @@ def test_replaced_link_value_is_reported_in_the_main_area_on_a_phone(layout_serv
             desktop = browser.new_context(viewport=DESKTOP)
             page = _open(desktop, layout_server + link, outside)
             page.screenshot(path=str(ARTIFACTS / f"link_melding_{name}_1400.png"))
-            warnings = page.evaluate(LINK_WARNINGS)
-            shown = [(where, text) for where, text, visible in warnings if visible]
-            assert len(shown) == 1 and shown[0][0] == "sidebar" and said in shown[0][1], warnings
+            shown = settled_warnings(page)
+            assert len(shown) == 1 and shown[0][0] == "sidebar" and said in shown[0][1], shown
             desktop.close()
         finally:
             browser.close()
