@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS, area_view
+from kbz_data.analysis.area_data import DIRECTION_TEXT, SCATTER_DEFAULTS
 from kbz_data.charts.maps import SCHEMES
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -51,7 +51,7 @@ with kaart_tab:
     show_kbz = right.toggle("KBZ-gebieden omlijnen", key=page_state.key("kaart_kbz"))
     try:
         view = cached.map_view(store_dir, built, indicator, jaar, indeling, niveau, gemeente, scheme, k, show_kbz)
-        table = cached.area_table(store_dir, built, indicator, jaar, indeling, niveau, gemeente)
+        table_view = cached.area_view(store_dir, built, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     except KbzDataError as exc:
         st.error(f"Deze kaart kan niet worden gemaakt: {public_message(exc)}")
         st.stop()
@@ -68,7 +68,6 @@ with kaart_tab:
         st.plotly_chart(view.panels[0][1], key="kaart_staaf", config={"displaylogo": False})
         st.caption(f"{view.summary} {view.source_line}".strip())
 
-    table_view = area_view(data, table, indicator, jaar, indeling, niveau, gemeente, view.source_line)
     st.header("Tabel")
     show_table(table_view.table, key="kaart_tabel")
     download_buttons(table_view, key="kaart")
