@@ -74,16 +74,8 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
         st.sidebar.radio("Niveau", page_state.NIVEAU_OPTIONS, key="niveau", horizontal=True,
                          format_func=str.capitalize)
     if "indicator" in shown:
-        options = cached.indicator_options(store_dir, built, page_state.value("gemeente") or "G4")
-        if options.empty:  # a city without any figure in this store: offer everything (the maps say "onbekend")
-            options = cached.indicator_options(store_dir, built)
-        texts = {
-            i: f"{d.capitalize()} · {lab} ({e})"
-            for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"],
-                                    strict=True)
-        }
-        st.sidebar.selectbox("Indicator", options["indicator"].tolist(), key="indicator",
-                             placeholder="Kies een indicator",
+        texts = cached.indicator_choices(store_dir, built, page_state.value("gemeente") or "G4")
+        st.sidebar.selectbox("Indicator", list(texts), key="indicator", placeholder="Kies een indicator",
                              format_func=texts.__getitem__)
     if "periode" in shown:
         pairs = cached.periods(store_dir, built, page_state.value("indicator"))

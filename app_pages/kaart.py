@@ -69,7 +69,7 @@ with kaart_tab:
         st.caption(f"{view.summary} {view.source_line}".strip())
 
     st.header("Tabel")
-    show_table(table_view.table, key="kaart_tabel")
+    show_table(table_view.table, key="kaart_tabel", shared=True)
     download_buttons(table_view, key="kaart")
 
 

@@ -41,10 +41,21 @@ def store_data(store_dir: str, built: str) -> storage.StoreData:
     return storage.load(store_dir)
 
 
-@st.cache_data(show_spinner=False)
-def indicator_options(store_dir: str, built: str, gemeente: str = "G4") -> pd.DataFrame:
-    """Cached :func:`kbz_data.analysis.area_data.indicator_options`."""
-    return area_data.indicator_options(store_data(store_dir, built), gemeente)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def indicator_choices(store_dir: str, built: str, gemeente: str = "G4") -> dict[str, str]:
+    """The sidebar's indicators for ``gemeente`` (:func:`kbz_data.analysis.area_data.indicator_options`), id ->
+    "Domein · label (eenheid)" in the store's order; every indicator when that city has none in this store (its
+    maps then say "onbekend"). Shared and read-only: read several times on every run (the URL check and the
+    sidebar), so neither a table copy nor the texts are made again each time."""
+    data = store_data(store_dir, built)
+    options = area_data.indicator_options(data, gemeente)
+    if options.empty:
+        options = area_data.indicator_options(data)
+    return {
+        i: f"{d.capitalize()} · {lab} ({e})"
+        for i, d, lab, e in zip(options["indicator"], options["domein"], options["label"], options["eenheid"],
+                                strict=True)
+    }
 
 
 @st.cache_data(show_spinner=False)

@@ -208,8 +208,7 @@ def _cached():  # noqa: ANN202 - the module, imported late so this module loads 
 
 def _indicators(ctx: Context) -> list[str]:
     gemeente = ctx.values.get("gemeente") or "G4"
-    ids = _cached().indicator_options(ctx.store_dir, ctx.built, gemeente)["indicator"].tolist()
-    return ids or _cached().indicator_options(ctx.store_dir, ctx.built)["indicator"].tolist()
+    return list(_cached().indicator_choices(ctx.store_dir, ctx.built, gemeente))
 
 
 def _default_indicator(ctx: Context) -> str:

@@ -3,11 +3,14 @@ field that reads Dutch notation, and the page-wide accessibility fixes."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from html import escape
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
+from streamlit.elements.lib import pandas_styler_utils
 
 from kbz_data.analysis import need
 from kbz_data.analysis.area_data import styled
@@ -269,6 +272,11 @@ def page_accessibility() -> None:
     st.html(ACCESSIBILITY_HTML + SIDEBAR_JS, unsafe_allow_javascript=True)
 
 
+#: Key in a rendered Styler (the dict pandas' ``_translate`` returns) under which :func:`_display_values_once`
+#: keeps the Arrow bytes of its display values; only dicts made by :func:`_styled_once` carry it.
+_DISPLAY_VALUES = "_kbz_display_values"
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _styled_once(frame: pd.DataFrame) -> Styler:
     """The Dutch Styler of ``frame`` (:func:`kbz_data.analysis.area_data.styled`), made once per table content
@@ -277,24 +285,74 @@ def _styled_once(frame: pd.DataFrame) -> Styler:
     ``st.dataframe`` renders its Styler again on every rerun (pandas' private ``_translate``), which for the Kaart's
     table of 165 wijken was about 100 ms of a 225 ms rerun (benchmarks/bench_browser.py, indicator change): this one
     renders once and hands out that result afterwards. (Streamlit accepts only the Styler class itself, so the
-    instance gets its own ``_translate``.)
+    instance gets its own ``_translate``.) The rendered result also keeps the Arrow bytes of its display values
+    (:func:`_display_values_once`).
     """
     styler = styled(frame)
     render = styler._translate
     rendered: dict = {}
+    lock = threading.Lock()
 
     def translate_once(*args, **kwargs) -> dict:
         key = (args, tuple(sorted(kwargs.items())))
-        if key not in rendered:
-            rendered[key] = render(*args, **kwargs)
-        return rendered[key]
+        with lock:
+            if key not in rendered:
+                rendered[key] = {**render(*args, **kwargs), _DISPLAY_VALUES: None}
+            return rendered[key]
 
     styler._translate = translate_once
     return styler
 
 
-def show_table(frame: pd.DataFrame, key: str, stretch: bool = True) -> None:
+def _display_values_once(proto, df: pd.DataFrame, styles: dict) -> None:  # noqa: ANN001 - Streamlit's ArrowData
+    """Streamlit's ``_marshall_display_values`` (every cell's display text as Arrow bytes: ``df.astype(str)`` and
+    a write per column, about 40 ms per rerun for the Kaart's table), done once per Styler of
+    :func:`_styled_once`: their rendered dicts keep the bytes; any other Styler goes through Streamlit's own."""
+    if _DISPLAY_VALUES not in styles:
+        _STREAMLIT_DISPLAY_VALUES(proto, df, styles)
+        return
+    if styles[_DISPLAY_VALUES] is None:
+        _STREAMLIT_DISPLAY_VALUES(proto, df, styles)
+        styles[_DISPLAY_VALUES] = proto.styler.display_values
+    else:
+        proto.styler.display_values = styles[_DISPLAY_VALUES]
+
+
+_STREAMLIT_DISPLAY_VALUES = pandas_styler_utils._marshall_display_values
+pandas_styler_utils._marshall_display_values = _display_values_once
+
+#: Stylers of tables that are shared, read-only results of a ``st.cache_resource`` (the same object on every
+#: rerun), by ``id``: such a table is not hashed again on every rerun (about 25 ms for the Kaart's 165 wijken).
+#: Both held weakly: the frame's reference proves the id is still that object, and the Styler lives only as long as
+#: :func:`_styled_once` keeps it (which bounds the memory; a Styler holds its frame).
+_BY_IDENTITY: dict[int, tuple[weakref.ref, weakref.ref]] = {}
+
+
+def _shared_styler(frame: pd.DataFrame) -> Styler:
+    """:func:`_styled_once` of a frame that a cache hands out unchanged on every rerun, found by identity."""
+    key = id(frame)
+    hit = _BY_IDENTITY.get(key)
+    if hit is not None and hit[0]() is frame:
+        styler = hit[1]()
+        if styler is not None:
+            return styler
+    styler = _styled_once(frame)
+
+    def forget(ref: weakref.ref) -> None:
+        if _BY_IDENTITY.get(key, (None,))[0] is ref:
+            _BY_IDENTITY.pop(key, None)
+
+    _BY_IDENTITY[key] = (weakref.ref(frame, forget), weakref.ref(styler))
+    return styler
+
+
+def show_table(frame: pd.DataFrame, key: str, stretch: bool = True, shared: bool = False) -> None:
     """``st.dataframe`` of a table as every page shows one: Dutch numbers (decimal comma, thousands dot) and
-    "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index."""
-    st.dataframe(_styled_once(frame), hide_index=True, width="stretch" if stretch else "content", key=key,
+    "onbekend" for a missing value (:func:`kbz_data.analysis.area_data.styled`), no index.
+
+    ``shared``: ``frame`` is a read-only result of a ``st.cache_resource`` (the same object on every rerun, never
+    changed in place), so its Styler is found by identity instead of by hashing the frame.
+    """
+    styler = _shared_styler(frame) if shared else _styled_once(frame)
+    st.dataframe(styler, hide_index=True, width="stretch" if stretch else "content", key=key,
                  placeholder=UNKNOWN)
