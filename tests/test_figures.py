@@ -242,3 +242,15 @@ def test_indicator_options_per_gemeente_offer_only_what_that_city_has(mini_data:
     utrecht = set(area_data.indicator_options(mini_data, "GM0344")["indicator"])
     assert utrecht == every  # the mini sources are all about Utrecht
     assert area_data.indicator_options(mini_data, "GM0599").empty  # nothing about Rotterdam in them
+
+
+def test_city_shapes_are_made_once_per_loaded_store(mini_data: storage.StoreData) -> None:
+    """The GeoJSON of a city's areas does not change with the indicator: made once per loaded store and shared (a
+    new indicator's maps then only colour them); another StoreData (another build) makes its own."""
+    first = area_data.shapes(mini_data, "GM0344", "wijk", 2020)
+    assert first["features"] and area_data.shapes(mini_data, "GM0344", "wijk", 2020) is first
+    assert area_data.shapes(mini_data, "GM0599", "wijk", 2020) == {"type": "FeatureCollection", "features": []}
+    other = storage.StoreData(mini_data.gebieden, mini_data.figures, mini_data.meta, mini_data.bronnen,
+                              mini_data.build_info)
+    again = area_data.shapes(other, "GM0344", "wijk", 2020)
+    assert again is not first and again == first

@@ -181,16 +181,23 @@ def figure_notes(data: StoreData, frame: pd.DataFrame, indicator: str, jaar: int
 
 def shapes(data: StoreData, gemeente: str, niveau: str, indeling: int) -> dict:
     """GeoJSON (features carry only ``code``; exterior rings clockwise, as plotly's SVG geo maps need) of the areas
-    with geometry; empty when there are none."""
+    with geometry; empty when there are none. Made once per loaded store (``data.memo``: the shapes do not change
+    with the indicator; about 8 ms per city) and shared: do not change the result."""
     from kbz_data.store import shapes
 
+    key = ("shapes", gemeente, niveau, int(indeling))
+    if key in data.memo:
+        return data.memo[key]
     g = data.gebieden
     part = g[(g["indeling"] == indeling) & (g["niveau"] == niveau)]
     if gemeente != ALLE:
         part = part[part["gemeentecode"] == gemeente]
     if part.geometry.notna().sum() == 0:
-        return {"type": "FeatureCollection", "features": []}
-    return shapes.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling, exterior_cw=True)
+        result = {"type": "FeatureCollection", "features": []}
+    else:
+        result = shapes.geojson_for(part, None if gemeente == ALLE else gemeente, niveau, indeling, exterior_cw=True)
+    data.memo[key] = result
+    return result
 
 
 def has_shapes(data: StoreData, niveau: str, indeling: int, gemeente: str = ALLE) -> bool:

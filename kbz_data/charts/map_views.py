@@ -66,7 +66,7 @@ def city_panels(
     richting: int, breaks: list[float] | None, value_range: tuple[float, float] | None, indeling: int, niveau: str,
     kbz_codes: set[str], show_kbz: bool, hover: str | None = None,
 ) -> tuple[list[tuple[str, go.Figure]], list[str]]:
-    """One map per city on one common scale (the loop every map view shares): the (city name, frozen figure)
+    """One map per city on one common scale (the loop every map view shares): the (city name, figure)
     panels and the cities without shapes. ``hover`` replaces the hover template of the value traces (the grey
     non-residential areas and the KBZ outline keep theirs)."""
     panels: list[tuple[str, go.Figure]] = []
@@ -87,7 +87,7 @@ def city_panels(
             for trace in fig.data:
                 if trace.customdata is not None:
                     trace.hovertemplate = hover
-        panels.append((GEMEENTEN[city], maps.freeze(fig)))
+        panels.append((GEMEENTEN[city], fig))  # drawn as SVG (svg_map), never sent to plotly.js: not frozen
     return panels, missing
 
 

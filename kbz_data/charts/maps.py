@@ -164,7 +164,7 @@ def geo_ranges(geojson: dict) -> tuple[list[float], list[float]]:
 def _flat(geojson: dict, codes: pd.Series, colour: str, **kwargs) -> go.Choropleth:
     """A trace that fills its areas with one colour (a class, unknown, non-residential or a transparent outline)."""
     kwargs.setdefault("marker", {"line": {"width": 0.4, "color": "white"}})
-    return go.Choropleth(geojson=geojson, locations=codes, z=np.ones(len(codes)),
+    return go.Choropleth(geojson=geojson, locations=np.asarray(codes, dtype=object), z=np.ones(len(codes)),
                             colorscale=[[0, colour], [1, colour]], showscale=False, **kwargs)
 
 

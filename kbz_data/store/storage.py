@@ -175,6 +175,8 @@ class StoreData:
     """The whole store in memory (a few MB); shared between sessions, never mutated.
 
     ``kwaliteit`` is ``indicatoren_kwaliteit.parquet`` (quality of derived figures; see the module docstring).
+    ``memo`` holds results derived from these tables that never change with the view (e.g. the GeoJSON of a
+    city's areas, :func:`kbz_data.analysis.area_data.shapes`), made once per loaded store; read-only like the rest.
     """
 
     gebieden: gpd.GeoDataFrame
@@ -183,6 +185,7 @@ class StoreData:
     bronnen: pd.DataFrame
     build_info: dict[str, Any]
     kwaliteit: pd.DataFrame = field(default_factory=empty_kwaliteit)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def load(store_dir: str | Path) -> StoreData:
