@@ -39,14 +39,19 @@ st.markdown(
     "- **Wijkkaart op papier**: per wijk of buurt is een printbare wijkkaart (PDF) te downloaden op de pagina"
     " Wijkprofiel, met alle cijfers ook als tekst.\n"
     "- **Telefoon en tablet**: vegen met één vinger scrolt de pagina, ook over een kaart; de kaart verschuif je"
-    " met twee vingers en een tik op een gebied opent het wijkprofiel."
+    " met twee vingers en een tik op een gebied opent het wijkprofiel.\n"
+    "- **Kaarten met alleen het toetsenbord** (WCAG 2.1.1): elke kaart is één tabstop met een naam; de"
+    " pijltjestoetsen (en Home/End) gaan langs de gebieden, tonen hun tekst en laten die voorlezen; Enter kiest"
+    " het gebied (Kaart: het wijkprofiel opent, Vergelijken: het gebied komt erbij); + en − zoomen. Gemeente,"
+    " niveau en indicator kies je met de keuzelijsten in de zijbalk. Getoetst in Chromium"
+    " (`tests/test_browser_maps.py`)."
 )
 
 st.header("Wat nog niet voldoet")
 st.markdown(
-    "- **Kaarten zijn niet met het toetsenbord te bedienen** (WCAG 2.1.1). De kaart zelf is een afbeelding die je"
-    " met muis of vinger bedient; dezelfde cijfers staan in de tabel onder de kaart, en gemeente, niveau en"
-    " indicator kies je met de keuzelijsten in de zijbalk.\n"
+    "- **Kaarten met het toetsenbord**: de pijltjestoetsen gaan langs de gebieden in alfabetische volgorde, niet"
+    " langs hun ligging; wie de buren van een gebied zoekt, ziet dat alleen op het beeld. Dezelfde cijfers staan in"
+    " de tabel onder de kaart.\n"
     "- **De taal wordt pas na het laden op Nederlands gezet** (WCAG 3.1.1): het dashboard (Streamlit) levert zijn"
     " pagina aan als Engels, een klein script zet dat direct na het laden om. Een hulpmiddel dat de pagina"
     " vóór dat moment voorleest, kiest nog een Engelse stem.\n"

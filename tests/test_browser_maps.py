@@ -1,6 +1,7 @@
 """The SVG maps (kbz_data.ui.svgmap) as a user meets them in Debian's Chromium, on the committed snapshot (real
 city shapes): hover text, the zoom buttons and Ctrl + wheel on a desktop, and on a phone a single-city map that fits
-the screen's width with a height that follows the city's shape. Screenshots go to ``artifacts/``.
+the screen's width with a height that follows the city's shape; the keyboard path through a map's areas (one tab
+stop, arrow keys, Enter opens the profile). Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,40 @@ def _hover_and_zoom(page, url: str) -> None:
     assert view_box(page) == whole
 
 
+def _keyboard(page, url: str) -> None:
+    """Keyboard only: Tab from "Hele kaart" reaches the map (one tab stop, named), the arrow keys step through the
+    wijken alphabetically showing (and announcing) each text, End goes to the last, Enter opens its profile."""
+    page.goto(url + WIJKEN, wait_until="domcontentloaded")
+    wait_for_maps(page)
+    page.wait_for_timeout(1000)
+    surface = page.locator(SURFACE).first
+    label = surface.get_attribute("aria-label")
+    assert label.startswith("Kaart: ") and "Pijltjestoetsen" in label and "Enter: gebied kiezen" in label, label
+    page.locator(f"{MAP} .heel").first.focus()
+    page.keyboard.press("Tab")
+    assert surface.evaluate("(el) => el.getRootNode().activeElement === el"), "Tab bereikt de kaart niet"
+    tip, spoken = page.locator(TIP).first, page.locator(".kbz-kaart .sr").first
+
+    def shown() -> str:
+        tip.wait_for(state="visible", timeout=5_000)
+        text = tip.inner_text()
+        assert spoken.text_content() == text  # the same text for a screen reader
+        return text.split("\n")[0]
+
+    page.keyboard.press("ArrowRight")
+    assert shown() == "Wijk 01 West (WK034401)"
+    page.keyboard.press("ArrowRight")
+    assert shown() == "Wijk 02 Noordwest (WK034402)"
+    page.keyboard.press("ArrowLeft")
+    assert shown() == "Wijk 01 West (WK034401)"
+    page.keyboard.press("End")
+    assert shown() == "Wijk 10 Vleuten-De Meern (WK034410)"
+    page.screenshot(path=str(ARTIFACTS / "kaart_toetsenbord.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/wijkprofiel?**code=WK034410**", timeout=30_000)
+    page.locator('[data-testid="stMain"]').get_by_text("Wijk 10 Vleuten-De Meern").first.wait_for(timeout=30_000)
+
+
 def _phone_fit(page, url: str) -> dict:
     """Phone: the single-city buurt map; returns what :func:`test_maps_in_chromium` checks."""
     page.goto(url + BUURTEN, wait_until="domcontentloaded")
@@ -76,7 +111,8 @@ def _phone_fit(page, url: str) -> dict:
 
 
 def test_maps_in_chromium(snapshot_server: str) -> None:
-    """Hovering an area shows its name and value; "+" zooms in and "Hele kaart" restores the view; at 390 x 844 the
+    """Hovering an area shows its name and value; "+" zooms in and "Hele kaart" restores the view; the keyboard
+    reaches every area and opens its profile (:func:`_keyboard`); at 390 x 844 the
     single-city map fits the width and has no white band of more than 40 pixels above or below the drawn areas."""
     from playwright.sync_api import sync_playwright
 
@@ -89,6 +125,7 @@ def test_maps_in_chromium(snapshot_server: str) -> None:
             page = desktop.new_page()
             watch_requests(page, outside)
             _hover_and_zoom(page, snapshot_server)
+            _keyboard(page, snapshot_server)
             desktop.close()
 
             phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,

@@ -5,6 +5,9 @@ no iframe, no plotly.js), with hover text, zoom buttons, click-to-choose and pho
   not clickable shows the text.
 - Click (or tap) on an area of a clickable map: a one-time trigger ``gebied`` with the area code, read with
   :func:`clicked_area` (one rerun only, so a page shown again after Back never acts on an old click).
+- Keyboard: the map itself is one tab stop; the arrow keys (Home/End) step through its areas in alphabetical order,
+  showing each area's text (also read out: a polite live region); Enter or space chooses the area on a clickable
+  map, as a click does; + and − zoom, Escape hides the text.
 - Zoom: the buttons "+", "−" and "Hele kaart" (keyboard reachable), Ctrl + wheel; drag with the mouse pans. On a
   touch screen one finger scrolls the page (CSS ``touch-action: pan-x pan-y``: the map never takes it); two fingers
   pan and pinch the map.
@@ -22,7 +25,8 @@ _HTML = """<div class="kbz-kaart"><div class="kop"><div class="titel"></div><div
 <button type="button" class="in" aria-label="Inzoomen" title="Inzoomen (ook: Ctrl + scrollwiel)">+</button>
 <button type="button" class="uit" aria-label="Uitzoomen" title="Uitzoomen">&minus;</button>
 <button type="button" class="heel" aria-label="Hele kaart tonen" title="Hele kaart tonen">&#8634;</button>
-</div></div><div class="vlak"></div><div class="tip" role="tooltip" hidden></div></div>"""
+</div></div><div class="vlak" tabindex="0" role="application"></div><div class="tip" role="tooltip" hidden></div>
+<div class="sr" aria-live="polite"></div></div>"""
 
 _CSS = """
 .kbz-kaart { position: relative; font-family: "Source Sans Pro", "Source Sans 3", sans-serif; font-size: 14px;
@@ -34,6 +38,9 @@ _CSS = """
   background: #ffffff; color: #31333f; font: 16px/1 sans-serif; cursor: pointer; }
 .knoppen button:focus-visible { outline: 2px solid #1c6fd1; outline-offset: 1px; }
 .vlak { touch-action: pan-x pan-y; overflow: hidden; }
+.vlak:focus-visible { outline: 2px solid #1c6fd1; outline-offset: 2px; }
+.a path.gekozen { stroke: #000000; stroke-width: 2.5px; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .vlak svg { display: block; width: 100%; height: auto; max-height: var(--maxh, 640px); user-select: none; }
 .vlak path { vector-effect: non-scaling-stroke; stroke-linejoin: round; fill-rule: evenodd; }
 .a path { stroke: #ffffff; stroke-width: 0.5px; }
@@ -107,6 +114,55 @@ function draw(root, data) {
   root.kbzBase = viewOf(root.querySelector("svg"));
   root.style.setProperty("--maxh", data.maxh + "px");
   root.querySelector(".tip").hidden = true;
+  root.kbzOrder = null;
+  root.kbzChosen = null;
+}
+
+// Keyboard: the areas in alphabetical order of their names (the first line of their text).
+function areaOrder(root) {
+  if (!root.kbzOrder) {
+    const name = (p) => (root.kbzTips[Number(p.dataset.t)] || "").split("\\n")[0];
+    root.kbzOrder = [...root.querySelectorAll(".a path[data-t]")]
+      .sort((a, b) => name(a).localeCompare(name(b), "nl", {numeric: true}));
+  }
+  return root.kbzOrder;
+}
+
+function choose(root, step) {
+  const order = areaOrder(root);
+  if (!order.length) return;
+  const at = root.kbzChosen ? order.indexOf(root.kbzChosen) : -1;
+  let next;
+  if (step === "first") next = 0;
+  else if (step === "last") next = order.length - 1;
+  else if (at < 0) next = step > 0 ? 0 : order.length - 1;
+  else next = (at + step + order.length) % order.length;
+  if (root.kbzChosen) root.kbzChosen.classList.remove("gekozen");
+  const path = order[next];
+  path.classList.add("gekozen");
+  path.parentNode.appendChild(path);  // drawn last: its outline on top of its neighbours'
+  root.kbzChosen = path;
+  const box = path.getBoundingClientRect();
+  showTip(root, path, box.left + box.width / 2, box.top + box.height / 2);
+  root.querySelector(".sr").textContent = root.kbzTips[Number(path.dataset.t)] || "";
+}
+
+const KEY_STEPS = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: "first", End: "last"};
+
+function onKey(root, e) {
+  if (e.key in KEY_STEPS) {
+    e.preventDefault();
+    choose(root, KEY_STEPS[e.key]);
+  } else if ((e.key === "Enter" || e.key === " ") && root.kbzChosen) {
+    e.preventDefault();
+    if (root.kbzClickable) root.kbzSend("gebied", root.kbzChosen.dataset.c);
+  } else if (e.key === "+" || e.key === "=") {
+    zoom(root, 1.6);
+  } else if (e.key === "-") {
+    zoom(root, 1 / 1.6);
+  } else if (e.key === "Escape") {
+    root.querySelector(".tip").hidden = true;
+  }
 }
 
 function bind(root) {
@@ -116,6 +172,8 @@ function bind(root) {
   root.querySelector(".uit").addEventListener("click", () => zoom(root, 1 / 1.6));
   root.querySelector(".heel").addEventListener("click", () => setView(root, root.kbzBase));
   const vlak = root.querySelector(".vlak");
+  vlak.addEventListener("keydown", (e) => onKey(root, e));
+  vlak.addEventListener("blur", hide);
   let drag = null, dragged = false;
   vlak.addEventListener("pointermove", (e) => {
     if (e.pointerType !== "mouse") return;
@@ -183,6 +241,9 @@ export default function (component) {
   root.kbzClickable = Boolean(data.clickable);
   root.classList.toggle("klikbaar", root.kbzClickable);
   if (root.dataset.id !== data.id) draw(root, data);
+  const named = root.querySelector(".vlak svg");
+  root.querySelector(".vlak").setAttribute("aria-label", (named ? named.getAttribute("aria-label") + ". " : "")
+    + "Pijltjestoetsen: door de gebieden" + (root.kbzClickable ? "; Enter: gebied kiezen" : "") + "; + en −: zoomen.");
   if (!root.kbzBound) bind(root);
 }
 """
