@@ -63,9 +63,20 @@ def _hover_and_zoom(page, url: str) -> None:
     assert view_box(page) == whole
 
 
+#: JS (svg, path): some of the path's fill lies inside the svg's current viewBox (a 24 x 24 grid of points).
+_VISIBLE_JS = """(svg, path) => {
+  const [x, y, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+  for (let i = 0; i < 24; i++) for (let j = 0; j < 24; j++) {
+    if (path.isPointInFill(new DOMPoint(x + (i + 0.5) * w / 24, y + (j + 0.5) * h / 24))) return true;
+  }
+  return false;
+}"""
+
+
 def _keyboard(page, url: str) -> None:
     """Keyboard only: Tab from "Hele kaart" reaches the map (one tab stop, named), the arrow keys step through the
-    wijken alphabetically showing (and announcing) each text, End goes to the last, Enter opens its profile."""
+    wijken alphabetically showing (and announcing) each text, End goes to the last; zoomed in, choosing a wijk
+    outside the view moves the view to it, and Enter opens its profile."""
     page.goto(url + WIJKEN, wait_until="domcontentloaded")
     wait_for_maps(page)
     page.wait_for_timeout(1000)
@@ -92,9 +103,24 @@ def _keyboard(page, url: str) -> None:
     page.keyboard.press("End")
     assert shown() == "Wijk 10 Vleuten-De Meern (WK034410)"
     page.screenshot(path=str(ARTIFACTS / "kaart_toetsenbord.png"))
+    whole = view_box(page)
+    for _ in range(3):
+        page.keyboard.press("+")
+    assert view_box(page)[2] < whole[2] / 3, "+ zoomde niet in"
+    # Zoomed in, every wijk chosen is brought into view (the view moves when it is outside).
+    views, chosen = [], ""
+    for _ in range(page.locator(f"{MAP} svg g.a path").count()):
+        page.keyboard.press("ArrowRight")
+        chosen = shown()
+        svg = page.locator(f"{MAP} svg").first
+        assert svg.evaluate(f"(svg) => ({_VISIBLE_JS})(svg, svg.querySelector('path.gekozen'))"), \
+            f"{chosen} staat na kiezen niet in beeld"
+        views.append(tuple(view_box(page)))
+    assert len(set(views)) > 1, "het beeld schoof nooit mee: de toets toonde alleen gebieden die al in beeld waren"
+    code = chosen.split("(")[-1].rstrip(")")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/wijkprofiel?**code=WK034410**", timeout=30_000)
-    page.locator('[data-testid="stMain"]').get_by_text("Wijk 10 Vleuten-De Meern").first.wait_for(timeout=30_000)
+    page.wait_for_url(f"**/wijkprofiel?**code={code}**", timeout=30_000)
+    page.locator('[data-testid="stMain"]').get_by_text(chosen.split(" (")[0]).first.wait_for(timeout=30_000)
 
 
 def _phone_fit(page, url: str) -> dict:

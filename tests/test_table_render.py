@@ -6,6 +6,7 @@ shared table is found by identity without hashing."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pandas as pd
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
@@ -64,6 +65,18 @@ def test_shared_table_is_found_by_identity_and_forgotten_with_it(monkeypatch) ->
     del frame, styler
     gc.collect()
     assert key not in widgets._BY_IDENTITY
+
+
+def test_an_id_left_by_another_frame_is_not_trusted() -> None:
+    """A recycled id: the entry of a frame that is gone (its weak reference points elsewhere) never hands out that
+    frame's Styler for a new frame with the same id."""
+    other = _frame(0.75)
+    other_styler = widgets._styled_once(other)
+    new = _frame(1.75)
+    widgets._BY_IDENTITY[id(new)] = (weakref.ref(other), weakref.ref(other_styler))
+    styler = widgets._shared_styler(new)
+    assert styler is not other_styler and styler.data is new
+    assert _display(styler)["waarde"].tolist() == ["1.236,25", "onbekend", "9,00"]
 
 
 def _table_app() -> None:

@@ -185,7 +185,7 @@ class StoreData:
     bronnen: pd.DataFrame
     build_info: dict[str, Any]
     kwaliteit: pd.DataFrame = field(default_factory=empty_kwaliteit)
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 def load(store_dir: str | Path) -> StoreData:

@@ -6,8 +6,9 @@ no iframe, no plotly.js), with hover text, zoom buttons, click-to-choose and pho
 - Click (or tap) on an area of a clickable map: a one-time trigger ``gebied`` with the area code, read with
   :func:`clicked_area` (one rerun only, so a page shown again after Back never acts on an old click).
 - Keyboard: the map itself is one tab stop; the arrow keys (Home/End) step through its areas in alphabetical order,
-  showing each area's text (also read out: a polite live region); Enter or space chooses the area on a clickable
-  map, as a click does; + and − zoom, Escape hides the text.
+  showing each area's text (also read out: a polite live region) and moving a zoomed-in view to it; Enter (or
+  space) chooses the area on a clickable map, as a click does; + and − zoom, Escape hides the text. Keys with
+  Alt, Ctrl or Cmd stay the browser's. A new map (another indicator) keeps the chosen area.
 - Zoom: the buttons "+", "−" and "Hele kaart" (keyboard reachable), Ctrl + wheel; drag with the mouse pans. On a
   touch screen one finger scrolls the page (CSS ``touch-action: pan-x pan-y``: the map never takes it); two fingers
   pan and pinch the map.
@@ -39,7 +40,7 @@ _CSS = """
 .knoppen button:focus-visible { outline: 2px solid #1c6fd1; outline-offset: 1px; }
 .vlak { touch-action: pan-x pan-y; overflow: hidden; }
 .vlak:focus-visible { outline: 2px solid #1c6fd1; outline-offset: 2px; }
-.a path.gekozen { stroke: #000000; stroke-width: 2.5px; }
+.a path.gekozen, .a path.gekozen:hover { stroke: #1c6fd1; stroke-width: 3.5px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .vlak svg { display: block; width: 100%; height: auto; max-height: var(--maxh, 640px); user-select: none; }
 .vlak path { vector-effect: non-scaling-stroke; stroke-linejoin: round; fill-rule: evenodd; }
@@ -114,8 +115,26 @@ function draw(root, data) {
   root.kbzBase = viewOf(root.querySelector("svg"));
   root.style.setProperty("--maxh", data.maxh + "px");
   root.querySelector(".tip").hidden = true;
+  root.querySelector(".sr").textContent = "";
   root.kbzOrder = null;
-  root.kbzChosen = null;
+  // The area chosen with the keyboard stays chosen in the new map (same code), without its old text.
+  const code = root.kbzChosen ? root.kbzChosen.dataset.c : null;
+  root.kbzChosen = code ? root.querySelector(`.a path[data-c="${CSS.escape(code)}"]`) : null;
+  if (root.kbzChosen && root.querySelector(".vlak") === root.getRootNode().activeElement) mark(root);
+}
+
+function mark(root) {
+  root.kbzChosen.classList.add("gekozen");
+  root.kbzChosen.parentNode.appendChild(root.kbzChosen);  // drawn last: its outline on top of its neighbours'
+}
+
+// An area outside the zoomed-in view: the view moves to centre it (same zoom).
+function reveal(root, path) {
+  const svg = root.querySelector("svg");
+  const [x, y, w, h] = viewOf(svg);
+  const b = path.getBBox();
+  if (b.x >= x && b.y >= y && b.x + b.width <= x + w && b.y + b.height <= y + h) return;
+  setView(root, [b.x + b.width / 2 - w / 2, b.y + b.height / 2 - h / 2, w, h]);
 }
 
 // Keyboard: the areas in alphabetical order of their names (the first line of their text).
@@ -139,23 +158,26 @@ function choose(root, step) {
   else next = (at + step + order.length) % order.length;
   if (root.kbzChosen) root.kbzChosen.classList.remove("gekozen");
   const path = order[next];
-  path.classList.add("gekozen");
-  path.parentNode.appendChild(path);  // drawn last: its outline on top of its neighbours'
   root.kbzChosen = path;
-  const box = path.getBoundingClientRect();
-  showTip(root, path, box.left + box.width / 2, box.top + box.height / 2);
+  mark(root);
+  reveal(root, path);
+  const area = path.getBoundingClientRect(), surface = root.querySelector(".vlak").getBoundingClientRect();
+  const cx = Math.min(surface.right, Math.max(surface.left, area.left + area.width / 2));
+  const cy = Math.min(surface.bottom, Math.max(surface.top, area.top + area.height / 2));
+  showTip(root, path, cx, cy);
   root.querySelector(".sr").textContent = root.kbzTips[Number(path.dataset.t)] || "";
 }
 
 const KEY_STEPS = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: "first", End: "last"};
 
 function onKey(root, e) {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;  // the browser's own keys (Back, page zoom)
   if (e.key in KEY_STEPS) {
     e.preventDefault();
     choose(root, KEY_STEPS[e.key]);
-  } else if ((e.key === "Enter" || e.key === " ") && root.kbzChosen) {
+  } else if (e.key === "Enter" || e.key === " ") {
     e.preventDefault();
-    if (root.kbzClickable) root.kbzSend("gebied", root.kbzChosen.dataset.c);
+    if (root.kbzClickable && root.kbzChosen) root.kbzSend("gebied", root.kbzChosen.dataset.c);
   } else if (e.key === "+" || e.key === "=") {
     zoom(root, 1.6);
   } else if (e.key === "-") {
@@ -173,7 +195,11 @@ function bind(root) {
   root.querySelector(".heel").addEventListener("click", () => setView(root, root.kbzBase));
   const vlak = root.querySelector(".vlak");
   vlak.addEventListener("keydown", (e) => onKey(root, e));
-  vlak.addEventListener("blur", hide);
+  vlak.addEventListener("blur", () => {
+    hide();
+    if (root.kbzChosen) root.kbzChosen.classList.remove("gekozen");
+  });
+  vlak.addEventListener("focus", () => { if (root.kbzChosen) mark(root); });
   let drag = null, dragged = false;
   vlak.addEventListener("pointermove", (e) => {
     if (e.pointerType !== "mouse") return;
@@ -243,7 +269,7 @@ export default function (component) {
   if (root.dataset.id !== data.id) draw(root, data);
   const named = root.querySelector(".vlak svg");
   root.querySelector(".vlak").setAttribute("aria-label", (named ? named.getAttribute("aria-label") + ". " : "")
-    + "Pijltjestoetsen: door de gebieden" + (root.kbzClickable ? "; Enter: gebied kiezen" : "") + "; + en −: zoomen.");
+    + "Pijltjestoetsen: langs de gebieden" + (root.kbzClickable ? "; Enter: gebied kiezen" : "") + "; + en −: zoomen.");
   if (!root.kbzBound) bind(root);
 }
 """

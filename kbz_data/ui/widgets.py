@@ -304,22 +304,25 @@ def _styled_once(frame: pd.DataFrame) -> Styler:
     return styler
 
 
-def _display_values_once(proto, df: pd.DataFrame, styles: dict) -> None:  # noqa: ANN001 - Streamlit's ArrowData
+def _display_values_once(proto, df: pd.DataFrame, styles: dict, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
     """Streamlit's ``_marshall_display_values`` (every cell's display text as Arrow bytes: ``df.astype(str)`` and
     a write per column, about 40 ms per rerun for the Kaart's table), done once per Styler of
     :func:`_styled_once`: their rendered dicts keep the bytes; any other Styler goes through Streamlit's own."""
-    if _DISPLAY_VALUES not in styles:
-        _STREAMLIT_DISPLAY_VALUES(proto, df, styles)
+    if not isinstance(styles, dict) or styles.get(_DISPLAY_VALUES, False) is False:
+        _STREAMLIT_DISPLAY_VALUES(proto, df, styles, *args, **kwargs)
         return
     if styles[_DISPLAY_VALUES] is None:
-        _STREAMLIT_DISPLAY_VALUES(proto, df, styles)
+        _STREAMLIT_DISPLAY_VALUES(proto, df, styles, *args, **kwargs)
         styles[_DISPLAY_VALUES] = proto.styler.display_values
     else:
         proto.styler.display_values = styles[_DISPLAY_VALUES]
 
 
-_STREAMLIT_DISPLAY_VALUES = pandas_styler_utils._marshall_display_values
-pandas_styler_utils._marshall_display_values = _display_values_once
+#: Streamlit's own function (a private one: Streamlit is pinned in requirements.txt, and
+#: tests/test_table_render.py fails when this no longer takes effect). Without it the tables stay right, only slower.
+_STREAMLIT_DISPLAY_VALUES = getattr(pandas_styler_utils, "_marshall_display_values", None)
+if _STREAMLIT_DISPLAY_VALUES is not None:
+    pandas_styler_utils._marshall_display_values = _display_values_once
 
 #: Stylers of tables that are shared, read-only results of a ``st.cache_resource`` (the same object on every
 #: rerun), by ``id``: such a table is not hashed again on every rerun (about 25 ms for the Kaart's 165 wijken).
