@@ -110,8 +110,7 @@ if table.empty:
     st.info(f"Voor {info['naam']} zijn in gebiedsindeling {indeling} geen cijfers in de opslag.")
 else:
     unknown = int(table["waarde"].isna().sum())
-    figure = cached.profile_spine_figure(store_dir, built, code, indeling)
-    st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
+    st.html(cached.profile_spine_html(store_dir, built, code, indeling))
     st.caption(profile_summary(table))
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):

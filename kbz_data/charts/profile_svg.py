@@ -1,0 +1,253 @@
+"""The area profile's charts as server-made HTML and SVG (no Streamlit, no plotly.js): the spine chart and the health
+trends.
+
+Why: the Wijkprofiel was the last first-load page that made the browser load and compile Streamlit's 4,7 MB plotly
+chunk, only for these two charts (benchmarks/bench_browser.py). Plain HTML rows and small SVG panels cost the browser
+almost nothing and reflow on a phone with the page's own font size.
+
+Spine chart: one row per indicator, grouped by domain. Each row is scaled on its own to the spread over all areas of
+the same level and division in the four cities (0 = minimum, 1 = maximum), and mirrored where a higher value is
+worse (``richting == -1``), so in every row left is less favourable and right more favourable (for neutral
+indicators: left lower, right higher). The area's dot is red when it is worse than its city and blue when it is
+better (ColorBrewer RdBu ends, colour-blind safe; red means "worse" as on the maps).
+
+Every row and every trend panel is one ``role="img"`` whose accessible name holds its values; the same text is its
+hover (``title``; SVG ``<title>`` per point). Numbers are Dutch through :mod:`kbz_data.text`; unknown is "onbekend".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+
+from kbz_data.analysis import profile
+from kbz_data.analysis.area_data import DIRECTION_TEXT
+from kbz_data.indicators import DOMAIN_ORDER
+from kbz_data.text import UNKNOWN, fmt_number, fmt_value
+
+WORSE_COLOR = "#b2182b"
+BETTER_COLOR = "#2166ac"
+NEUTRAL_COLOR = "#4d4d4d"
+NO_COMPARISON_COLOR = "#9e9e9e"
+RANGE_COLOR = "#e3e3e3"
+IQR_COLOR = "#b5b5b5"
+MEDIAN_COLOR = "#ffffff"
+CITY_COLOR = "#000000"
+AREA_LINE_COLOR = "#542788"
+CITY_LINE_COLOR = "#6b6b6b"
+
+#: Legend entries of the area's dot: (legend text, colour, outcomes of profile.compare_to_city).
+MARKER_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Slechter dan de stad", WORSE_COLOR, (profile.SLECHTER,)),
+    ("Beter dan de stad", BETTER_COLOR, (profile.BETER,)),
+    ("Gelijk aan de stad / neutraal", NEUTRAL_COLOR,
+     (profile.GELIJK, profile.HOGER, profile.LAGER)),
+    ("Geen vergelijking", NO_COMPARISON_COLOR,
+     (profile.GEEN_STADSCIJFER, profile.NIET_VERGELIJKBAAR)),
+)
+#: The city's diamond may sit just outside the spread (a city figure beyond every area's): clipped to this range.
+CITY_CLIP = (-0.04, 1.04)
+MODEL_NOTE = "Gezondheidscijfers zijn modelschattingen (small area estimation), geen tellingen."
+
+
+def scaled(value: float, low: float, high: float, richting: int) -> float:
+    """Position of a value on a row scaled to [low, high] -> [0, 1], flipped when higher is worse.
+
+    A row without spread (low == high) puts its values at 0.5; NaN stays NaN.
+    """
+    if pd.isna(value) or pd.isna(low) or pd.isna(high):
+        return math.nan
+    position = 0.5 if high == low else (float(value) - low) / (high - low)
+    return 1.0 - position if richting == -1 else position
+
+
+def row_label(row: pd.Series) -> str:
+    """The label of a spine row: indicator, unit, and a mark when the figure was carried over from 2020."""
+    note = str(row.get("toelichting", "") or "")
+    mark = " ·omgerekend" if note.startswith("omgerekend") else ""
+    return f"{row['label']} ({row['eenheid']}){mark}"
+
+
+def hover_lines(row: pd.Series, city_name: str, niveau_plural: str) -> list[str]:
+    """The hover text of a spine row, one string per line: value, city, spread, direction and note."""
+    u = row["eenheid"]
+    city = "niet vergelijkbaar (aantal)" if u in profile.SIZE_UNITS else fmt_value(row["stadswaarde"], u)
+    if pd.isna(row["stadswaarde"]):
+        city = "geen eigen cijfer van de gemeente"
+    jaar = UNKNOWN if pd.isna(row["jaar"]) else str(int(row["jaar"]))
+    lines = [
+        f"{row['label']} ({u}), peiljaar {jaar}",
+        f"Dit gebied: {fmt_value(row['waarde'], u)} ({row['vergelijking']})",
+        f"{city_name}: {city}",
+        f"Spreiding over {fmt_number(row['n'])} {niveau_plural} in {fmt_number(row['steden'])} van de vier steden:",
+        f"min {fmt_value(row['min'], u)} · 25% {fmt_value(row['p25'], u)} · mediaan {fmt_value(row['median'], u)}"
+        f" · 75% {fmt_value(row['p75'], u)} · max {fmt_value(row['max'], u)}",
+        f"Richting: {DIRECTION_TEXT.get(int(row['richting']), 'neutraal')}",
+    ]
+    note = str(row.get("toelichting", "") or "")
+    return [*lines, note] if note else lines
+
+
+def number(value: float, eenheid: str) -> str:
+    """A value as in :func:`kbz_data.text.fmt_value` but without its unit (the row label carries it)."""
+    text = fmt_value(value, eenheid)
+    for suffix in (" %", f" {eenheid}"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def marker_color(vergelijking: str) -> str | None:
+    """Colour of the area's dot for an outcome of :func:`kbz_data.analysis.profile.compare_to_city`; None: no dot
+    (unknown value, water area)."""
+    for _name, color, outcomes in MARKER_GROUPS:
+        if vergelijking in outcomes:
+            return color
+    return None
+
+
+def niveau_plural(niveau: str) -> str:
+    return {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}.get(niveau, niveau)
+
+
+def _pct(position: float) -> str:
+    return f"{100 * position:.1f}%"
+
+
+_SPINE_CSS = (
+    "<style>"
+    ".kbz-spine{max-width:64rem;font-size:.875rem;color:#31333f;margin:.25rem 0 .75rem}"
+    ".kbz-spine .titel{font-weight:600;font-size:1rem;margin:0 0 .4rem}"
+    ".kbz-spine .sleutel{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.8125rem;margin-bottom:.5rem}"
+    ".kbz-spine .sleutel>span{display:inline-flex;align-items:center;gap:.3rem;white-space:nowrap}"
+    ".kbz-spine .rij,.kbz-spine .kop{display:grid;grid-template-columns:minmax(0,17rem) minmax(6rem,1fr)"
+    " minmax(6.5rem,max-content);gap:0 .75rem;align-items:center;min-height:1.6rem}"
+    ".kbz-spine .rij:hover{background:#f3f3f6}"
+    ".kbz-spine .kop{font-size:.8125rem;color:#474a54;border-bottom:1px solid #d5d6db;padding-bottom:.15rem}"
+    ".kbz-spine .as{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap}"
+    ".kbz-spine .domein{font-weight:600;font-size:.9375rem;margin:.7rem 0 .1rem}"
+    ".kbz-spine .naam{overflow-wrap:anywhere;line-height:1.25}"
+    ".kbz-spine .waarden{white-space:nowrap;font-variant-numeric:tabular-nums;color:#333333}"
+    ".kbz-spine .baan{padding:0 8px}"
+    ".kbz-spine .schaal{position:relative;display:block;height:1.1rem}"
+    ".kbz-spine .schaal>span{position:absolute;top:50%;transform:translate(-50%,-50%)}"
+    ".kbz-spine .spreiding,.kbz-spine .midden{height:62%;transform:translateY(-50%)!important}"
+    f".kbz-spine .spreiding{{background:{RANGE_COLOR}}}.kbz-spine .midden{{background:{IQR_COLOR}}}"
+    f".kbz-spine .mediaan{{width:2px;height:80%;background:{MEDIAN_COLOR}}}"
+    f".kbz-spine .stad{{width:8px;height:8px;border:2px solid {CITY_COLOR};transform:translate(-50%,-50%)"
+    " rotate(45deg)!important}"
+    ".kbz-spine .gebied{width:12px;height:12px;border-radius:50%;border:1px solid #ffffff}"
+    ".kbz-spine .sym{display:inline-block;flex:none}"
+    ".kbz-spine .noten{font-size:.75rem;color:#555555;margin-top:.5rem}.kbz-spine .noten p{margin:0 0 .2rem}"
+    "@media (max-width:640px){.kbz-spine .rij,.kbz-spine .kop{grid-template-columns:minmax(0,1fr) max-content;"
+    "padding:.15rem 0}.kbz-spine .naam,.kbz-spine .kop .k-naam{grid-column:1/-1}"
+    ".kbz-spine .rij{border-top:1px solid #ececf0}}"
+    "</style>"
+)
+
+
+def _symbol(kind: str, color: str) -> str:
+    """A legend symbol drawn with the same CSS as the chart's marks."""
+    styles = {
+        "dot": f"width:11px;height:11px;border-radius:50%;background:{color}",
+        "diamond": f"width:7px;height:7px;border:2px solid {color};transform:rotate(45deg);margin:0 2px",
+        "bar": f"width:18px;height:9px;background:{color}",
+        "stripe": f"width:2px;height:12px;background:{color};box-shadow:0 0 0 2px {IQR_COLOR}",
+    }
+    return f'<span class="sym" style="{styles[kind]}"></span>'
+
+
+def _key_html(city_name: str) -> str:
+    items = [_symbol("dot", color) + escape(f"Dit gebied: {name.lower()}") for name, color, _ in MARKER_GROUPS]
+    items += [
+        _symbol("diamond", CITY_COLOR) + escape(f"{city_name} (gemeentecijfer)"),
+        _symbol("bar", RANGE_COLOR) + "spreiding vier steden (min–max)",
+        _symbol("bar", IQR_COLOR) + "middelste helft (25–75%)",
+        _symbol("stripe", MEDIAN_COLOR) + "mediaan",
+    ]
+    return '<div class="sleutel" aria-hidden="true">' + "".join(f"<span>{i}</span>" for i in items) + "</div>"
+
+
+def _marks(row: pd.Series) -> str:
+    """The marks of one row inside its scale (positions as % of the scale's width; left is always worse)."""
+    lo, hi, ri = row["min"], row["max"], int(row["richting"])
+    pos = {c: scaled(row[c], lo, hi, ri) for c in ("waarde", "stadswaarde", "p25", "median", "p75")}
+    parts = []
+    if int(row["n"]) > 0:
+        parts.append('<span class="spreiding" style="left:0;width:100%"></span>')
+    if not (math.isnan(pos["p25"]) or math.isnan(pos["p75"])):
+        low = min(pos["p25"], pos["p75"])
+        parts.append(f'<span class="midden" style="left:{_pct(low)};width:{_pct(abs(pos["p75"] - pos["p25"]))}">'
+                     "</span>")
+    if not math.isnan(pos["median"]):
+        parts.append(f'<span class="mediaan" style="left:{_pct(pos["median"])}"></span>')
+    if row["eenheid"] not in profile.SIZE_UNITS and not math.isnan(pos["stadswaarde"]):
+        x = min(max(pos["stadswaarde"], CITY_CLIP[0]), CITY_CLIP[1])
+        parts.append(f'<span class="stad" style="left:{_pct(x)}"></span>')
+    color = marker_color(str(row["vergelijking"]))
+    if color is not None and not math.isnan(pos["waarde"]):
+        parts.append(f'<span class="gebied" style="left:{_pct(pos["waarde"])};background:{color}"></span>')
+    return f'<span class="baan"><span class="schaal">{"".join(parts)}</span></span>'
+
+
+def _spine_row(row: pd.Series, city_name: str, plural: str) -> str:
+    tip = "\n".join(hover_lines(row, city_name, plural))
+    u = row["eenheid"]
+    values = f"{number(row['waarde'], u)} | " + ("–" if u in profile.SIZE_UNITS else number(row["stadswaarde"], u))
+    return (f'<div class="rij" role="img" aria-label="{escape(tip.replace(chr(10), "; "))}" title="{escape(tip)}">'
+            f'<span class="naam">{escape(row_label(row))}</span>{_marks(row)}'
+            f'<span class="waarden">{escape(values)}</span></div>')
+
+
+def spine_notes(sources: Sequence[str], domains: Sequence[str], niveau: str, indeling: int) -> list[str]:
+    """The lines printed under the spine chart: sources, the model-estimate note and how rows are scaled."""
+    notes = list(sources)
+    if "gezondheid" in domains:
+        notes.append(MODEL_NOTE)
+    notes.append(
+        f"Per rij geschaald op de spreiding over alle {niveau_plural(niveau)} van indeling {indeling} in de vier"
+        " steden; waar hoger slechter is, is de rij gespiegeld (links is altijd ongunstiger)."
+    )
+    return notes
+
+
+def spine_html(
+    table: pd.DataFrame,
+    *,
+    area_name: str,
+    city_name: str,
+    niveau: str,
+    indeling: int,
+    sources: Sequence[str],
+    notes: bool = True,
+) -> str:
+    """Spine chart of a profile table (:func:`kbz_data.analysis.profile.profile_table`) as HTML.
+
+    Per indicator one row: the spread over all areas of the same level and division in the four cities as a light
+    bar (min to max) with a darker band (25% to 75%) and a white stripe (median), the city's own figure as a black
+    open diamond and the area's value as a dot coloured by :data:`MARKER_GROUPS`. Rows are scaled on their own (see
+    :func:`scaled`); the values are printed right of each row ("gebied | stad", "onbekend" when missing) and the
+    spread is in each row's hover text and accessible name. With ``notes`` the source lines, the model-estimate
+    note and the scaling note are printed under the chart (the page prints them in its caption instead).
+    """
+    plural = niveau_plural(niveau)
+    domains = [d for d in DOMAIN_ORDER if d in set(table["domein"])]
+    domains += [d for d in table["domein"].unique() if d not in domains]
+    title = f"Profiel van {area_name} ten opzichte van {city_name} en de vier steden (indeling {indeling})"
+    parts = [f'<div class="kbz-spine" role="group" aria-label="{escape(title)}">',
+             f'<p class="titel">{escape(title)}</p>', _key_html(city_name),
+             '<div class="kop" aria-hidden="true"><span class="k-naam">Indicator (eenheid)</span>'
+             '<span class="as"><span>← ongunstiger</span><span>gunstiger →</span></span>'
+             "<span>gebied | stad</span></div>"]
+    for domein in domains:
+        parts.append(f'<div class="domein">{escape(str(domein).capitalize())}</div>')
+        parts.extend(_spine_row(row, city_name, plural) for _, row in table[table["domein"] == domein].iterrows())
+    if notes:
+        lines = spine_notes(sources, domains, niveau, indeling)
+        parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in lines) + "</div>")
+    parts.append("</div>")
+    return _SPINE_CSS + "".join(parts)
+
