@@ -113,6 +113,12 @@ def niveau_plural(niveau: str) -> str:
     return {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}.get(niveau, niveau)
 
 
+def _attr(text: str) -> str:
+    """Escaped text for an attribute or SVG title with its line breaks as character references: the markup stays
+    one line (``st.markdown`` ends a raw HTML block at a line break followed by a blank line)."""
+    return escape(text).replace("\n", "&#10;")
+
+
 def _pct(position: float) -> str:
     return f"{100 * position:.1f}%"
 
@@ -197,7 +203,7 @@ def _spine_row(row: pd.Series, city_name: str, plural: str) -> str:
     tip = "\n".join(hover_lines(row, city_name, plural))
     u = row["eenheid"]
     values = f"{number(row['waarde'], u)} | " + ("–" if u in profile.SIZE_UNITS else number(row["stadswaarde"], u))
-    return (f'<div class="rij" role="img" aria-label="{escape(tip.replace(chr(10), "; "))}" title="{escape(tip)}">'
+    return (f'<div class="rij" role="img" aria-label="{escape(tip.replace(chr(10), "; "))}" title="{_attr(tip)}">'
             f'<span class="naam">{escape(row_label(row))}</span>{_marks(row)}'
             f'<span class="waarden">{escape(values)}</span></div>')
 
@@ -251,3 +257,143 @@ def spine_html(
     parts.append("</div>")
     return _SPINE_CSS + "".join(parts)
 
+
+
+# --- Health trend: small multiples as SVG --------------------------------------------------------------------------
+#: Size of one trend panel's SVG coordinate system; the browser scales it to the panel's width (the panels wrap in
+#: a CSS grid: 3-4 columns on a wide screen, one on a phone, so the text stays 10-15 px).
+PANEL_W, PANEL_H = 240.0, 150.0
+_PLOT = (46.0, 8.0, 232.0, 126.0)  # left, top, right, bottom of the plot area inside a panel
+
+_TREND_CSS = (
+    "<style>"
+    ".kbz-trend{font-size:.875rem;color:#31333f;margin:.25rem 0 .75rem}"
+    ".kbz-trend .titel{font-weight:600;font-size:1rem;margin:0 0 .4rem}"
+    ".kbz-trend .sleutel{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;font-size:.8125rem;margin-bottom:.4rem}"
+    ".kbz-trend .sleutel>span{display:inline-flex;align-items:center;gap:.35rem}"
+    ".kbz-trend .panelen{display:grid;grid-template-columns:repeat(auto-fill,minmax(13.5rem,1fr));gap:.6rem 1rem}"
+    ".kbz-trend .paneel{margin:0;min-width:0}"
+    ".kbz-trend .kopje{font-size:.8125rem;font-weight:600;line-height:1.25;min-height:2.1rem}"
+    ".kbz-trend .paneel svg{display:block;width:100%;height:auto;overflow:visible}"
+    ".kbz-trend .paneel svg text{font-family:inherit;fill:#474a54}"
+    ".kbz-trend .punt:hover circle.zicht{r:5}"
+    ".kbz-trend .noten{font-size:.75rem;color:#555555;margin-top:.5rem}.kbz-trend .noten p{margin:0 0 .2rem}"
+    "</style>"
+)
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """About ``count`` round tick values (steps of 1, 2, 2,5 or 5 times a power of ten) covering [low, high]."""
+    if math.isnan(low) or math.isnan(high):
+        return []
+    if high - low < 1e-9:
+        low, high = low - 1.0, high + 1.0
+    raw = (high - low) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+    first = math.floor(low / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(ticks[-1] + step)
+    return [round(t, 10) for t in ticks]
+
+
+def _decimals(ticks: Sequence[float]) -> int:
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    return 0 if abs(step - round(step)) < 1e-9 else (1 if abs(step * 10 - round(step * 10)) < 1e-9 else 2)
+
+
+def _tick_text(value: float, eenheid: str, decimals: int) -> str:
+    return fmt_number(value, decimals) + (" %" if eenheid == "%" else "")
+
+
+def _series(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(reeks, name, rows by year) of the area and its city in one indicator's trend rows."""
+    found = []
+    for reeks in ("gebied", "stad"):
+        line = part[part["reeks"] == reeks].sort_values("jaar")
+        if not line.empty:
+            found.append((reeks, str(line["naam"].iloc[0]), line))
+    return found
+
+
+def _panel(label: str, eenheid: str, part: pd.DataFrame, years: Sequence[int]) -> str:
+    """One indicator's panel: the area (solid purple) and its city (dashed grey) over the years, y-axis of its own."""
+    left, top, right, bottom = _PLOT
+    known = part["waarde"].dropna()
+    ticks = nice_ticks(float(known.min()), float(known.max())) if not known.empty else []
+    lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 1.0)
+    x0, x1 = min(years) - 0.5, max(years) + 0.5
+
+    def px(jaar: float) -> float:
+        return left + (jaar - x0) / (x1 - x0) * (right - left)
+
+    def py(value: float) -> float:
+        return bottom - (value - lo) / ((hi - lo) or 1.0) * (bottom - top)
+
+    dec = _decimals(ticks)
+    body = [f'<line x1="{left}" x2="{right}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e6e6e6"/>'
+            f'<text x="{left - 4}" y="{py(t) + 3.5:.1f}" font-size="10" text-anchor="end">'
+            f"{escape(_tick_text(t, eenheid, dec))}</text>" for t in ticks]
+    body += [f'<text x="{px(j):.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle">{j}</text>' for j in years]
+    spoken = []
+    for reeks, name, line in _series(part):
+        color, width, dash = ((AREA_LINE_COLOR, 2.5, "") if reeks == "gebied" else
+                              (CITY_LINE_COLOR, 2.0, ' stroke-dasharray="5 3"'))
+        points = [(int(j), float(v)) for j, v in zip(line["jaar"], line["waarde"], strict=True) if not pd.isna(v)]
+        if len(points) > 1:
+            path = " ".join(f"{px(j):.1f},{py(v):.1f}" for j, v in points)
+            body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash}/>')
+        for j, v in points:
+            tip = f"{name}, {label}\n{j}: {fmt_value(v, eenheid)}"
+            body.append(f'<g class="punt"><title>{_attr(tip)}</title>'
+                        f'<circle class="zicht" cx="{px(j):.1f}" cy="{py(v):.1f}" r="3.5" fill="{color}"/>'
+                        f'<circle cx="{px(j):.1f}" cy="{py(v):.1f}" r="9" fill="transparent"/></g>')
+        values = ", ".join(f"{j} {fmt_value(v, eenheid)}" for j, v in points) or UNKNOWN
+        spoken.append(f"{name}: {values}")
+    name = f"{label}. " + "; ".join(spoken)
+    return (f'<figure class="paneel" role="img" aria-label="{escape(name)}"><div class="kopje">{escape(label)}</div>'
+            f'<svg viewBox="0 0 {PANEL_W:.0f} {PANEL_H:.0f}" xmlns="http://www.w3.org/2000/svg">{"".join(body)}'
+            "</svg></figure>")
+
+
+def trend_notes(sources: Sequence[str], bronnen: set[str], indeling: int) -> list[str]:
+    """The lines printed under the trend chart: sources, model-estimate note, and the carried-over note."""
+    notes = [*sources, MODEL_NOTE + f" Indeling {indeling} in alle jaren."]
+    if "rivm_50090NED_omgerekend" in bronnen:
+        notes.append("De cijfers 2012-2020 van de Gezondheidsmonitor zijn omgerekend uit indeling 2020 (overlap van"
+                     " de kaartvormen); de reeks 2012-2024 is door RIVM zelf op indeling 2024 geschat.")
+    return notes
+
+
+def trend_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], indeling: int = 2020,
+               notes: bool = True) -> str:
+    """Small multiples of the health trends (:func:`kbz_data.analysis.profile.trend_table`) as HTML with one SVG
+    per indicator: 2012-2016-2020 on division 2020, up to 2024 on division 2024 (``indeling``).
+
+    One panel per indicator with the area (solid purple line) and its city (dashed grey line), each y-axis its own
+    (round ticks in Dutch notation); each point's hover is its value, each panel's accessible name lists every
+    value. The panels wrap (one column on a phone). With ``notes`` the source lines and the model-estimate note are
+    printed under the chart (the page prints them in its caption instead).
+    """
+    indicators = list(dict.fromkeys(table["indicator"]))
+    years = sorted({int(j) for j in table["jaar"]}) or [2012, 2016, 2020]
+    first = table.drop_duplicates("indicator").set_index("indicator")
+    names = {reeks: name for reeks, name, _ in _series(table.drop_duplicates("reeks"))}
+    key = []
+    if "gebied" in names:
+        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
+                   f'"{AREA_LINE_COLOR}" stroke-width="2.5"/></svg>{escape(names["gebied"])}</span>')
+    if "stad" in names:
+        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
+                   f'"{CITY_LINE_COLOR}" stroke-width="2" stroke-dasharray="5 3"/></svg>{escape(names["stad"])}'
+                   "</span>")
+    panels = [_panel(str(first.loc[i, "label"]), str(first.loc[i, "eenheid"]), table[table["indicator"] == i], years)
+              for i in indicators]
+    parts = [f'<div class="kbz-trend" role="group" aria-label="{escape(title)}"><p class="titel">{escape(title)}</p>',
+             f'<div class="sleutel">{"".join(key)}</div><div class="panelen">{"".join(panels)}</div>']
+    if notes:
+        lines = trend_notes(sources, set(table["bron"]), indeling)
+        parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in lines) + "</div>")
+    parts.append("</div>")
+    return _TREND_CSS + "".join(parts)
