@@ -229,6 +229,7 @@ def spine_html(
     indeling: int,
     sources: Sequence[str],
     notes: bool = True,
+    title: bool = True,
 ) -> str:
     """Spine chart of a profile table (:func:`kbz_data.analysis.profile.profile_table`) as HTML.
 
@@ -237,14 +238,15 @@ def spine_html(
     open diamond and the area's value as a dot coloured by :data:`MARKER_GROUPS`. Rows are scaled on their own (see
     :func:`scaled`); the values are printed right of each row ("gebied | stad", "onbekend" when missing) and the
     spread is in each row's hover text and accessible name. With ``notes`` the source lines, the model-estimate
-    note and the scaling note are printed under the chart (the page prints them in its caption instead).
+    note and the scaling note are printed under the chart (the page prints them in its caption instead); without
+    ``title`` the title is only the chart's accessible name (the wijk card has its own heading).
     """
     plural = niveau_plural(niveau)
     domains = [d for d in DOMAIN_ORDER if d in set(table["domein"])]
     domains += [d for d in table["domein"].unique() if d not in domains]
-    title = f"Profiel van {area_name} ten opzichte van {city_name} en de vier steden (indeling {indeling})"
-    parts = [f'<div class="kbz-spine" role="group" aria-label="{escape(title)}">',
-             f'<p class="titel">{escape(title)}</p>', _key_html(city_name),
+    heading = f"Profiel van {area_name} ten opzichte van {city_name} en de vier steden (indeling {indeling})"
+    parts = [f'<div class="kbz-spine" role="group" aria-label="{escape(heading)}">',
+             f'<p class="titel">{escape(heading)}</p>' if title else "", _key_html(city_name),
              '<div class="kop" aria-hidden="true"><span class="k-naam">Indicator (eenheid)</span>'
              '<span class="as"><span>← ongunstiger</span><span>gunstiger →</span></span>'
              "<span>gebied | stad</span></div>"]
