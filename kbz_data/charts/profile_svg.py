@@ -48,7 +48,8 @@ MARKER_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Geen vergelijking", NO_COMPARISON_COLOR,
      (profile.GEEN_STADSCIJFER, profile.NIET_VERGELIJKBAAR)),
 )
-#: The city's diamond may sit just outside the spread (a city figure beyond every area's): clipped to this range.
+#: The city's diamond may sit outside the spread (a city figure beyond every area's), and so may the dot of a count in
+#: a water area (the spread is over residential areas): both are clipped to this range (the hover has the value).
 CITY_CLIP = (-0.04, 1.04)
 MODEL_NOTE = "Gezondheidscijfers zijn modelschattingen (small area estimation), geen tellingen."
 
@@ -194,8 +195,9 @@ def _marks(row: pd.Series) -> str:
         x = min(max(pos["stadswaarde"], CITY_CLIP[0]), CITY_CLIP[1])
         parts.append(f'<span class="stad" style="left:{_pct(x)}"></span>')
     color = marker_color(str(row["vergelijking"]))
-    if color is not None and not math.isnan(pos["waarde"]):
-        parts.append(f'<span class="gebied" style="left:{_pct(pos["waarde"])};background:{color}"></span>')
+    if color is not None and not math.isnan(pos["waarde"]):  # clipped: a water area's count is outside the spread
+        x = min(max(pos["waarde"], CITY_CLIP[0]), CITY_CLIP[1])
+        parts.append(f'<span class="gebied" style="left:{_pct(x)};background:{color}"></span>')
     return f'<span class="baan"><span class="schaal">{"".join(parts)}</span></span>'
 
 
