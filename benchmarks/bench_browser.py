@@ -56,8 +56,9 @@ MAPS_JS = """() => {
   return found;
 }"""
 #: True when Streamlit runs no script and every figure on the page has drawn: an SVG map when its area paths are
-#: in the DOM, a plotly figure when plotly has laid it out (a main SVG). ``minimum`` is the number of figures
-#: (maps plus plotly charts) expected.
+#: in the DOM, a plotly figure when plotly has laid it out (a main SVG), a server-made chart (the Wijkprofiel's
+#: spine and trend, kbz_data.charts.profile_svg) when it is in the DOM. ``minimum`` is the number of figures
+#: (maps, plotly charts and server-made charts) expected.
 DRAWN_JS = """(minimum) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
@@ -65,7 +66,9 @@ DRAWN_JS = """(minimum) => {
     return false;
   const maps = (""" + MAPS_JS + """)();
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  if (maps.length + plots.length < minimum) return false;
+  const made = document.querySelectorAll('.kbz-spine .rij, .kbz-trend .paneel svg').length ? document.querySelectorAll(
+    '.kbz-spine, .kbz-trend').length : 0;
+  if (maps.length + plots.length + made < minimum) return false;
   if (!maps.every((el) => el.dataset.id && el.querySelector('svg path'))) return false;
   return plots.every((gd) => gd._fullLayout && gd.querySelector('.main-svg'));
 }"""
@@ -234,7 +237,7 @@ def run(bench: Bench, repeat: int, which: str, only: str | None = None) -> None:
     views = {
         "tekstpagina (Bronnen)": (TEXT_PAGE, 0, "Bronnen zelf downloaden"),  # its last section
         "Kaart, vier steden, tot alle kaarten": (KAART, 4, None),
-        "Wijkprofiel via een link": (PROFILE, 1, "Wijkprofiel"),
+        "Wijkprofiel via een link": (PROFILE, 2, "Wijkprofiel"),  # spine chart and health trend
         "Budgetverdeling via een link": (BUDGET, 4, "Per gebied"),
     }
     if only == "profiel":
