@@ -60,7 +60,7 @@ td, th { text-align: left; padding: 1px 8px 1px 0; vertical-align: top; }
 .sources p { font-size: 11px; color: #333; margin: 2px 0; }
 .foot { font-size: 11px; color: #333; margin-top: 6px; }
 .card .kbz-spine { max-width: none; font-size: 12px; margin: 0; }
-.card .kbz-spine .rij, .card .kbz-spine .kop { grid-template-columns: 410px minmax(0, 1fr) 110px; min-height: 17px; }
+.card .kbz-spine .rij, .card .kbz-spine .kop { grid-template-columns: 410px minmax(0, 1fr) 130px; min-height: 17px; }
 .card .kbz-spine .naam { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .card .kbz-spine .domein { font-size: 13px; margin: 4px 0 0 0; }
 .card .kbz-spine .sleutel, .card .kbz-trend .sleutel { font-size: 11px; margin-bottom: 2px; }

@@ -73,7 +73,9 @@ _FIT_JS = """() => {
     while (next && !next.getBoundingClientRect().height) next = next.nextElementSibling;
     out[sel] = {right: box.right, width, past: Math.max(0, ...parts.map((r) => r.right - Math.min(box.right, width))),
                 cut, below: next ? next.getBoundingClientRect().top - box.bottom : null,
-                rows: chart.querySelectorAll('.rij').length, panels: chart.querySelectorAll('.paneel svg').length};
+                rows: chart.querySelectorAll('.rij').length, panels: chart.querySelectorAll('.paneel svg').length,
+                scales: [...new Set([...chart.querySelectorAll('.schaal')].map((e) => Math.round(
+                  e.getBoundingClientRect().width)))]};
   }
   return out;
 }"""
@@ -103,6 +105,13 @@ def test_profile_charts_fit_the_window_and_need_no_plotly(server: str, width: in
         point = page.locator(".kbz-trend .paneel title").first.text_content()
         body = page.inner_text("body")
         page.locator(".kbz-spine").screenshot(path=str(ARTIFACTS / f"wijkprofiel_spine_{width}.png"))
+        # A water area: its rates are "onbekend | ..." (wider than numbers), the scales stay aligned and uncut.
+        page.goto(server + "/wijkprofiel?code=BU03440103&indeling=2024", wait_until="domcontentloaded")
+        page.locator(".kbz-spine .rij").first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+        page.wait_for_timeout(1000)
+        water = page.evaluate(_FIT_JS)[".kbz-spine"]
+        water_values = page.locator(".kbz-spine .waarden").all_inner_texts()
         browser.close()
     for sel in (".kbz-spine", ".kbz-trend"):
         assert fit[sel]["right"] <= width, fit
@@ -110,6 +119,9 @@ def test_profile_charts_fit_the_window_and_need_no_plotly(server: str, width: in
         assert fit[sel]["cut"] == [], fit
         assert fit[sel]["below"] is not None and fit[sel]["below"] >= 0, fit
     assert fit[".kbz-spine"]["rows"] > 10 and fit[".kbz-trend"]["panels"] > 3
+    assert len(fit[".kbz-spine"]["scales"]) == 1, fit  # every row's scale equally wide
+    assert "onbekend | onbekend" in water_values or any(v.startswith("onbekend | ") for v in water_values)
+    assert len(water["scales"]) == 1 and water["cut"] == [] and water["past"] <= 0.5, water
     assert "Dit gebied:" in tip and "Spreiding over" in tip and "; " in name
     assert re.search(r"\n20\d\d: \d+,\d %$", point), point
     assert not re.search(r"\bNone\b|\bnan\b|\bNaN\b", body)
