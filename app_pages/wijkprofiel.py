@@ -7,7 +7,7 @@ import streamlit as st
 
 from kbz_data.analysis import profile
 from kbz_data.analysis.results import plain_view
-from kbz_data.charts import profile_charts
+from kbz_data.charts import profile_svg
 from kbz_data.charts.summary import profile_summary
 from kbz_data.errors import KbzDataError
 from kbz_data.text import UNKNOWN, public_message
@@ -110,12 +110,11 @@ if table.empty:
     st.info(f"Voor {info['naam']} zijn in gebiedsindeling {indeling} geen cijfers in de opslag.")
 else:
     unknown = int(table["waarde"].isna().sum())
-    figure = cached.profile_spine_figure(store_dir, built, code, indeling)
-    st.plotly_chart(figure, key="profiel_spine", config={"displaylogo": False})
+    st.html(cached.profile_spine_html(store_dir, built, code, indeling))
     st.caption(profile_summary(table))
     notes = [*sources]
     if "gezondheid" in set(table["domein"]):
-        notes.append(profile_charts.MODEL_NOTE)
+        notes.append(profile_svg.MODEL_NOTE)
     carried = int(table["toelichting"].str.startswith("omgerekend uit indeling 2020").sum())
     if carried:
         notes.append(f"{carried} cijfers zijn omgerekend uit indeling 2020 (kolom Toelichting in de tabel; zie de"
@@ -155,9 +154,9 @@ if trend is not None:
     elif trend.empty:
         st.info(f"Voor {code} zijn er geen gezondheidscijfers in meer dan één jaar (indeling {trend_indeling}).")
     else:
-        st.plotly_chart(cached.profile_trend_figure(store_dir, built, code, indeling), key="profiel_trend",
-                        config={"displaylogo": False})
-        st.caption(" ".join(trend_sources) + " " + profile_charts.MODEL_NOTE
+        # st.markdown, not st.html: st.html strips inline SVG.
+        st.markdown(cached.profile_trend_html(store_dir, built, code, indeling), unsafe_allow_html=True)
+        st.caption(" ".join(trend_sources) + " " + profile_svg.MODEL_NOTE
                    + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de"
                      " trend."
                    + (" Cijfers 2012-2020 in indeling 2024 zijn omgerekend uit indeling 2020; de reeks ervaren"

@@ -2,8 +2,8 @@
 "Download wijkkaart (PDF)" button of the Wijkprofiel).
 
 A card holds the area on a small map (inline SVG, :mod:`kbz_data.charts.card`), the spine chart and the health
-trend (the same plotly figures as on screen, drawn by the plotly.js that ships inside the ``plotly`` package), the
-KBZ membership and the practices in or near the area, every source with its year, the build date of the store and
+trend (the same HTML and SVG as on screen, :mod:`kbz_data.charts.profile_svg`; no script draws them), the KBZ
+membership and the practices in or near the area, every source with its year, the build date of the store and
 a link to the area's Wijkprofiel.
 
 How it is printed: the cards are one self-contained HTML file (no URL outside the file) that the system Chromium
@@ -16,7 +16,6 @@ PDF selectable (``pdftotext`` reads the values back).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from kbz_data.analysis import kbz_areas, profile
-from kbz_data.charts import profile_charts
+from kbz_data.charts import profile_svg
 from kbz_data.charts.card import area_map_svg
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
@@ -39,8 +38,6 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 DEFAULT_DASHBOARD_URL = "http://localhost:8501"
 #: Width in CSS pixels at which a card is laid out before it is zoomed to the printable area of A4.
 CARD_WIDTH = 980
-#: Height of the spine chart on the card relative to the screen (rows closer together).
-SPINE_SQUEEZE = 0.72
 
 _CSS = """
 @page { size: A4; margin: 10mm; }
@@ -62,20 +59,26 @@ table { border-collapse: collapse; }
 td, th { text-align: left; padding: 1px 8px 1px 0; vertical-align: top; }
 .sources p { font-size: 11px; color: #333; margin: 2px 0; }
 .foot { font-size: 11px; color: #333; margin-top: 6px; }
+.card .kbz-spine { max-width: none; font-size: 12px; margin: 0; }
+.card .kbz-spine .rij, .card .kbz-spine .kop { grid-template-columns: 410px minmax(0, 1fr) 130px; min-height: 17px; }
+.card .kbz-spine .naam { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.card .kbz-spine .domein { font-size: 13px; margin: 4px 0 0 0; }
+.card .kbz-spine .sleutel, .card .kbz-trend .sleutel { font-size: 11px; margin-bottom: 2px; }
+.card .kbz-spine .noten p, .card .kbz-trend .noten p { font-size: 10px; line-height: 1.25; }
+.card .kbz-trend { margin: 0; }
+.note { font-size: 10px; color: #444; margin: 2px 0; }
+.card .kbz-trend .panelen { grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 2px 10px; }
+.card .kbz-trend .kopje { font-size: 11px; min-height: 28px; }
 """
 
-#: Draws every figure, then zooms each card so that it fits its page; sets document.title to "klaar" when done.
+#: Zooms each card so that it fits its page; sets document.title to "klaar" when done.
 _SCRIPT = """
-const figures = %(figures)s;
-Promise.all(figures.map(f => Plotly.newPlot(f.id, f.figure.data, f.figure.layout, {staticPlot: true})))
-  .then(() => {
-    for (const page of document.querySelectorAll('.page')) {
-      const card = page.querySelector('.card');
-      const zoom = Math.min(page.clientWidth / card.scrollWidth, page.clientHeight / card.scrollHeight, 1);
-      card.style.zoom = zoom;
-    }
-    document.title = 'klaar';
-  });
+for (const page of document.querySelectorAll('.page')) {
+  const card = page.querySelector('.card');
+  const zoom = Math.min(page.clientWidth / card.scrollWidth, page.clientHeight / card.scrollHeight, 1);
+  card.style.zoom = zoom;
+}
+document.title = 'klaar';
 """
 
 
@@ -168,8 +171,7 @@ def _kbz_html(item: Card) -> str:
     return "".join(parts)
 
 
-def _card_html(data: StoreData, item: Card, number: int, dashboard_url: str,
-               figures: list[dict]) -> str:
+def _card_html(data: StoreData, item: Card, dashboard_url: str) -> str:
     info = item.info
     kbz_names = ", ".join(dict.fromkeys(item.kbz["kbz_gebied"])) if not item.kbz.empty else ""
     lead = (f"{info['niveau'].capitalize()} in <b>{escape(info['gemeente'])}</b> · gebiedsindeling"
@@ -185,27 +187,23 @@ def _card_html(data: StoreData, item: Card, number: int, dashboard_url: str,
     if item.table.empty:
         parts.append(f"<p>Voor dit gebied zijn in gebiedsindeling {item.indeling} geen cijfers ({UNKNOWN}).</p>")
     else:
-        spine = profile_charts.spine_chart(item.table, area_name=info["naam"], city_name=info["gemeente"],
-                                           niveau=info["niveau"], indeling=item.indeling, sources=item.sources)
-        # Rows closer together than on screen (the labels stay legible at print resolution).
-        spine.update_layout(width=CARD_WIDTH, title=None, margin={"t": 70},
-                            height=int(70 + (spine.layout.height - 140) * SPINE_SQUEEZE))
-        figures.append({"id": f"spine{number}", "figure": json.loads(spine.to_json())})
-        parts.append(f'<div id="spine{number}"></div>')
+        # The sources are listed at the foot of the card: the chart prints only its title-less rows and key.
+        parts.append(profile_svg.spine_html(item.table, area_name=info["naam"], city_name=info["gemeente"],
+                                            niveau=info["niveau"], indeling=item.indeling, sources=item.sources,
+                                            notes=False, title=False))
+        parts.append(f'<p class="note">{escape(profile_svg.spine_notes([], [], info["niveau"], item.indeling)[-1])}'
+                     "</p>")
     parts.append(f"<h2>Gezondheid {' – '.join(str(j) for j in (2012, 2016, 2020))}</h2>")
     if item.trend is None or item.trend.empty:
         parts.append(f"<p>Geen gezondheidscijfers in meer dan één jaar voor {item.code} (gebiedsindeling"
                      f" {profile.TREND_INDELING}).</p>")
     else:
-        trend = profile_charts.trend_chart(
+        parts.append(profile_svg.trend_html(
             item.trend, title=f"{item.trend['naam'].iloc[0]} en {info['gemeente']}, indeling"
-            f" {profile.TREND_INDELING}", sources=item.trend_sources, columns=6)
-        trend.update_layout(width=CARD_WIDTH)
-        figures.append({"id": f"trend{number}", "figure": json.loads(trend.to_json())})
-        parts.append(f'<div id="trend{number}"></div>')
+            f" {profile.TREND_INDELING}", sources=item.trend_sources, notes=False))
     lines = list(dict.fromkeys([*item.sources, *item.trend_sources]))
     if not item.table.empty and "gezondheid" in set(item.table["domein"]):
-        lines.append(profile_charts.MODEL_NOTE)
+        lines.append(profile_svg.MODEL_NOTE)
     parts.append('<div class="sources"><h2>Bronnen</h2>' + "".join(f"<p>{escape(s)}</p>" for s in lines) + "</div>")
     link = f"{dashboard_url.rstrip('/')}/wijkprofiel?code={item.code}&indeling={item.indeling}"
     built = str(data.build_info.get("gebouwd", UNKNOWN))
@@ -216,17 +214,13 @@ def _card_html(data: StoreData, item: Card, number: int, dashboard_url: str,
 
 
 def cards_html(data: StoreData, cards: list[Card], dashboard_url: str | None = None) -> str:
-    """One self-contained HTML document with a page per card (plotly.js inline, no external URL)."""
-    from plotly.offline import get_plotlyjs
-
+    """One self-contained HTML document with a page per card (charts as inline HTML and SVG, no external URL)."""
     url = dashboard_url or os.environ.get("KBZ_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL
-    figures: list[dict] = []
-    pages = "".join(_card_html(data, item, n, url, figures) for n, item in enumerate(cards))
+    pages = "".join(_card_html(data, item, url) for item in cards)
     names = ", ".join(f"{c.info['naam']} ({c.code})" for c in cards[:3]) + (" …" if len(cards) > 3 else "")
-    script = _SCRIPT % {"figures": json.dumps(figures).replace("</", "<\\/")}
     return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Wijkkaart {escape(names)}</title>'
-            f"<style>{_CSS % {'width': CARD_WIDTH}}</style><script>{get_plotlyjs()}</script></head>"
-            f"<body>{pages}<script>{script}</script></body></html>")
+            f"<style>{_CSS % {'width': CARD_WIDTH}}</style></head>"
+            f"<body>{pages}<script>{_SCRIPT}</script></body></html>")
 
 
 def can_print() -> bool:

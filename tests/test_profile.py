@@ -1,4 +1,4 @@
-"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_charts)
+"""The area profile and the sources-and-method tables (kbz_data.analysis.profile, kbz_data.charts.profile_svg)
 on a store built from the mini sources."""
 
 from __future__ import annotations
@@ -6,19 +6,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+from html import unescape
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
 from kbz_data.analysis import methods, profile
-from kbz_data.charts import profile_charts
+from kbz_data.charts import profile_svg
 from kbz_data.errors import KbzDataError
 from kbz_data.indicators import DOMAIN_ORDER, INDICATORS
 from kbz_data.store import storage
 from tests.conftest import BuiltStore
+from tests.test_profile_svg import spine_rows
 
 
 @pytest.fixture
@@ -122,28 +123,24 @@ def test_direction_colours_the_area_marker(mini_data: storage.StoreData) -> None
     assert by_id.loc["ervaren_gezondheid_goed", "vergelijking"] == profile.BETER  # 82.0 > 81.5, higher is better
     assert by_id.loc["overgewicht", "vergelijking"] == profile.SLECHTER  # 73.5 > 73.0, higher is worse
     assert by_id.loc["mantelzorger", "vergelijking"] == profile.HOGER  # neutral
-    fig = profile_charts.spine_chart(table, area_name="Wijk 01 West", city_name="Utrecht", niveau="wijk",
-                                      indeling=2020, sources=profile.source_lines(mini_data, table))
-    assert isinstance(fig, go.Figure)
-    colours = {}
-    for trace in fig.data:
-        if trace.type == "scatter" and trace.name in {name for name, _, _ in profile_charts.MARKER_GROUPS}:
-            for label in trace.y:
-                colours[label] = trace.marker.color
-    assert colours["Ervaren gezondheid (zeer) goed (%)"] == profile_charts.BETTER_COLOR
-    assert colours["Overgewicht (%)"] == profile_charts.WORSE_COLOR
-    assert colours["Mantelzorger (%)"] == profile_charts.NEUTRAL_COLOR
-    notes = " ".join(a.text for a in fig.layout.annotations)
+    html = profile_svg.spine_html(table, area_name="Wijk 01 West", city_name="Utrecht", niveau="wijk",
+                                  indeling=2020, sources=profile.source_lines(mini_data, table))
+    colours = {label: row["marks"]["gebied"]["background"] for label, row in spine_rows(html).items()
+               if "gebied" in row["marks"]}
+    assert colours["Ervaren gezondheid (zeer) goed (%)"] == profile_svg.BETTER_COLOR
+    assert colours["Overgewicht (%)"] == profile_svg.WORSE_COLOR
+    assert colours["Mantelzorger (%)"] == profile_svg.NEUTRAL_COLOR
+    notes = unescape(html.split('<div class="noten">', 1)[1])
     assert "Bron: RIVM/GGD'en/CBS, Gezondheidsmonitor" in notes and "Peiljaar 2020" in notes
     assert "modelschattingen" in notes
 
 
 def test_scaled_rows_put_the_favourable_end_right() -> None:
-    assert profile_charts.scaled(10.0, 0.0, 20.0, 1) == 0.5
-    assert profile_charts.scaled(20.0, 0.0, 20.0, 1) == 1.0
-    assert profile_charts.scaled(20.0, 0.0, 20.0, -1) == 0.0  # highest value of a "higher is worse" indicator
-    assert profile_charts.scaled(5.0, 5.0, 5.0, -1) == 0.5
-    assert math.isnan(profile_charts.scaled(math.nan, 0.0, 1.0, 1))
+    assert profile_svg.scaled(10.0, 0.0, 20.0, 1) == 0.5
+    assert profile_svg.scaled(20.0, 0.0, 20.0, 1) == 1.0
+    assert profile_svg.scaled(20.0, 0.0, 20.0, -1) == 0.0  # highest value of a "higher is worse" indicator
+    assert profile_svg.scaled(5.0, 5.0, 5.0, -1) == 0.5
+    assert math.isnan(profile_svg.scaled(math.nan, 0.0, 1.0, 1))
 
 
 def test_divisions_are_never_mixed(mini_data: storage.StoreData) -> None:
@@ -189,8 +186,8 @@ def test_trend_of_area_and_city(mini_data: storage.StoreData) -> None:
     assert set(trend["bron"]) == {"rivm_50090NED"}
     assert "inwoners" not in set(trend["indicator"])
     assert profile.trend_table(mini_data, "WK034401").empty  # only 2020 figures: no trend
-    fig = profile_charts.trend_chart(trend, title="t", sources=profile.source_lines(mini_data, trend))
-    assert "Peiljaren 2012, 2016, 2020" in " ".join(a.text for a in fig.layout.annotations)
+    html = profile_svg.trend_html(trend, title="t", sources=profile.source_lines(mini_data, trend))
+    assert "Peiljaren 2012, 2016, 2020" in html.split('<div class="noten">', 1)[1]
 
 
 def test_area_choices(mini_data: storage.StoreData) -> None:

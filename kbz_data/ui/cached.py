@@ -376,30 +376,34 @@ def praktijk_trend_figure(store_dir: str, state: str, rol: str, praktijken: tupl
         is_share=measure.noemer == "respondenten"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def profile_spine_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
-    """Cached spine chart of one area in one division (see :func:`kbz_data.charts.profile_charts.spine_chart`)."""
-    from kbz_data.charts import profile_charts
+@st.cache_resource(show_spinner=False, max_entries=256)
+def profile_spine_html(store_dir: str, built: str, code: str, indeling: int) -> str:
+    """Cached spine chart of one area in one division as HTML (see :func:`kbz_data.charts.profile_svg.spine_html`;
+    its notes are in the page's caption)."""
+    from kbz_data.charts import profile_svg
 
     info = area_info(store_dir, built, code, indeling)
-    return maps.freeze(profile_charts.spine_chart(
+    return profile_svg.spine_html(
         profile_table(store_dir, built, code, indeling), area_name=info["naam"], city_name=info["gemeente"],
         niveau=info["niveau"], indeling=indeling, sources=profile_sources(store_dir, built, code, indeling),
-    ))
+        notes=False,
+    )
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def profile_trend_figure(store_dir: str, built: str, code: str, indeling: int) -> Any:
-    """Cached health trend chart of one area against its city, on :func:`trend_division` (2020 or 2024)."""
-    from kbz_data.charts import profile_charts
+@st.cache_resource(show_spinner=False, max_entries=256)
+def profile_trend_html(store_dir: str, built: str, code: str, indeling: int) -> str:
+    """Cached health trend chart of one area against its city, on :func:`trend_division` (2020 or 2024), as HTML
+    (see :func:`kbz_data.charts.profile_svg.trend_html`; its notes are in the page's caption)."""
+    from kbz_data.charts import profile_svg
 
     division = trend_division(store_dir, built, code, indeling)
     trend = trend_table(store_dir, built, code, division)
     info = area_info(store_dir, built, code, indeling)
-    return maps.freeze(profile_charts.trend_chart(
+    return profile_svg.trend_html(
         trend, title=f"{trend['naam'].iloc[0]} en {info['gemeente']}, indeling {division}",
         sources=profile_sources(store_dir, built, code, indeling, trend=True), indeling=division or 2020,
-    ))
+        notes=False,
+    )
 
 
 # --- Vergelijken and Budgetverdeling (kbz_data.analysis.compare, need, budget, scenario) ---------------------------
