@@ -137,14 +137,15 @@ else:
         csv_button(plain_view(lines, display, f"wijkprofiel_{code}_{indeling}"), key="profiel_csv")
 
 trend_indeling = cached.trend_division(store_dir, built, code, indeling)
-st.header("Gezondheid 2012 – 2024" if trend_indeling == profile.TREND_INDELING_2024 else
-             "Gezondheid 2012 – 2016 – 2020")
 try:
     trend = cached.trend_table(store_dir, built, code, trend_indeling)
     trend_sources = cached.profile_sources(store_dir, built, code, indeling, trend=True)
 except KbzDataError as exc:
-    st.error(f"De trendcijfers van {code} konden niet worden gelezen: {public_message(exc)}")
     trend = None
+    trend_error = public_message(exc)
+st.header(profile.trend_heading(trend))
+if trend is None:
+    st.error(f"De trendcijfers van {code} konden niet worden gelezen: {trend_error}")
 if trend is not None:
     if trend_indeling is None:
         st.info(
@@ -159,9 +160,10 @@ if trend is not None:
         st.caption(" ".join(trend_sources) + " " + profile_svg.MODEL_NOTE
                    + " Indicatoren voor 65-plussers zijn alleen voor 2020 beschikbaar en staan daarom niet in de"
                      " trend."
-                   + (" Cijfers 2012-2020 in indeling 2024 zijn omgerekend uit indeling 2020; de reeks ervaren"
-                      " gezondheid 2012-2024 is door RIVM op indeling 2024 geschat (tabel 50150NED, via"
-                      " woonikveilig)." if trend_indeling == profile.TREND_INDELING_2024 else ""))
+                   + (" Cijfers 2012-2020 in indeling 2024 zijn omgerekend uit indeling 2020."
+                      if trend_indeling == profile.TREND_INDELING_2024 else "")
+                   + (" De reeks ervaren gezondheid 2012-2024 is door RIVM op indeling 2024 geschat (tabel 50150NED,"
+                      " via woonikveilig)." if (trend["bron"] == profile.TREND_BRONNEN_2024[0]).any() else ""))
 
 if info["gemeentecode"] == "GM0518" and indeling == profile.TREND_INDELING and info["niveau"] == "wijk":
     elan = cached.elan_trend_table(store_dir, built)

@@ -125,3 +125,26 @@ def test_real_profile_of_a_2024_utrecht_wijk_has_city_health_values(real_store) 
     health = table[table["bron"] == "rivm_50090NED_omgerekend"]
     assert len(health) == 32
     assert (health["vergelijking"] != profile.GEEN_STADSCIJFER).all()  # was 32 of 32 "geen stadscijfer"
+
+
+@pytest.mark.parametrize(("years", "heading"), [
+    ([2012, 2016, 2020], "Gezondheid 2012 – 2016 – 2020"),
+    ([2012, 2016, 2020, 2022, 2024], "Gezondheid 2012 – 2024"),
+    ([], "Gezondheid door de jaren"),
+])
+def test_trend_heading_names_the_years_the_trend_holds(years: list[int], heading: str) -> None:
+    trend = pd.DataFrame({"jaar": [j for j in years for _ in range(2)]})
+    assert profile.trend_heading(trend) == heading
+    assert profile.trend_heading(None) == "Gezondheid door de jaren"
+
+
+def test_real_2024_wijk_trend_ends_in_2020(real_store) -> None:
+    """Review bug: the heading of a wijk's trend in indeling 2024 said "2012 – 2024" while RIVM's 2022/2024 series
+    exists per buurt only: the wijk's trend ends in 2020, and so does its heading."""
+    data = storage.load(real_store.store)
+    trend = profile.trend_table(data, "WK034403", 2024)
+    assert sorted(set(trend["jaar"])) == [2012, 2016, 2020]
+    assert not (trend["bron"] == profile.TREND_BRONNEN_2024[0]).any()
+    assert profile.trend_heading(trend) == "Gezondheid 2012 – 2016 – 2020"
+    buurt = profile.trend_table(data, "BU03440111", 2024)  # Welgelegen, Den Hommel: RIVM 2012-2024
+    assert profile.trend_heading(buurt) == "Gezondheid 2012 – 2024"

@@ -339,6 +339,16 @@ def source_lines(data: StoreData, table: pd.DataFrame) -> list[str]:
     return lines
 
 
+def trend_heading(trend: pd.DataFrame | None) -> str:
+    """The heading above the health trend, naming the years it really holds: "Gezondheid 2012 – 2016 – 2020", or
+    first – last for a longer series (a buurt in indeling 2024: 2012 – 2024); "Gezondheid door de jaren" without
+    a trend. (Wijken in indeling 2024 have no 2022/2024 figures: RIVM estimated that series per buurt.)"""
+    years = sorted({int(j) for j in trend["jaar"]}) if trend is not None and not trend.empty else []
+    if not years:
+        return "Gezondheid door de jaren"
+    return "Gezondheid " + (" – ".join(str(j) for j in years) if len(years) <= 3 else f"{years[0]} – {years[-1]}")
+
+
 def trend_table(data: StoreData, code: str, indeling: int | None = None) -> pd.DataFrame:
     """Health figures over the years of an area and of its city, long format, on one division.
 
