@@ -92,6 +92,12 @@ def test_elan_trend_of_the_kbz_wijken(profile_store: Path) -> None:
     elan_rows = elan_rows[elan_rows["bron"] == "elan_denhaag"]
     assert len(elan_rows) == 3 and (elan_rows["toelichting"] == profile.ELAN_NOTE).all()
     assert (elan_rows["steden"] == 1).all()
+    # Elsewhere no rows of "onbekend" from a Den Haag-only source (a Rotterdam wijk showed six).
+    g = data.gebieden
+    wijk = g[(g["indeling"] == 2020) & (g["niveau"] == "wijk") & (g["gemeentecode"] == "GM0344")]["code"].iloc[0]
+    utrecht = profile.profile_table(data, wijk, 2020)
+    assert len(utrecht) and not (utrecht["bron"] == "elan_denhaag").any()
+    assert not utrecht["indicator"].str.startswith("elan_").any()
 
 
 def test_profile_page_2024_trend(profile_store: Path) -> None:

@@ -204,7 +204,9 @@ def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
     """Every indicator of one division for one area, its city, and the spread over the four cities.
 
     For each indicator with known figures for areas of this level in this division, the newest reference year
-    (``jaar``) is used. The spread is over all non-water areas of the same level (``niveau``) and division in
+    (``jaar``) is used; an indicator with no figure at all for the area's own city (neither the area, the city nor
+    any of its areas: a source about other cities only, such as ELAN for Den Haag) is left out. The spread is over
+    all non-water areas of the same level (``niveau``) and division in
     the four cities that have a known value for that year.
 
     Parameters
@@ -260,6 +262,8 @@ def profile_table(data: StoreData, code: str, indeling: int) -> pd.DataFrame:
         waarde = float(own["waarde"].iloc[0]) if len(own) and not rate_blocked else math.nan
         city = this[this["code"] == info["gemeentecode"]]
         stadswaarde = float(city["waarde"].iloc[0]) if len(city) else math.nan
+        if not len(own) and not len(city) and info["gemeentecode"] not in set(spread["code"].map(peer_city)):
+            continue  # a source about other cities only (ELAN: Den Haag): no row of "onbekend" for this city
         bron = own["bron"].iloc[0] if len(own) else (spread["bron"].mode().iloc[0] if len(spread) else ind.bron)
         richting = int(ind.richting)
         rows.append(
