@@ -13,7 +13,9 @@ of ``--repeat`` fresh page loads (a new browser page each time, so scripts and t
 - indicator change: on that Kaart, the sidebar Indicator selectbox is set as a user does (type, click the
   option); from the browser's click event until every map holds the new map, has drawn it and Streamlit is idle
   (both times taken in the page, so Playwright's checks before a click do not count);
-- Wijkprofiel and Budgetverdeling from a link, until every chart has drawn and Streamlit is idle.
+- Wijkprofiel and Budgetverdeling from a link, until every chart has drawn and Streamlit is idle;
+- first change to an indicator (no target, for the record): as the indicator change, but each time to an
+  indicator no view has shown since the server started, so the server makes its maps and table anew.
 
 Every request that would leave the machine is blocked and counted (must be 0). Not a test: it asserts nothing.
 """
@@ -44,6 +46,12 @@ BUDGET = "/budget?budget=10000000"
 PROFILE = "/wijkprofiel?code=WK034403&indeling=2024"  # Utrecht Wijk 03 Binnenstad: in the snapshot and a build
 #: (indicator id, the text typed into the selectbox to find it): the change made on the Kaart, and back.
 INDICATOR_CHANGES = [("inkomen_per_inwoner", "Gemiddeld inkomen"), ("ervaren_gezondheid_goed", "Ervaren gezondheid")]
+#: Indicators no other view shows (typed texts that match one option only): the first change to each is "cold".
+COLD_CHANGES = [(t, t) for t in (
+    "Mantelzorger (65+)", "Heel veel stress (65+)", "Rookt (65+)", "Zware drinker (65+)",
+    "Beperkt vanwege gezondheid (65+)", "Voldoet aan de beweegrichtlijn (65+)", "Moeite met rondkomen (65+)",
+    "Matig tot veel regie over eigen leven (65+)", "Ernstige geluidhinder door buren (65+)",
+    "Hoog risico op angststoornis of depressie (65+)")]
 
 #: Every SVG map (kbz_data.ui.svgmap: a ``.kbz-kaart`` inside the component's shadow root) on the page.
 MAPS_JS = """() => {
@@ -259,6 +267,9 @@ def run(bench: Bench, repeat: int, which: str, only: str | None = None) -> None:
         changes = [t for _ in range(repeat) for t in bench.indicator_change(INDICATOR_CHANGES)]
         progress("indicator wisselen op de Kaart", changes)
         results["indicator wisselen op de Kaart"] = median(changes)
+        cold = bench.indicator_change(COLD_CHANGES[:max(1, min(len(COLD_CHANGES), 2 * repeat))])
+        progress("indicator voor het eerst (koud)", cold)
+        results["indicator voor het eerst (koud)"] = median(cold)
     base = results["tekstpagina (Bronnen)"]
     targets = {
         "Kaart, vier steden, tot alle kaarten": ("<= 1,5x tekstpagina", lambda s: s <= 1.5 * base),
