@@ -94,10 +94,10 @@ except KbzDataError as exc:
 
 st.header(f"{info['naam']} ({code})")
 wijkkaart_button(store_dir, built, code, indeling, key="profiel_pdf")
-kbz_names = ", ".join(dict.fromkeys(context["kbz"]["kbz_gebied"]))
+kbz_lead = profile.kbz_lead(context["kbz"])
 st.markdown(
     f"{info['niveau'].capitalize()} in **{info['gemeente']}** · gebiedsindeling **{indeling}**"
-    + (f" · KBZ-gebied: **{kbz_names}**" if kbz_names else "")
+    + (f" · {kbz_lead}" if kbz_lead else "")
 )
 if info["water"]:
     st.warning(

@@ -173,9 +173,9 @@ def _kbz_html(item: Card) -> str:
 
 def _card_html(data: StoreData, item: Card, dashboard_url: str) -> str:
     info = item.info
-    kbz_names = ", ".join(dict.fromkeys(item.kbz["kbz_gebied"])) if not item.kbz.empty else ""
+    kbz_lead = profile.kbz_lead(item.kbz)
     lead = (f"{info['niveau'].capitalize()} in <b>{escape(info['gemeente'])}</b> · gebiedsindeling"
-            f" <b>{item.indeling}</b>" + (f" · KBZ-gebied: <b>{escape(kbz_names)}</b>" if kbz_names else ""))
+            f" <b>{item.indeling}</b>" + (f" · {escape(kbz_lead)}" if kbz_lead else ""))
     parts = [f'<section class="page"><div class="card"><h1>Wijkkaart {escape(info["naam"])} ({item.code})</h1>',
              f'<p class="lead">{lead}</p>']
     if info["water"]:

@@ -220,6 +220,16 @@ def test_kbz_membership_and_practices() -> None:
     assert registry["fictief"].all()
 
 
+def test_kbz_lead_names_only_what_the_area_itself_is() -> None:
+    """The line under a profile's title: a park in a wijk with KBZ buurten (Kralingse Bos in Crooswijk's wijk) is
+    not "KBZ-gebied: Crooswijk" (it was, on the page and in the PDF)."""
+    assert profile.kbz_lead(profile.kbz_membership("BU05990843", 2020, "WK059908")) == ""
+    assert profile.kbz_lead(profile.kbz_membership("BU05990836", 2020, "WK059908")) == "KBZ-gebied: Crooswijk"
+    assert (profile.kbz_lead(profile.kbz_membership("WK059908", 2020))
+            == "bevat buurten van KBZ-gebied Crooswijk")
+    assert profile.kbz_lead(profile.kbz_membership("BU03440101", 2020, "WK034401")) == ""
+
+
 def test_sources_files_skipped_indicators_and_caveats(mini_data: storage.StoreData) -> None:
     sources = methods.sources_table(mini_data).set_index("Bron")
     rivm = sources.loc["rivm_50090NED"]

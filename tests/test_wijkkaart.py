@@ -95,13 +95,13 @@ def test_kbz_wijk_card_names_its_kbz_area(mini_store: BuiltStore, tmp_path: Path
     out = tmp_path / "kbz_wijk.pdf"
     assert main(["wijkkaart", KBZ_CODE, "-o", str(out), "--store", str(mini_store.store)]) == 0
     text = " ".join(_text(out).split())
-    assert f"({KBZ_CODE})" in text and "KBZ-gebied: Ondiep" in text
+    assert f"({KBZ_CODE})" in text and "bevat buurten van KBZ-gebied Ondiep" in text
     assert "UTR-ONDIEP-1" in text and "fictief" in text
 
 
 def test_kbz_wijk_card_on_the_real_store(real_store: BuiltStore, tmp_path: Path) -> None:
     text = _check_values(real_store.store, KBZ_CODE, "Wijk 02 Noordwest", tmp_path)
-    assert "KBZ-gebied: Ondiep" in " ".join(text.split())
+    assert "bevat buurten van KBZ-gebied Ondiep" in " ".join(text.split())
 
 
 def test_one_pdf_for_all_kbz_wijken(mini_store: BuiltStore, tmp_path: Path) -> None:

@@ -442,6 +442,24 @@ def elan_trend_table(data: StoreData) -> pd.DataFrame:
 
 # --- KBZ neighbourhoods and practices -------------------------------------------------------------------------
 
+#: :func:`kbz_membership`'s ``relatie`` of an area that is (part of) a KBZ neighbourhood, and of one that contains
+#: some of its buurten; a buurt that only lies in such a wijk gets a third text naming that wijk.
+IS_KBZ = "is (deel van) dit KBZ-gebied"
+HAS_KBZ_BUURTEN = "bevat buurten van dit KBZ-gebied"
+
+
+def kbz_lead(membership: pd.DataFrame) -> str:
+    """The short KBZ line under a profile's title, from :func:`kbz_membership`: only what the area itself is
+    ("KBZ-gebied: Crooswijk", "bevat buurten van KBZ-gebied Crooswijk"); "" for an area that only lies in a wijk
+    with KBZ buurten (a park in such a wijk is not a KBZ area; the KBZ section of the profile says where it lies)."""
+    def names(relatie: str) -> str:
+        return ", ".join(dict.fromkeys(membership.loc[membership["relatie"] == relatie, "kbz_gebied"]))
+
+    whole, part = names(IS_KBZ), names(HAS_KBZ_BUURTEN)
+    return " · ".join([*([f"KBZ-gebied: {whole}"] if whole else []),
+                       *([f"bevat buurten van KBZ-gebied {part}"] if part else [])])
+
+
 def kbz_membership(code: str, indeling: int, wijkcode: str | None = None) -> pd.DataFrame:
     """The KBZ neighbourhood(s) an area belongs to or lies next to, from the committed KBZ table.
 
@@ -456,7 +474,7 @@ def kbz_membership(code: str, indeling: int, wijkcode: str | None = None) -> pd.
     table = table[table["indeling"] == int(indeling)]
     rows: list[dict[str, str]] = []
     for r in table[table["code"] == code].itertuples(index=False):
-        relatie = "is (deel van) dit KBZ-gebied" if r.deel == "geheel" else "bevat buurten van dit KBZ-gebied"
+        relatie = IS_KBZ if r.deel == "geheel" else HAS_KBZ_BUURTEN
         rows.append({"kbz_gebied": r.kbz_gebied, "relatie": relatie, "code": r.code})
     if wijkcode and wijkcode != code:
         for r in table[table["code"] == wijkcode].itertuples(index=False):
