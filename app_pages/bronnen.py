@@ -7,7 +7,7 @@ import streamlit as st
 from kbz_data.analysis import budget, compare, need
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
-from kbz_data.text import UNKNOWN, euro, public_message
+from kbz_data.text import euro, fmt_number, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.widgets import show_table
 
@@ -30,7 +30,8 @@ except KbzDataError as exc:
 
 opslag = tables["opslag"]
 seconds = opslag["seconden"]
-st.caption(locate.data_line(store_dir, info) + (f" Bouwtijd {seconds} s." if seconds is not None else ""))
+st.caption(locate.data_line(store_dir, info)
+           + (f" Bouwtijd {fmt_number(seconds, 1)} s." if seconds is not None else ""))
 
 st.page_link("app_pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring (WCAG 2.1 AA: wat getoetst is en wat"
              " nog niet voldoet)", icon=":material/accessible:")
@@ -90,7 +91,7 @@ st.markdown(
     f" (standaardgewichten hieronder) en per inwoner met gewicht {budget.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
     f" Inwoners en behoefte-index komen uit gebiedsindeling {budget.BUDGET_INDELING}."
 )
-st.dataframe(method["decielen"], hide_index=True, key="bronnen_decielen", placeholder=UNKNOWN)
+show_table(method["decielen"], key="bronnen_decielen", stretch=False)
 
 st.header("Praktijkcijfers: wie ziet wat")
 st.markdown(

@@ -148,6 +148,20 @@ def fmt_datetime(value: object) -> str:
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
+def fmt_date(value: object) -> str:
+    """A day in words: ``2026-12-02`` -> ``2 december 2026`` (a moment with a time: its local day, as
+    :func:`fmt_datetime`); missing or unreadable -> "onbekend"."""
+    if _missing(value) or value == "":
+        return UNKNOWN
+    try:
+        moment = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return UNKNOWN
+    if moment.tzinfo is not None or (moment.hour, moment.minute, moment.second) != (0, 0, 0):
+        moment = (moment if moment.tzinfo is not None else moment.tz_localize("UTC")).tz_convert(LOCAL_TZ)
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """``1 praktijk``, ``2 praktijken`` (count in Dutch notation)."""
     return f"{fmt_number(count)} {singular if count == 1 else plural_form}"

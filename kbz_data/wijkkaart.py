@@ -30,7 +30,7 @@ from kbz_data.charts import profile_svg
 from kbz_data.charts.card import area_map_svg
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
-from kbz_data.text import UNKNOWN
+from kbz_data.text import UNKNOWN, fmt_datetime
 
 #: The Chromium that prints the cards (Debian package ``chromium``).
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -206,7 +206,7 @@ def _card_html(data: StoreData, item: Card, dashboard_url: str) -> str:
         lines.append(profile_svg.MODEL_NOTE)
     parts.append('<div class="sources"><h2>Bronnen</h2>' + "".join(f"<p>{escape(s)}</p>" for s in lines) + "</div>")
     link = f"{dashboard_url.rstrip('/')}/wijkprofiel?code={item.code}&indeling={item.indeling}"
-    built = str(data.build_info.get("gebouwd", UNKNOWN))
+    built = fmt_datetime(data.build_info.get("gebouwd"))
     parts.append(f'<p class="foot">Gegevensopslag gebouwd op {escape(built)} · KBZ wijkdashboard:'
                  f" {escape(link)} · CBS, RIVM/GGD'en en Kadaster/PDOK, open data onder CC BY 4.0.</p>")
     parts.append("</div></section>")

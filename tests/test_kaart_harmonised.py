@@ -85,6 +85,18 @@ def test_styled_table_reads_onbekend_never_none() -> None:
     assert "None" not in html and "nan" not in html.lower().replace("nan-", "")
 
 
+def test_styled_years_have_no_thousands_dot() -> None:
+    """Years and divisions read "2022", not "2.022" (Vergelijken's Jaar, Bronnen's Indeling); an amount per year
+    keeps its dot."""
+    table = pd.DataFrame({"Jaar": [2022, 2024], "Indeling": pd.array([2020, pd.NA], dtype="Int64"),
+                          "Peiljaar": [2019.0, 2020.0], "Kosten per jaar (euro)": [25000, 1500000],
+                          "Inwoners": [2022, 12345]})
+    html = area_data.styled(table).to_html()
+    for text in ("2022", "2024", "2020", "2019", "25.000", "1.500.000", "2.022", "12.345"):
+        assert f">{text}<" in html, text
+    assert ">2.024<" not in html and ">2.020<" not in html and ">2.019<" not in html
+
+
 def test_harmonised_view_export_and_scatter(harmonised_store: Path) -> None:
     data = storage.load(harmonised_store)
     table = area_data.area_values(data, "ervaren_gezondheid_goed", 2020, 2024, "buurt")

@@ -16,6 +16,7 @@ from kbz_data.practice import upload_store
 from kbz_data.sources import download
 from kbz_data.store import locate, storage
 from kbz_data.store.build import build
+from kbz_data.text import fmt_date, fmt_datetime
 from tests.conftest import APP, snapshot_tree
 from tests.test_download import FixtureServer
 
@@ -93,10 +94,12 @@ def test_practice_uploads_on_the_snapshot_go_to_the_local_folder(fake_repo: Path
 def test_data_line_says_snapshot_or_sources(mini_sources: Path, tmp_path: Path) -> None:
     info = storage.read_build_info(locate.SNAPSHOT_DIR)
     line = locate.data_line(locate.SNAPSHOT_DIR, info)
-    assert f"momentopname van {info['momentopname']['datum']}" in line and "data/snapshot" in line
+    assert f"momentopname van {fmt_date(info['momentopname']['datum'])}" in line and "data/snapshot" in line
     build(mini_sources, tmp_path / "store")
     line = locate.data_line(tmp_path / "store", storage.read_build_info(tmp_path / "store"))
     assert "gebouwd op" in line and "bronbestanden in" in line and str(tmp_path) not in line
+    gebouwd = storage.read_build_info(tmp_path / "store")["gebouwd"]
+    assert f"gebouwd op {fmt_datetime(gebouwd)} uit" in line and gebouwd not in line  # in words, local time
 
 
 def test_download_and_build_against_a_loopback_server(tmp_path: Path) -> None:
@@ -141,7 +144,7 @@ def test_pages_run_on_the_snapshot(fake_repo: Path, tmp_path: Path, monkeypatch:
     monkeypatch.delenv("KBZ_DATABASE_URL", raising=False)
     monkeypatch.setattr("kbz_data.ui.auth.server_address", lambda: "127.0.0.1")  # local mode, as ./start.sh
     before = snapshot_tree(locate.SNAPSHOT_DIR)
-    datum = storage.read_build_info(locate.SNAPSHOT_DIR)["momentopname"]["datum"]
+    datum = fmt_date(storage.read_build_info(locate.SNAPSHOT_DIR)["momentopname"]["datum"])
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception and not at.error
     assert at.session_state["store_dir"] == str(locate.SNAPSHOT_DIR)

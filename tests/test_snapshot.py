@@ -78,7 +78,7 @@ def test_snapshot_command(mini_sources: Path, tmp_path: Path, capsys: pytest.Cap
     assert "Momentopname van 2026-01-02" in capsys.readouterr().out
     assert storage.read_build_info(out)["gebouwd"] == "2026-01-02"
     assert main(["info", "--store", str(out)]) == 0
-    assert "momentopname van 2026-01-02" in capsys.readouterr().out
+    assert "momentopname van 2 januari 2026" in capsys.readouterr().out
 
 
 def test_compare_names_a_figure_changed_by_hand(tmp_path: Path) -> None:

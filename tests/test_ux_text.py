@@ -17,7 +17,7 @@ from kbz_data.charts.practice_charts import trend_figure
 from kbz_data.practice import analysis, tables
 from kbz_data.practice.schema import period_start
 from kbz_data.store import storage
-from kbz_data.text import UNKNOWN, fmt_datetime, plural
+from kbz_data.text import UNKNOWN, fmt_date, fmt_datetime, plural
 from tests.conftest import REPO
 
 UI_FILES = [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "kbz_data/ui").glob("*.py"))]
@@ -33,6 +33,15 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21F
 ])
 def test_moments_read_in_dutch_local_time(value: object, expected: str) -> None:
     assert fmt_datetime(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2026-12-02", "2 december 2026"), ("2026-01-02", "2 januari 2026"),
+    ("2026-07-01T22:30:00+00:00", "2 juli 2026"),  # a moment: its local day
+    (None, "onbekend"), ("", "onbekend"), ("geen datum", "onbekend"),
+])
+def test_days_read_in_words(value: object, expected: str) -> None:
+    assert fmt_date(value) == expected
 
 
 def test_plural() -> None:

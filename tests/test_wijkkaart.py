@@ -14,7 +14,7 @@ import pytest
 from kbz_data import wijkkaart
 from kbz_data.__main__ import main
 from kbz_data.store import storage
-from kbz_data.text import fmt_value
+from kbz_data.text import fmt_datetime, fmt_value
 from tests.conftest import ARTIFACTS, CHROMIUM, BuiltStore
 
 pytestmark = [
@@ -75,7 +75,7 @@ def _check_values(store: Path, code: str, naam: str, tmp_path: Path) -> str:
     assert "Utrecht" in text and "gebiedsindeling 2020" in text
     assert "Bron: RIVM/GGD'en/CBS" in text and "Peiljaar 2020" in text
     built = storage.read_build_info(store)["gebouwd"]
-    assert f"Gegevensopslag gebouwd op {built}" in " ".join(lines)
+    assert f"Gegevensopslag gebouwd op {fmt_datetime(built)}" in " ".join(lines)
     assert f"https://kbz.example.nl/wijkprofiel?code={code}&indeling=2020" in text.replace("\n", "")
     assert "KBZ-praktijken in of bij dit gebied" in text
     ARTIFACTS.mkdir(exist_ok=True)

@@ -242,9 +242,22 @@ def styled(table: pd.DataFrame, decimals: int | None = None):  # noqa: ANN201 - 
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             styler = styler.format(na_rep=UNKNOWN, subset=[column])
             continue
+        if _is_year(column, values):  # "2022", not "2.022"
+            styler = styler.format(precision=0, na_rep=UNKNOWN, subset=[column])
+            continue
         digits = decimals if decimals is not None else _digits(values)
         styler = styler.format(precision=digits, decimal=",", thousands=".", na_rep=UNKNOWN, subset=[column])
     return styler
+
+
+def _is_year(column: object, values: pd.Series) -> bool:
+    """A column of years or divisions ("Jaar", "Indeling", "Peiljaar"): named so and holding whole numbers
+    between 1800 and 2200 only (so "Kosten per jaar" with euro amounts stays an amount)."""
+    name = str(column).lower()
+    if "jaar" not in name and "indeling" not in name:
+        return False
+    known = values.dropna()
+    return bool(len(known)) and bool(((known % 1 == 0) & known.between(1800, 2200)).all())
 
 
 def _digits(values: pd.Series) -> int:

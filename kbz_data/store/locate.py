@@ -25,6 +25,7 @@ from typing import Any
 from kbz_data.config import REPO_ROOT
 from kbz_data.errors import KbzDataError
 from kbz_data.store import storage
+from kbz_data.text import fmt_date, fmt_datetime
 
 SNAPSHOT_DIR = REPO_ROOT / "data" / "snapshot"
 #: Folder name of the practice upload store inside the store (or the local data folder).
@@ -163,11 +164,11 @@ def data_line(store_dir: str | Path, info: Mapping[str, Any]) -> str:
     files = len(info.get("bestanden", []))
     snapshot = info.get("momentopname")
     if snapshot or Path(store_dir).resolve() == SNAPSHOT_DIR.resolve():
-        datum = snapshot.get("datum") if isinstance(snapshot, Mapping) else info.get("gebouwd", "onbekend")
+        datum = fmt_date(snapshot.get("datum") if isinstance(snapshot, Mapping) else info.get("gebouwd"))
         return (f"Het dashboard draait op de meegeleverde momentopname van {datum}, gebouwd uit {files} openbare"
                 f" bronbestanden van CBS, RIVM/GGD'en, Kadaster/PDOK en de Gemeente Amsterdam"
                 f" (map `{display_path(store_dir)}`).")
-    return (f"Het dashboard draait op een opslag gebouwd op {info.get('gebouwd', 'onbekend')} uit {files}"
+    return (f"Het dashboard draait op een opslag gebouwd op {fmt_datetime(info.get('gebouwd'))} uit {files}"
             f" bronbestanden in `{_shown_sources(info)}`"
             f" (opslag `{display_path(store_dir)}`).")
 
