@@ -104,6 +104,19 @@ def test_kbz_wijk_card_on_the_real_store(real_store: BuiltStore, tmp_path: Path)
     assert "bevat buurten van KBZ-gebied Ondiep" in " ".join(text.split())
 
 
+def test_long_card_keeps_its_last_line_and_its_title(real_store: BuiltStore, tmp_path: Path) -> None:
+    """Kralingse Bos (a park in Rotterdam, a long card with 34 rows and 13 trend panels): the footer's last words
+    were cut off by the page ("CC BY 4 0"), and the PDF's title was "klaar"."""
+    out = tmp_path / "kralingse_bos.pdf"
+    assert main(["wijkkaart", "BU05990843", "--indeling", "2020", "-o", str(out),
+                 "--store", str(real_store.store)]) == 0
+    text = " ".join(_text(out).split())
+    assert text.endswith("open data onder CC BY 4.0."), text[-200:]
+    assert _pages(out) == 1
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"Title:\s+Wijkkaart Kralingse Bos \(BU05990843\)", info), info
+
+
 def test_one_pdf_for_all_kbz_wijken(mini_store: BuiltStore, tmp_path: Path) -> None:
     data = storage.load(mini_store.store)
     pairs = wijkkaart.kbz_wijk_codes(data)
