@@ -192,14 +192,15 @@ _AMOUNT_SHAPES = (
 )
 
 
-def parse_amount(text: str) -> float:
+def parse_amount(text: str, example: str = "25.000.000") -> float:
     """Read an amount typed in Dutch notation: ``25.000.000``, ``25 000 000``, ``25000000``, ``€ 25.000.000,00``
     and ``1.234,5`` are accepted; anything that could be read in two ways is refused.
 
     Refused with a Dutch message (:class:`KbzInputError`): an empty field, a minus sign, exponents (``1e7``),
     characters other than ASCII digits, dots, a comma and spaces (``²``, full-width digits), a dot not followed by
     exactly three digits (``25.5``: decimal point or thousands separator?), more than one comma, dots after the
-    comma (``25.000,5.0``), and dots mixed with spaces.
+    comma (``25.000,5.0``), and dots mixed with spaces. Each message starts in lower case (it follows "Bedrag niet
+    overgenomen:") and gives ``example`` as a notation that is read.
 
     Returns
     -------
@@ -211,15 +212,15 @@ def parse_amount(text: str) -> float:
     value = re.sub(r"(?i)^(€|eur(o)?)\s*|\s*(€|eur(o)?)$", "", value).strip()
     shown = raw.strip()[:40] or "(leeg)"  # plain text: the page escapes the whole message
     if not value:
-        raise KbzInputError("Vul een bedrag in, bijvoorbeeld 25.000.000.")
+        raise KbzInputError(f"het veld is leeg; vul een bedrag in, bijvoorbeeld {example}.")
     if value.startswith("-"):
         raise KbzInputError(f"{shown} is negatief; vul een bedrag van 0 of meer in.")
     if any(not (c.isascii() and (c.isdigit() or c in ". ,")) for c in value):
-        raise KbzInputError(f"{shown} bevat tekens die geen cijfer zijn; gebruik alleen cijfers, punten voor"
-                            " duizendtallen en een komma voor decimalen (bijvoorbeeld 25.000.000 of 2.500.000,50).")
+        raise KbzInputError(f"{shown} bevat tekens die geen cijfer zijn; gebruik alleen cijfers, met punten of"
+                            f" spaties tussen groepen van drie cijfers (bijvoorbeeld {example}).")
     if not any(shape.fullmatch(value) for shape in _AMOUNT_SHAPES):
         raise KbzInputError(f"{shown} is niet eenduidig: gebruik punten of spaties alleen tussen groepen van drie"
-                            " cijfers en hooguit één komma voor decimalen (bijvoorbeeld 25.000.000 of 25 000 000).")
+                            f" cijfers en hooguit één komma voor decimalen (bijvoorbeeld {example}).")
     return float(value.replace(".", "").replace(" ", "").replace(",", "."))
 
 

@@ -21,13 +21,31 @@ def test_accepted_notations(typed: str, amount: float) -> None:
 @pytest.mark.parametrize(("typed", "reason"), [
     ("25.000,5.0", "niet eenduidig"), ("1e7", "geen cijfer"), ("²", "geen cijfer"), ("25.5", "niet eenduidig"),
     ("1.2345", "niet eenduidig"), ("25,0,0", "niet eenduidig"), ("25.000 000", "niet eenduidig"),
-    ("１２", "geen cijfer"), ("-5", "negatief"), ("", "Vul een bedrag in"), ("   ", "Vul een bedrag in"),
+    ("１２", "geen cijfer"), ("-5", "negatief"), ("", "het veld is leeg"), ("   ", "het veld is leeg"),
     ("NaN", "geen cijfer"), ("25,000,000", "niet eenduidig"),
 ])
 def test_ambiguous_input_is_refused_in_dutch(typed: str, reason: str) -> None:
     with pytest.raises(KbzInputError, match=reason) as caught:
         parse_amount(typed)
     assert isinstance(caught.value, KbzDataError)
+
+
+def test_every_example_in_a_message_is_itself_accepted() -> None:
+    """A message must not suggest a notation that is then refused ("2.500.000,50" was suggested to a field of
+    whole euros, which refuses cents)."""
+    import re
+
+    from kbz_data.ui.widgets import whole_amount
+
+    for typed in ("abc", "1e9", "", "25.5", "-5"):
+        for example in ("25.000.000", "1.500"):
+            with pytest.raises(KbzInputError) as caught:
+                whole_amount(typed, 0, None, example=example)
+            message = str(caught.value)
+            assert message[0].islower() or message[0].isdigit() or message.startswith(typed.strip()[:1]), message
+            for shown in re.findall(r"bijvoorbeeld ([^)]*?)[).]?$", message.rstrip(".")):
+                for notation in shown.split(" of "):
+                    whole_amount(notation.strip(" ."), 0, None)
 
 
 def test_value_summary_names_highest_lowest_and_mean() -> None:

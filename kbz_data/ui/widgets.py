@@ -121,7 +121,7 @@ def whole_amount(text: object, low: int, high: int | None, example: str = "25.00
     KbzInputError
         For text that cannot be read without guessing, cents, or an amount out of range (a Dutch message).
     """
-    parsed = parse_amount(str(text))
+    parsed = parse_amount(str(text), example)
     if parsed != int(parsed):
         raise KbzInputError(f"{str(text).strip()[:40]} heeft cijfers achter de komma; vul een bedrag in hele euro's in"
                             f" (bijvoorbeeld {example}).")
