@@ -7,7 +7,7 @@ import streamlit as st
 from kbz_data.analysis import budget, compare, need
 from kbz_data.errors import KbzDataError
 from kbz_data.store import locate
-from kbz_data.text import euro, fmt_number, public_message
+from kbz_data.text import euro, fmt_number, fmt_weight, public_message
 from kbz_data.ui import cached
 from kbz_data.ui.widgets import show_table
 
@@ -88,7 +88,8 @@ st.markdown(
     "Budgetverdeling: een vast jaarbudget (standaard"
     f" {euro(budget.DEFAULT_BUDGET_EUR)}) wordt in hele centen verdeeld (grootste-restmethode), zodat elke"
     " verdeling precies optelt tot het budget: per inwoner, per inwoner maal het gewicht van het behoeftedeciel"
-    f" (standaardgewichten hieronder) en per inwoner met gewicht {budget.DEFAULT_KBZ_WEIGHT:g} voor KBZ-gebieden."
+    " (standaardgewichten hieronder) en per inwoner met gewicht"
+    f" {fmt_weight(budget.DEFAULT_KBZ_WEIGHT)} voor KBZ-gebieden."
     f" Inwoners en behoefte-index komen uit gebiedsindeling {budget.BUDGET_INDELING}."
 )
 show_table(method["decielen"], key="bronnen_decielen", stretch=False)

@@ -12,7 +12,7 @@ from kbz_data.errors import KbzDataError
 
 
 def _progress_printer(fraction: float, message: str) -> None:
-    print(f"[{fraction * 100:5.1f}%] {message}", flush=True)
+    print(f"[{f'{fraction * 100:5.1f}'.replace('.', ',')} %] {message}", flush=True)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

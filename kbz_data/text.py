@@ -98,10 +98,20 @@ def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
 
 
 def fmt_share(value: float | None, decimals: int = 1) -> str:
-    """A fraction as a Dutch percentage: ``0.2345`` -> ``23,5%``; missing -> "onbekend"."""
+    """A fraction as a Dutch percentage: ``0.2345`` -> ``23,5 %`` (a space before the sign, as
+    :func:`fmt_value` writes every percentage); missing -> "onbekend"."""
     if _missing(value):
         return UNKNOWN
-    return _dutch(100 * value, decimals) + "%"
+    return _dutch(100 * value, decimals) + " %"
+
+
+def fmt_weight(value: float) -> str:
+    """A weight or factor with the decimals it has (at most three), in Dutch notation: ``1.25`` -> ``1,25``,
+    ``2.0`` -> ``2``, ``0.5`` -> ``0,5`` (where ``f"{value:g}"`` would write a decimal point)."""
+    for decimals in range(3):
+        if round(float(value) * 10**decimals, 6) % 1 == 0:
+            return _dutch(float(value), decimals)
+    return _dutch(float(value), 3)
 
 
 def fmt_value(value: float | None, eenheid: str) -> str:

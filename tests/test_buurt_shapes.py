@@ -74,7 +74,7 @@ def test_generalisation_noise_passes_but_a_real_change_does_not():
     assert not wijken.loc["WK000102", "past"]
     assert reason(result, "BU00010101") == ""
     assert reason(result, "BU00010201") == (
-        "de buurten van WK000102 (vormen 2020) wijken 25.0% af van de wijk 2024 (toegestaan 5%)"
+        "de buurten van WK000102 (vormen 2020) wijken 25,0 % af van de wijk 2024 (toegestaan 5 %)"
     )
 
 
@@ -95,7 +95,7 @@ def test_new_code_renamed_and_cbs_change_stay_without_shape():
     )
     # BU00010201 is new; without it the 2020 shapes of WK000102 cover only half the wijk
     assert reason(result, "BU00010201") == "code bestaat niet in de indeling 2020"
-    assert reason(result, "BU00010202").startswith("de buurten van WK000102 (vormen 2020) wijken 50.0% af")
+    assert reason(result, "BU00010202").startswith("de buurten van WK000102 (vormen 2020) wijken 50,0 % af")
     assert list(result.shapes["code"]) == ["BU00010101"]
 
 

@@ -105,7 +105,7 @@ def test_need_tables_top_and_flagged() -> None:
     assert flagged["Code"].tolist() == ["WK051870"] and flagged["Ontbrekende invoer"].iloc[0] == "inkomen_per_inwoner"
     weights = {"inkomen_per_inwoner": 2.0, "woz_waarde": 0.0}
     lines = need.need_view(data, need.need_index(data, 2024, "wijk", weights), 2024, "wijk", weights).method_lines
-    assert "aangepast" in lines[1] and "gewicht 2 (100%)" in lines[1]
+    assert "aangepast" in lines[1] and "gewicht 2 (100 %)" in lines[1]
     # no shapes at all in the synthetic store: the map view falls back to a ranked bar chart
     view = map_views.need_map_view(data, table, 2024, "wijk", "G4", "Bron: test")
     assert [name for name, _fig in view.panels] == ["staaf"] and "kaartvormen" in view.notes[0]

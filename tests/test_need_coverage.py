@@ -90,7 +90,7 @@ def test_input_without_any_figure_is_no_input() -> None:
 
 @pytest.mark.parametrize(("indicator", "value", "reason"), [
     ("inwoners", 150.0, "150 inwoners"),
-    ("pct_15_25", 62.3, "62% 15 tot 25 jaar"),
+    ("pct_15_25", 62.3, "62 % 15 tot 25 jaar"),
     ("huishoudens", 1000.0, "5,0 inwoners per huishouden"),
 ])
 def test_atypical_area_keeps_its_index_but_no_rank(indicator: str, value: float, reason: str) -> None:

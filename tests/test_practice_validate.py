@@ -150,7 +150,7 @@ BAD = [
     ("alleen-witregels", b"\n\n;;\n", "leeg.csv", ["het bestand is leeg"]),
     ("alleen-kopregel", HEADER.encode(), "kop.csv", ["het bestand bevat alleen een kopregel en geen cijfers"]),
     ("te-groot", HEADER.encode() + b"x" * MAX_BYTES, "groot.csv",
-     ["het bestand is 5.0 MB; de grens is 5 MB. Upload alleen opgetelde cijfers per praktijk en kwartaal"]),
+     ["het bestand is 5,0 MB; de grens is 5 MB. Upload alleen opgetelde cijfers per praktijk en kwartaal"]),
     ("xls", b"\xd0\xcf\x11\xe0rest", "oud.xls",
      ["het oude Excel-formaat (.xls) wordt niet ondersteund; sla het bestand op als .xlsx of als CSV"]),
     ("pdf", b"%PDF-1.4", "cijfers.pdf",

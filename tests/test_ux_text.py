@@ -17,7 +17,7 @@ from kbz_data.charts.practice_charts import trend_figure
 from kbz_data.practice import analysis, tables
 from kbz_data.practice.schema import period_start
 from kbz_data.store import storage
-from kbz_data.text import UNKNOWN, fmt_date, fmt_datetime, plural
+from kbz_data.text import UNKNOWN, fmt_date, fmt_datetime, fmt_weight, plural
 from tests.conftest import REPO
 
 UI_FILES = [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "kbz_data/ui").glob("*.py"))]
@@ -42,6 +42,15 @@ def test_moments_read_in_dutch_local_time(value: object, expected: str) -> None:
 ])
 def test_days_read_in_words(value: object, expected: str) -> None:
     assert fmt_date(value) == expected
+
+
+def test_weights_read_with_a_decimal_comma() -> None:
+    """Weights in the Budget's and Vergelijken's "Aannames" read "1,1" and "0,5" (they read "1.1", "0.5")."""
+    from kbz_data.analysis import budget
+
+    assert [fmt_weight(w) for w in (1.1, 2.0, 0.5, 1.25, 1.7, 3)] == ["1,1", "2", "0,5", "1,25", "1,7", "3"]
+    text = budget._weights_text({6: 1.1, 7: 1.2, 8: 1.4, 9: 1.7, 10: 2.0})
+    assert "6: 1,1; 7: 1,2; 8: 1,4; 9: 1,7; 10: 2" in text and not re.search(r"\d\.\d", text)
 
 
 def test_plural() -> None:
@@ -138,7 +147,7 @@ def test_budget_concentration_table_is_narrow() -> None:
     shown = budget.summary_display(summary)
     assert shown.columns.tolist() == ["Regel", "Hoogste 20%", "Concentratie", "Totaal"]
     assert shown["Regel"].tolist() == ["Per inwoner", "Naar behoefte", "KBZ-gewicht"]
-    assert shown["Hoogste 20%"].tolist() == ["20,0%", "25,0%", "21,0%"]
+    assert shown["Hoogste 20%"].tolist() == ["20,0 %", "25,0 %", "21,0 %"]
     assert max(len(c) for c in shown.columns) <= 12
 
 

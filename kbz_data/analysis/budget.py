@@ -22,7 +22,7 @@ from kbz_data.analysis.area_data import sources_text
 from kbz_data.analysis.results import LICENCE_LINE, ViewResult
 from kbz_data.errors import KbzDataError
 from kbz_data.store.storage import StoreData
-from kbz_data.text import aantal, euro, fmt_number, fmt_share
+from kbz_data.text import aantal, euro, fmt_number, fmt_share, fmt_weight
 
 if TYPE_CHECKING:
     from kbz_data.practice.registry import Registry
@@ -188,7 +188,7 @@ def summarise(frame: pd.DataFrame, rules: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _weights_text(decile_weights: Mapping[int, float]) -> str:
-    return ", ".join(f"{d}: {decile_weights.get(d, 1.0):g}" for d in range(1, 11))
+    return "; ".join(f"{d}: {fmt_weight(decile_weights.get(d, 1.0))}" for d in range(1, 11))
 
 
 def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights: Mapping[int, float],
@@ -233,7 +233,7 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
         " precies op tot het budget.",
         "Regels: (1) per inwoner; (2) per inwoner maal het gewicht van het behoeftedeciel van het gebied (decielen"
         f" 1 t/m 10: {_weights_text(decile_weights)}; gebieden zonder deciel: 1); (3) per inwoner, KBZ-gebieden"
-        f" met gewicht {kbz_weight:g} (overige gebieden 1).",
+        f" met gewicht {fmt_weight(kbz_weight)} (overige gebieden 1).",
         "Inwoners: CBS Kerncijfers wijken en buurten 2024. Gebieden zonder (noemenswaardige) bewoners (water,"
         " haven, bedrijventerrein) tellen niet mee.",
         need.NEED_METHOD,

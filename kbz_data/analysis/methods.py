@@ -15,7 +15,7 @@ from kbz_data.analysis.area_data import DIRECTION_TEXT, indicator_label, source_
 from kbz_data.analysis.budget import DEFAULT_DECILE_WEIGHTS
 from kbz_data.indicators import BRON_OMGEREKEND, DOMAIN_ORDER
 from kbz_data.store.storage import StoreData
-from kbz_data.text import fmt_number
+from kbz_data.text import fmt_number, fmt_share
 
 #: The check of the harmoniser: (harmonised indicator, reference on the 2024 division, year). Ervaren gezondheid
 #: 2020 of the 2020 division carried onto the 2024 buurten, against RIVM's own 2020 estimate for those buurten
@@ -111,7 +111,7 @@ def method_tables(data: StoreData) -> dict[str, pd.DataFrame]:
         total = sum(w for _j, w in inputs.values())
         for indicator, (jaar, weight) in inputs.items():
             rows.append({"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator,
-                         "Jaar": jaar, "Standaardgewicht": weight, "Aandeel in de index": f"{weight / total:.0%}",
+                         "Jaar": jaar, "Standaardgewicht": weight, "Aandeel in de index": fmt_share(weight / total, 0),
                          "Richting": need.need_direction_text(data, indicator),
                          "Bron": _input_source(data, indicator, indeling)})
     similar = [{"Indeling": indeling, "Indicator": indicator_label(data, indicator), "Id": indicator, "Jaar": jaar,

@@ -34,6 +34,7 @@ from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
 from kbz_data.indicators import BRON_OMGEREKEND
 from kbz_data.store.storage import StoreData
+from kbz_data.text import fmt_number, fmt_share, fmt_weight
 
 #: Default need-index inputs and weights per division (jaar, weight). 2020: health monitor; 2024: KWB.
 NEED_INPUTS: dict[int, dict[str, tuple[int, float]]] = {
@@ -134,11 +135,11 @@ def atypical_areas(data: StoreData, indeling: int, niveau: str) -> pd.Series:
     for code in reasons.index:
         parts = []
         if inwoners[code] < ATYPICAL_MIN_INWONERS:
-            parts.append(f"{inwoners[code]:.0f} inwoners")
+            parts.append(f"{fmt_number(inwoners[code])} inwoners")
         if young[code] >= ATYPICAL_MAX_PCT_15_25:
-            parts.append(f"{young[code]:.0f}% 15 tot 25 jaar")
+            parts.append(f"{fmt_number(young[code])} % 15 tot 25 jaar")
         if per_household[code] >= ATYPICAL_MAX_PER_HUISHOUDEN:
-            parts.append(f"{per_household[code]:.1f} inwoners per huishouden".replace(".", ","))
+            parts.append(f"{fmt_number(per_household[code], 1)} inwoners per huishouden")
         reasons[code] = "; ".join(parts)
     return reasons
 
@@ -277,7 +278,7 @@ NEED_METHOD = (
     " vier steden op dit niveau en in deze gebiedsindeling; gemiddelde 0, standaardafwijking 1), met het teken zo"
     " gekozen dat hoger = meer behoefte. Mist een gebied een invoercijfer, dan tellen de gewichten van de overige"
     " invoer naar som 1 (gemarkeerd, met het aantal gebruikte invoercijfers); een gebied met niet meer dan"
-    f" {MIN_WEIGHT_SHARE:.0%} van het totale gewicht aan invoer krijgt geen index, rang of deciel (nooit als"
+    f" {fmt_share(MIN_WEIGHT_SHARE, 0)} van het totale gewicht aan invoer krijgt geen index, rang of deciel (nooit als"
     " gemiddeld meegeteld). Rang 1 en deciel 10 = hoogste behoefte."
 )
 
@@ -358,7 +359,7 @@ def weights_line(data: StoreData, indeling: int, weights: Mapping[str, float]) -
     total = sum(used.values()) or 1.0
     jaren = {k: j for k, (j, _w) in NEED_INPUTS.get(int(indeling), {}).items()}
     parts = [f"{indicator_label(data, k)} {jaren.get(k, '')} ({need_direction_text(data, k)}):"
-             f" gewicht {w:g} ({w / total:.0%})" for k, w in used.items()]
+             f" gewicht {fmt_weight(w)} ({fmt_share(w / total, 0)})" for k, w in used.items()]
     defaults = need_defaults(indeling)
     changed = "" if dict(used) == {k: w for k, w in defaults.items() if w > 0} else " (aangepast; niet de standaard)"
     return "Invoer en gewichten" + changed + ": " + "; ".join(parts) + "."

@@ -19,6 +19,7 @@ from typing import Any
 
 from kbz_data.errors import Problem
 from kbz_data.practice.errors import KbzUploadError
+from kbz_data.text import fmt_number
 
 #: The largest upload accepted, in bytes.
 MAX_BYTES = 5 * 1024 * 1024
@@ -126,8 +127,8 @@ def read_upload(data: bytes, filename: str) -> tuple[list[tuple[int, list[Any]]]
         raise KbzUploadError(filename, [Problem(None, None, "het bestand is leeg")])
     if len(data) > MAX_BYTES:
         raise KbzUploadError(filename, [Problem(None, None,
-            f"het bestand is {size_mb:.1f} MB; de grens is 5 MB. Upload alleen opgetelde cijfers per praktijk"
-            " en kwartaal")])
+            f"het bestand is {fmt_number(size_mb, 1)} MB; de grens is 5 MB. Upload alleen opgetelde cijfers per"
+            " praktijk en kwartaal")])
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise KbzUploadError(filename, [Problem(None, None,

@@ -33,6 +33,7 @@ from kbz_data.errors import KbzDataError, KbzSourceError, KbzValidationError
 from kbz_data.sources import elan, geometry, kwb, odata, rivm, ses_woa, statline, woonikveilig
 from kbz_data.store import canonical, harmonised, shapes, storage
 from kbz_data.store.checks import check_figures, check_gebieden, check_kwaliteit
+from kbz_data.text import fmt_number
 
 Progress = Callable[[float, str], None]
 
@@ -94,7 +95,7 @@ class BuildReport:
                 f"  {c['indeling']} {c['niveau']:<8} {c['gemeente']:<10} {c['gebieden']:>4} / {c['met_geometrie']:>4}"
                 f" / {c['waarden']:>6}"
             )
-        out.append(f"Klaar in {self.seconds:.1f} s")
+        out.append(f"Klaar in {fmt_number(self.seconds, 1)} s")
         return out
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 
 from kbz_data.errors import KbzDataError
+from kbz_data.text import fmt_number
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -247,8 +248,8 @@ def _check_tiling(
         elif not fits:
             todo = group.index[reden[group.index] == ""]
             reden[todo] = (
-                f"de buurten van {wijkcode} (vormen 2020) wijken {100 * check['verschil']:.1f}% af van de wijk 2024"
-                f" (toegestaan {100 * tolerance:.0f}%)"
+                f"de buurten van {wijkcode} (vormen 2020) wijken {fmt_number(100 * check['verschil'], 1)} %"
+                f" af van de wijk 2024 (toegestaan {fmt_number(100 * tolerance)} %)"
             )
     return rows
 
