@@ -151,7 +151,8 @@ if own:
             st.caption(line)
 
 st.header("Ontwikkeling per kwartaal")
-show_others = st.toggle("Toon de andere KBZ-praktijken (geanonimiseerd)", value=True, key="praktijk_toon_anderen")
+anonymised = "" if viewer.rol == access.BEHEERDER else " (geanonimiseerd)"
+show_others = st.toggle(f"Toon de andere KBZ-praktijken{anonymised}", value=True, key="praktijk_toon_anderen")
 # One group at a time (not st.tabs, which renders every chart on every rerun).
 group = st.radio("Onderwerp", list(TRENDS), horizontal=True, key="praktijk_trendgroep", label_visibility="collapsed")
 for measure_ids in [TRENDS[group]]:
@@ -195,11 +196,12 @@ if periods:
     line = analysis.source_line(fictief, any_upload)
     if fictief:
         st.warning("Fictieve demodata in deze tabel.", icon=":material/warning:")
-    st.caption(f"{line} {analysis.SUPPRESSION_TEXT}")
-    compared = f", vergeleken met {praktijk.naam}" if praktijk is not None else ", alle praktijken geanonimiseerd"
+    st.caption(f"{line} {analysis.suppression_text(viewer.rol)}")
+    compared = (f", vergeleken met {praktijk.naam}" if praktijk is not None
+                else ", alle praktijken" + ("" if viewer.rol == access.BEHEERDER else " geanonimiseerd"))
     comparison = exports.practice_view(
         access.safe_table(table), own=own or "", fictief=fictief, source=line,
-        method_lines=(analysis.SUPPRESSION_TEXT,),
+        method_lines=(analysis.suppression_text(viewer.rol),),
         title=f"{MEASURES[measure_id].label} ({MEASURES[measure_id].eenheid}), {periode}{compared}",
         file_stem=f"vergelijking_{measure_id}_{periode}", known=reg.codes())
     download_buttons(comparison, key="praktijk_download_vergelijking",
@@ -238,7 +240,7 @@ if years:
             fictief = bool(points["fictief"].any())
             st.caption(("Fictieve demodata. " if fictief else "") + analysis.source_line(fictief, any_upload)
                        + " Grenzen: 95% en 99,8% rond het gemiddelde (Poisson, normale benadering); alleen praktijken"
-                       " met alle vier kwartalen. " + analysis.SUPPRESSION_TEXT)
+                       " met alle vier kwartalen. " + analysis.suppression_text(viewer.rol))
         else:
             st.info("Geen praktijken met vier kwartalen cijfers in dit jaar.")
 

@@ -161,7 +161,7 @@ def test_no_small_count_or_name_can_be_derived_across_pages(figures: PracticeDb,
         mean = dutch(mean_rows["Waarde"].iloc[0])
         if mean is None or not visible:
             continue
-        n = int(re.match(r"\d+", str(mean_rows["Noemer"].iloc[0])).group(0))
+        n = int(re.search(r"\d+", str(mean_rows["Toelichting"].iloc[0])).group(0))
         assert n == len(visible) < len(table) - 1, table  # the mean leaves out the hidden ones and says so
         assert abs(mean - sum(visible) / len(visible)) <= 0.051 + 0.001 * abs(mean), (label, table)
 

@@ -149,6 +149,23 @@ def test_praktijk_page_demo_warning_url_and_charts(practice_app_store: Path, mon
     assert any("per 1.000 patiënten per jaar" in m.value for m in at.markdown)
 
 
+def test_beheerder_is_told_what_a_beheerder_sees(practice_app_store: Path) -> None:
+    """Local mode (the beheerder) sees every practice by name: the page said "Andere praktijken zijn
+    geanonimiseerd" beside a table full of names, and the mean's number of practices stood in the Noemer column."""
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/praktijk.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="praktijk_keuze").set_value("RTD-BLOEMHOF-1").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "u ziet als beheerder alle praktijken met naam" in captions
+    assert "Andere praktijken zijn geanonimiseerd" not in captions
+    assert "geanonimiseerd" not in at.toggle(key="praktijk_toon_anderen").label
+    table = frame_with(at, "Waarde")
+    assert any("(fictief)" in p for p in table["Praktijk"])  # names, not letters
+    mean = table[table["Praktijk"].str.startswith("Gemiddelde")].iloc[0]
+    assert mean["Noemer"] == "" and re.fullmatch(r"gemiddelde van \d+ praktijken.*", mean["Toelichting"])
+
+
 def test_praktijk_page_rejects_unknown_practice_in_url(practice_app_store: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["praktijk"] = "XXX-NIETS-1"

@@ -40,11 +40,24 @@ from kbz_data.text import UNKNOWN, fmt_number, plural
 
 SUPPRESS_BELOW = 10
 SUPPRESSED = "<10"
+#: The suppression rule as the viewers who are bound by it read it (a practice, an analyst, a visitor).
 SUPPRESSION_TEXT = (
     "Onderdrukking: aantallen onder de 10 van andere praktijken (tellingen, tellers, noemers en aantallen"
     " respondenten, ook 0) worden getoond als '<10'; een percentage of cijfer per 1.000 met een teller of noemer"
     " onder de 10 wordt dan ook niet getoond. Andere praktijken zijn geanonimiseerd (Praktijk A, B, ...)."
 )
+#: What a beheerder reads instead: the beheerder sees every practice named and every count.
+MANAGER_SUPPRESSION_TEXT = (
+    "Onderdrukking: u ziet als beheerder alle praktijken met naam en alle aantallen. Andere gebruikers zien aantallen"
+    " onder de 10 van andere praktijken als '<10' en andere praktijken geanonimiseerd (Praktijk A, B, ...)."
+)
+
+
+def suppression_text(rol: str) -> str:
+    """:data:`SUPPRESSION_TEXT`, or for a beheerder (who sees everything) :data:`MANAGER_SUPPRESSION_TEXT`."""
+    return MANAGER_SUPPRESSION_TEXT if rol == "beheerder" else SUPPRESSION_TEXT
+
+
 FICTIEF_WARNING = "Fictieve demodata: deze praktijkcijfers zijn verzonnen en gegenereerd door het dashboard zelf."
 MEAN_LABEL = "Gemiddelde alle KBZ-praktijken"
 Z95 = NormalDist().inv_cdf(0.975)
@@ -258,9 +271,12 @@ def headline(frames: dict[str, pd.DataFrame]) -> tuple[str | None, list[dict[str
 def comparison_table(frame: pd.DataFrame, periode: str) -> pd.DataFrame:
     """The rows of :func:`measure_frame` for one quarter as a display/export table (suppression applied)."""
     rows = frame[frame["periode"] == periode]
+    mean = (rows["rol"] == "gemiddelde").to_numpy()
     return pd.DataFrame({
         "Praktijk": rows["praktijk"], "Periode": rows["periode"], "Waarde": rows["weergave"],
-        "Teller": rows["teller_tekst"], "Noemer": rows["noemer_tekst"],
+        "Teller": rows["teller_tekst"], "Noemer": np.where(mean, "", rows["noemer_tekst"]),
+        # the mean's "noemer_tekst" is how many practices it is over: said in words, not as a denominator
+        "Toelichting": np.where(mean, "gemiddelde van " + rows["noemer_tekst"].astype(str), ""),
         "Fictief": np.where(rows["fictief"], "ja", "nee"),
     }).reset_index(drop=True)
 
