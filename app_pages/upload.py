@@ -19,7 +19,7 @@ from kbz_data.practice import access, exports, tables, upload_store
 from kbz_data.practice.errors import KbzDatabaseLockError, KbzUploadError
 from kbz_data.practice.schema import KENGETALLEN, period_label, period_range, quarter_of
 from kbz_data.practice.upload_checks import RULES
-from kbz_data.text import UNKNOWN, escape_markdown, public_message
+from kbz_data.text import UNKNOWN, aantal, escape_markdown, public_message
 from kbz_data.ui import auth, cached
 from kbz_data.ui import state as page_state
 from kbz_data.ui.downloads import file_button
@@ -128,7 +128,8 @@ if uploaded is not None:
         m3.metric("Ongewijzigd", counts["ongewijzigd"])
         show_table(access.safe_table(tables.preview_display(upload_store.preview_table(change))),
                    key="upload_voorbeeld")
-        st.markdown(f"**{name}** is goedgekeurd: {len(change)} cijfers. Nog niets is opgeslagen.")
+        st.markdown(f"**{name}** is goedgekeurd: {aantal(len(change), 'cijfer', 'cijfers')}. Nog niets is"
+                    " opgeslagen.")
         if st.button("Bevestigen en opslaan", type="primary", key="upload_bevestig"):
             try:
                 with st.spinner(f"Opslaan. Is er net een andere upload bezig, dan wacht het dashboard daar maximaal"
@@ -144,7 +145,8 @@ if uploaded is not None:
                 st.error(f"Opslaan is mislukt; er is niets veranderd. {public_message(exc)}")
             else:
                 st.session_state["upload_melding"] = (
-                    "ok", f"Opgeslagen als versie {event['versie']}: {event['rijen']} cijfers uit"
+                    "ok", f"Opgeslagen als versie {event['versie']}:"
+                          f" {aantal(int(event['rijen']), 'cijfer', 'cijfers')} uit"
                           f" {escape_markdown(event['bestandsnaam'])} ({event['periodes']}).")
                 st.session_state["upload_ronde"] = round_ + 1
                 st.rerun()
@@ -168,7 +170,8 @@ else:
                 st.rerun()
         else:
             st.warning(f"Weet u het zeker? Versie {int(last['versie'])} ({escape_markdown(str(last['bestandsnaam']))},"
-                       f" {last['rijen']} cijfers, {escape_markdown(str(last['praktijken']))}) wordt ongedaan gemaakt;"
+                       f" {aantal(int(last['rijen']), 'cijfer', 'cijfers')},"
+                       f" {escape_markdown(str(last['praktijken']))}) wordt ongedaan gemaakt;"
                        " de cijfers van daarvóór gelden dan weer. De upload blijft in de geschiedenis staan.")
             y, n = st.columns(2)
             if y.button("Ja, ongedaan maken", key="upload_ongedaan_bevestig", type="primary"):

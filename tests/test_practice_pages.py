@@ -210,14 +210,14 @@ def test_user_text_is_escaped_before_markdown(practice_app_store: Path) -> None:
     assert not at.exception and not at.error
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not any(LINK in t for t in texts)
-    assert any(f"**{ESCAPED_LINK}.csv** is goedgekeurd" in t for t in texts)
+    assert any(f"**{ESCAPED_LINK}.csv** is goedgekeurd: 1 cijfer. Nog" in t for t in texts)  # not "1 cijfers"
     assert any("Let op: kolom '\\[klik\\]\\(http\u200b\\://evil.example\\)' wordt genegeerd." in t for t in texts)
 
     at.button(key="upload_bevestig").click().run()
     assert not at.exception
     # the journal keeps the name after the last "/" (Path(...).name): "evil.example).csv"
     success = [s.value for s in at.success]
-    assert any("cijfers uit evil.example\\).csv (2024Q4)" in s for s in success)
+    assert any(": 1 cijfer uit evil.example\\).csv (2024Q4)" in s for s in success)
     at.button(key="upload_ongedaan").click().run()
     at.button(key="upload_ongedaan_bevestig").click().run()
     warnings = [w.value for w in at.warning]
