@@ -83,7 +83,7 @@ def test_profile_summary_counts_the_comparisons() -> None:
                                            profile.SLECHTER]})
     assert profile_summary(table) == (
         "Samenvatting: van 4 indicatoren zijn er 2 slechter dan de stad, 1 beter dan de stad, 1 niet vergelijkbaar"
-        " (aantal) (onder meer Rookt, Overgewicht).")
+        " (aantal). Slechter dan de stad zijn onder meer: Rookt, Overgewicht.")
     assert profile_summary(table.iloc[:0]) == ""
 
 

@@ -48,5 +48,6 @@ def profile_summary(table: pd.DataFrame) -> str:
     if not parts:
         return ""
     worse = table.loc[table["vergelijking"] == profile.SLECHTER, "label"].head(3).map(escape_markdown).tolist()
-    tail = f" (onder meer {', '.join(worse)})" if worse else ""
-    return f"Samenvatting: van {len(table)} indicatoren zijn er {', '.join(parts)}{tail}."
+    # its own sentence: in brackets after the last count it read as an example of that count
+    tail = f" {profile.SLECHTER.capitalize()} zijn onder meer: {', '.join(worse)}." if worse else ""
+    return f"Samenvatting: van {len(table)} indicatoren zijn er {', '.join(parts)}.{tail}"
