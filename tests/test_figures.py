@@ -77,6 +77,12 @@ def test_darkest_colour_means_worse(richting: int) -> None:
     assert list(fig.data[[t.name for t in fig.data].index("onbekend")].locations) == ["BU03440004"]
 
 
+def test_a_class_of_one_shown_value_reads_that_value() -> None:
+    """Budget map: decile 1 to 5 get the same amount, so the first class read "-0,9 euro – -0,9 euro"."""
+    assert maps.class_labels([-0.9, -0.5, 2.1], -0.9, "euro") == [
+        "-0,9 euro", "-0,9 euro – -0,5 euro", "-0,5 euro – 2,1 euro"]
+
+
 def test_every_shape_drawn_once_and_water_grey() -> None:
     table = _table([10.0, 20.0, np.nan, 40.0, 50.0], water=[False, False, False, False, True])
     fig = maps.map_figure(GEOJSON, table, label="x", eenheid="%", richting=-1,

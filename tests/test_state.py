@@ -49,6 +49,7 @@ def _resolve(name: str, url: dict[str, list[str]] | None, session: dict[str, Any
     ("budget_bedrag", "²", DEFAULT_BUDGET, "²", str(DEFAULT_BUDGET)),
     ("budget_bedrag", "１２", DEFAULT_BUDGET, "１２", str(DEFAULT_BUDGET)),  # full-width digits: not ASCII
     ("budget_bedrag", "-1", DEFAULT_BUDGET, "\\-1", str(DEFAULT_BUDGET)),
+    ("budget_bedrag", "0", DEFAULT_BUDGET, "0", str(DEFAULT_BUDGET)),  # nothing to divide
     ("budget_bedrag", "NaN", DEFAULT_BUDGET, "NaN", str(DEFAULT_BUDGET)),
     ("budget_bedrag", "1e309", DEFAULT_BUDGET, "1e309", str(DEFAULT_BUDGET)),
     ("budget_bedrag", "5" * 5000, DEFAULT_BUDGET, "5" * 60 + "…", str(DEFAULT_BUDGET)),
@@ -79,7 +80,7 @@ def test_bad_link_value_is_replaced_and_reported(name: str, raw: str, value: Any
     ("kaart_kbz", "0", False),
     ("kaart_kbz", "nee", False),
     ("kaart_kbz", "1", True),
-    ("budget_bedrag", "0", 0),
+    ("budget_bedrag", "1", 1),
     ("budget_bedrag", "10000000000", 10_000_000_000),
     ("budget_bedrag", "2500000", 2_500_000),
 ])
@@ -330,4 +331,4 @@ def test_replaced_amount_names_the_allowed_range() -> None:
     """A budget above the maximum is replaced, and the message says what is allowed (found in review)."""
     text = state.format_warning([state.Replacement("budget_bedrag", "budget", "99999999999", "10000000")])
     assert text == ("Deze link bevat onbekende of niet passende waarden, die zijn vervangen: budget=99999999999 uit de"
-                    " link is vervangen door budget=10000000. Toegestaan: budget van 0 tot en met 10.000.000.000.")
+                    " link is vervangen door budget=10000000. Toegestaan: budget van 1 tot en met 10.000.000.000.")

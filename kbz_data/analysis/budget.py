@@ -217,10 +217,11 @@ def area_budget(data: StoreData, niveau: str, budget_eur: float, decile_weights:
     atypical = int((frame["deciel"].isna() & frame["code"].map(by_code["atypisch"]).ne("")).sum())
     notes = []
     if unscored:
-        notes.append(f"{aantal(unscored, 'gebied', 'gebieden')} zonder behoeftedeciel (te weinig invoercijfers, of"
-                     f" {atypical} met een afwijkende bevolking) {'krijgt' if unscored == 1 else 'krijgen'}"
-                     f" decielgewicht 1 en {'telt' if unscored == 1 else 'tellen'} in de concentratiemaat als minst"
-                     " achtergesteld.")
+        reasons = [f"{fmt_number(n)} {what}" for n, what in ((unscored - atypical, "met te weinig invoercijfers"),
+                                                             (atypical, "met een afwijkende bevolking")) if n]
+        notes.append(f"{aantal(unscored, 'gebied', 'gebieden')} zonder behoeftedeciel ({', '.join(reasons)})"
+                     f" {'krijgt' if unscored == 1 else 'krijgen'} decielgewicht 1 en"
+                     f" {'telt' if unscored == 1 else 'tellen'} in de concentratiemaat als minst achtergesteld.")
     scored = frame["code"].map(by_code["index"]).notna()
     notes.append(f"{int(scored.sum())} van {len(frame)} gebieden ({fmt_number(frame.loc[scored, 'inwoners'].sum())}"
                  f" van {fmt_number(frame['inwoners'].sum())} inwoners) hebben een behoefte-index.")

@@ -101,10 +101,12 @@ def class_breaks(values: Sequence[float], scheme: str, k: int) -> list[float]:
 
 
 def class_labels(breaks: Sequence[float], minimum: float, eenheid: str) -> list[str]:
-    """Legend labels 'a – b' for each class."""
+    """Legend labels 'a – b' for each class; a class whose bounds read the same (many areas with one value, as the
+    budget's equal amounts for deciles 1 to 5) is labelled with that one value, not 'a – a'."""
     labels, low = [], minimum
     for high in breaks:
-        labels.append(f"{fmt_value(low, eenheid)} – {fmt_value(high, eenheid)}")
+        a, b = fmt_value(low, eenheid), fmt_value(high, eenheid)
+        labels.append(a if a == b else f"{a} – {b}")
         low = high
     return labels
 

@@ -321,7 +321,8 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
           max_length=20, normalise=str.upper),
     Param("vergelijk_referentie", "str", _first_chosen, url_key="referentie", choices=_chosen_codes, max_length=20,
           normalise=str.upper, nullable=True),
-    Param("budget_bedrag", "int", _default_budget, url_key="budget", bounds=(0, 10_000_000_000)),
+    # at least 1 euro: a budget of 0 left every amount, share and map class "onbekend"
+    Param("budget_bedrag", "int", _default_budget, url_key="budget", bounds=(1, 10_000_000_000)),
     Param("behoefte_atypisch", "bool", False, url_key="atypisch", max_length=5),
     Param("budget_niveau", "str", lambda ctx: ctx.values.get("niveau", "wijk"), choices=NIVEAU_OPTIONS),
     Param("praktijk_keuze", "str", lambda ctx: _practices(ctx)[0], url_key="praktijk", choices=_practices,
