@@ -136,6 +136,10 @@ def euro(value: float | None, decimals: int = 0) -> str:
     return f"€ {_dutch(value, decimals)}"
 
 
+#: d3 format of a plotly axis's tick labels: a thousands separator, trailing zeros dropped, no SI prefix ("2k");
+#: with the figure's ``separators=",."`` it reads ``2.000`` and ``2,5``.
+DUTCH_TICKS = ",~f"
+
 #: Dutch month names for :func:`fmt_datetime`.
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
            "november", "december")

@@ -96,12 +96,15 @@ def test_funnel_limits_and_positions() -> None:
     assert others.loc["20", "weergave"] == "20,0"  # 20 referrals a year: not suppressed
     fig = practice_charts.funnel_figure(points, limits, target, "test")
     assert isinstance(fig, go.Figure) and len(fig.data) >= 5
+    # Dutch axes: "3.000" and "2,5", not "3000" or "2k" (plotly's default)
+    assert fig.layout.separators == ",." and fig.layout.xaxis.tickformat == fig.layout.yaxis.tickformat == ",~f"
 
 
 def test_trend_figure_marks_kbz_start_and_hides_suppressed_values() -> None:
     frame = analysis.measure_frame(SMALL, "RTD-BLOEMHOF-1", "gezinnen_miniteam")
     fig = practice_charts.trend_figure(frame, "Gezinnen", "aantal", registry.get("RTD-BLOEMHOF-1").kbz_start)
     assert any(a.text == "Start KBZ" for a in fig.layout.annotations)
+    assert fig.layout.separators == ",." and fig.layout.yaxis.tickformat == ",~f"
     hidden = [t for t in fig.data if t.name == "<10 (onderdrukt)"]
     assert hidden and all(list(t.y) == [0] for t in hidden)
     assert all(c[2] == "<10" for t in hidden for c in t.customdata)

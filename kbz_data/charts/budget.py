@@ -10,7 +10,7 @@ from kbz_data.analysis.budget import BudgetResult
 from kbz_data.analysis.scenario import REFERRAL_LABELS
 from kbz_data.charts.bars_html import Series, grouped_bars_html
 from kbz_data.config import GEMEENTEN
-from kbz_data.text import euro
+from kbz_data.text import DUTCH_TICKS, euro
 
 
 def city_bars(result: BudgetResult) -> str:
@@ -38,8 +38,8 @@ def practice_figure(result: BudgetResult) -> go.Figure:
         fig.add_trace(go.Bar(x=f["naam"].str.replace(" (fictief)", "", regex=False), y=per, name=label,
                              marker={"color": colour}, customdata=[euro(v, 2) for v in per],
                              hovertemplate="%{x}: %{customdata} per patiënt<extra>" + label + "</extra>"))
-    fig.update_layout(barmode="group", height=420, margin={"l": 10, "r": 10, "t": 10, "b": 120},
-                      yaxis={"title": {"text": "euro per ingeschreven patiënt per jaar"}},
+    fig.update_layout(barmode="group", height=420, margin={"l": 10, "r": 10, "t": 10, "b": 120}, separators=",.",
+                      yaxis={"title": {"text": "euro per ingeschreven patiënt per jaar"}, "tickformat": DUTCH_TICKS},
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"}, xaxis={"tickangle": -35})
     return fig
 
@@ -60,6 +60,6 @@ def scenario_figure(scenario: pd.DataFrame, kengetal: str) -> go.Figure:
                              hovertemplate="%{y}: %{x:.1f} per 1.000 (na)<extra></extra>"))
     fig.update_layout(height=max(300, 28 * len(part) + 110), margin={"l": 10, "r": 10, "t": 10, "b": 40},
                       xaxis={"title": {"text": f"Verwijzingen {REFERRAL_LABELS[kengetal].lower()} per 1.000"
-                                               " patiënten per jaar"}},
+                                               " patiënten per jaar"}, "tickformat": DUTCH_TICKS}, separators=",.",
                       yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from kbz_data.text import fmt_number
+from kbz_data.text import DUTCH_TICKS, fmt_number
 
 OWN = "#0072B2"
 MEAN = "#000000"
@@ -106,10 +106,11 @@ def trend_figure(frame: pd.DataFrame, title: str, unit: str, kbz_start: date | N
                            xanchor="left", yanchor="top", font=dict(color=OWN, size=12))
     fig.update_layout(
         title=dict(text=title, font=dict(size=15)), height=height, margin=dict(l=10, r=10, t=45, b=10),
-        font=FONT, hovermode="closest", plot_bgcolor="white",
+        font=FONT, hovermode="closest", plot_bgcolor="white", separators=",.",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=12)),
     )
-    fig.update_yaxes(title_text=unit, rangemode="tozero", gridcolor="#EEEEEE", zerolinecolor="#CCCCCC")
+    fig.update_yaxes(title_text=unit, rangemode="tozero", gridcolor="#EEEEEE", zerolinecolor="#CCCCCC",
+                     tickformat=DUTCH_TICKS)
     fig.update_xaxes(gridcolor="#EEEEEE", dtick="M12", tickformat="%Y")
     return fig
 
@@ -158,8 +159,10 @@ def funnel_figure(points: pd.DataFrame, limits: pd.DataFrame, target: float, tit
         ))
     fig.update_layout(
         title=dict(text=title, font=dict(size=15)), height=height, margin=dict(l=10, r=10, t=45, b=10),
-        font=FONT, plot_bgcolor="white", legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        font=FONT, plot_bgcolor="white", legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), separators=",.",
     )
-    fig.update_xaxes(title_text="Praktijkgrootte (gemiddeld aantal ingeschreven patiënten)", gridcolor="#EEEEEE")
-    fig.update_yaxes(title_text="per 1.000 patiënten per jaar", rangemode="tozero", gridcolor="#EEEEEE")
+    fig.update_xaxes(title_text="Praktijkgrootte (gemiddeld aantal ingeschreven patiënten)", gridcolor="#EEEEEE",
+                     tickformat=DUTCH_TICKS)
+    fig.update_yaxes(title_text="per 1.000 patiënten per jaar", rangemode="tozero", gridcolor="#EEEEEE",
+                     tickformat=DUTCH_TICKS)
     return fig
