@@ -141,3 +141,51 @@ def test_budget_amount_upload_texts_and_wijkkaart_in_chromium(server: str, tmp_p
     pdf = (tmp_path / "wijkkaart.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+#: Streamlit's and plotly's English names that a screen reader would read on the Dutch pages (WCAG 3.1.2).
+ENGLISH = {"Skip to main content", "Collapse sidebar", "App pages", "Clear all", "Search", "Download as CSV",
+           "Fullscreen", "Show/hide columns", "Open", "Autoscale", "Reset axes", "Zoom in", "No results",
+           "Link to heading", "Sidebar"}
+ENGLISH_START = ("Help for ", "Select ", "Remove ")
+
+
+def test_no_english_names_or_texts_for_a_screen_reader(server: str) -> None:
+    """Every aria-label, title, placeholder and text of the pages with fields, help icons, a table toolbar, a search
+    box and a plotly chart is Dutch (kbz_data.ui.widgets.DUTCH_UI): they said "Skip to main content", "Help for
+    Budget (euro per jaar)", "Open", "Clear all" and "Select 3 matches"."""
+    from playwright.sync_api import sync_playwright
+
+    collect = """() => {
+      const out = [];
+      for (const el of document.querySelectorAll('*')) {
+        for (const a of ['aria-label', 'title', 'placeholder', 'data-title']) {
+          const v = el.getAttribute(a); if (v) out.push(v.trim()); }
+      }
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) { const t = walker.currentNode.nodeValue.trim(); if (t) out.push(t); }
+      return out;
+    }"""
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        for path, ready in (("/kaart", "Kaart"), ("/budget", "Budgetverdeling"), ("/vergelijken", "Naast elkaar")):
+            page.goto(server + path, wait_until="domcontentloaded")
+            page.get_by_text(ready).first.wait_for(timeout=60_000)
+            if path == "/budget":
+                page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+            _wait_until_idle(page)
+            if path == "/vergelijken":  # the area search box: its list with "Select N matches" and its live text
+                box = page.get_by_role("combobox").first
+                box.click()
+                box.press_sequentially("W", delay=50)
+                page.get_by_role("option").first.wait_for(timeout=30_000)
+                page.wait_for_timeout(500)
+            texts = page.evaluate(collect)
+            found[path] = sorted({t for t in texts if t in ENGLISH or t.startswith(ENGLISH_START)})
+            if path == "/vergelijken":
+                page.keyboard.press("Escape")
+        assert page.get_by_text("Naar de inhoud").count() == 1
+        browser.close()
+    assert {path: texts for path, texts in found.items() if texts} == {}

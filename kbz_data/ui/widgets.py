@@ -226,6 +226,7 @@ ACCESSIBILITY_HTML = """
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Sleep een bestand hierheen of kies er een · maximaal 5\\00A0MB per bestand"; font-size: 0.875rem;
   white-space: normal; }
+[data-testid="stFileChipName"] + * { display: none; }  /* the file's size as "150.0B": English notation */
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button p::after { content: "Bestand kiezen"; font-size: 0.875rem; }
 </style>
@@ -266,10 +267,84 @@ SIDEBAR_JS = """
 """
 
 
+#: Streamlit's and plotly's own English texts that a screen reader reads on a page declared Dutch (WCAG 3.1.2):
+#: visible texts, and the names (aria-label, title, placeholder) of their buttons and fields. Exact texts, then
+#: patterns. Only these are touched, and a translated text no longer matches, so the rewrite ends.
+DUTCH_UI = {
+    "Skip to main content": "Naar de inhoud", "Sidebar": "Zijbalk", "Collapse sidebar": "Zijbalk sluiten",
+    "Expand sidebar": "Zijbalk openen", "App pages": "Pagina's", "Link to heading": "Link naar deze kop",
+    "Show/hide columns": "Kolommen tonen of verbergen", "Download as CSV": "Downloaden als CSV", "Search": "Zoeken",
+    "Fullscreen": "Volledig scherm", "Close fullscreen": "Volledig scherm sluiten", "Open": "Openen",
+    "Close": "Sluiten", "Clear all": "Alles wissen", "Clear value": "Keuze wissen", "No results": "Geen resultaten",
+    "Selected values": "Gekozen waarden", "Select all": "Alles kiezen", "file upload": "bestand uploaden",
+    "Add files": "Bestanden toevoegen", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen", "Zoom": "Zoomen",
+    "Pan": "Verschuiven", "Autoscale": "Automatisch schalen", "Reset axes": "Assen herstellen",
+    "Download plot as a png": "Grafiek downloaden als PNG", "Box Select": "Rechthoek selecteren",
+    "Lasso Select": "Lasso selecteren", "Reset view": "Weergave herstellen",
+}
+DUTCH_UI_PATTERNS = [
+    (r"^Help for (.+)$", "Uitleg bij $1"), (r"^Remove (.+)$", "$1 verwijderen"),
+    (r"^Select (\d+) matches$", "De $1 gevonden kiezen"), (r"^(\d+) options? available\.?$", "$1 keuzes beschikbaar."),
+    (r"^Cancel upload of (.+)$", "Upload van $1 afbreken"),
+    (r"^(.+), \d+(\.\d+)?(B|KB|MB|GB)$", "$1"),  # a file chip's name: its size in English notation, left out
+]
+LANGUAGE_JS = """
+<script>
+(() => {
+  if (window.kbzDutchUi) return;
+  window.kbzDutchUi = true;
+  const exact = EXACT;
+  const patterns = PATTERNS.map(([p, r]) => [new RegExp(p), r]);
+  const dutch = (text) => {
+    const key = text.trim();
+    if (!key || key.length > 200) return null;
+    if (Object.prototype.hasOwnProperty.call(exact, key)) return text.replace(key, exact[key]);
+    for (const [re, out] of patterns) if (re.test(key)) return text.replace(key, key.replace(re, out));
+    return null;
+  };
+  const attributes = ["aria-label", "title", "placeholder", "data-title"];
+  const fixElement = (el) => {
+    for (const name of attributes) {
+      const value = el.getAttribute(name);
+      const nl = value && dutch(value);
+      if (nl) el.setAttribute(name, nl);
+    }
+  };
+  const fixText = (node) => { const nl = dutch(node.nodeValue || ""); if (nl) node.nodeValue = nl; };
+  const fix = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) { fixText(root); return; }
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    fixElement(root);
+    for (const el of root.querySelectorAll("[aria-label], [title], [placeholder], [data-title]")) fixElement(el);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) fixText(walker.currentNode);
+  };
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === "childList") m.addedNodes.forEach(fix);
+      else if (m.type === "characterData") fixText(m.target);
+      else if (m.type === "attributes") fixElement(m.target);
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: attributes});
+  fix(document.body);
+})();
+</script>
+"""
+
+
+def language_js() -> str:
+    """:data:`LANGUAGE_JS` with :data:`DUTCH_UI` and :data:`DUTCH_UI_PATTERNS` filled in."""
+    import json
+
+    return (LANGUAGE_JS.replace("EXACT", json.dumps(DUTCH_UI, ensure_ascii=False))
+            .replace("PATTERNS", json.dumps(DUTCH_UI_PATTERNS, ensure_ascii=False)))
+
+
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML` and :data:`SIDEBAR_JS` (call once per run, from app.py, before the page
-    runs)."""
-    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS, unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML`, :data:`SIDEBAR_JS` and :func:`language_js` (call once per run, from app.py,
+    before the page runs)."""
+    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS + language_js(), unsafe_allow_javascript=True)
 
 
 #: Key in a rendered Styler (the dict pandas' ``_translate`` returns) under which :func:`_display_values_once`
