@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
@@ -312,6 +313,17 @@ def _tick_text(value: float, eenheid: str, decimals: int) -> str:
     return fmt_number(value, decimals) + (" %" if eenheid == "%" else "")
 
 
+@dataclass(frozen=True)
+class TrendLine:
+    """How one series of a trend panel is drawn: its name (legend, hover, accessible name), colour, stroke width
+    and whether it is dashed (a city or median line)."""
+
+    name: str
+    color: str
+    width: float = 2.0
+    dashed: bool = False
+
+
 def _series(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(reeks, name, rows by year) of the area and its city in one indicator's trend rows."""
     found = []
@@ -322,10 +334,32 @@ def _series(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     return found
 
 
-def _panel(label: str, eenheid: str, part: pd.DataFrame, years: Sequence[int]) -> str:
-    """One indicator's panel: the area (solid purple) and its city (dashed grey) over the years, y-axis of its own."""
-    left, top, right, bottom = _PLOT
-    known = part["waarde"].dropna()
+def _health_line(reeks: str, name: str) -> TrendLine:
+    """The area (solid purple) or its city (dashed grey) in the health trend."""
+    return TrendLine(name, AREA_LINE_COLOR, 2.5) if reeks == "gebied" else TrendLine(name, CITY_LINE_COLOR, 2.0, True)
+
+
+#: The fewest SVG units between two year labels of a panel (a label "2016" is about 22 units wide at font size 10).
+_YEAR_GAP = 28.0
+
+
+def year_ticks(years: Sequence[int], units_per_year: float) -> list[int]:
+    """The years a panel labels: every year with data when the labels fit, otherwise every 2nd, 5th or 10th year
+    (multiples of that step) so that labels stay at least :data:`_YEAR_GAP` units apart."""
+    years = sorted(years)
+    gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
+    if not gaps or min(gaps) * units_per_year >= _YEAR_GAP:
+        return years
+    step = next((s for s in (2, 5, 10, 20) if s * units_per_year >= _YEAR_GAP), 50)
+    return list(range(-(-years[0] // step) * step, years[-1] + 1, step))
+
+
+def _panel(label: str, eenheid: str, lines: Sequence[tuple[TrendLine, pd.DataFrame]], years: Sequence[int],
+           size: tuple[float, float] = (PANEL_W, PANEL_H)) -> str:
+    """One indicator's panel: one line per series (rows with jaar and waarde) over the years, y-axis of its own."""
+    width, height = size
+    left, top, right, bottom = _PLOT[0], _PLOT[1], width - (PANEL_W - _PLOT[2]), height - (PANEL_H - _PLOT[3])
+    known = pd.concat([rows["waarde"] for _, rows in lines]).dropna() if lines else pd.Series(dtype=float)
     ticks = nice_ticks(float(known.min()), float(known.max())) if not known.empty else []
     lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 1.0)
     x0, x1 = min(years) - 0.5, max(years) + 0.5
@@ -340,26 +374,34 @@ def _panel(label: str, eenheid: str, part: pd.DataFrame, years: Sequence[int]) -
     body = [f'<line x1="{left}" x2="{right}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e6e6e6"/>'
             f'<text x="{left - 4}" y="{py(t) + 3.5:.1f}" font-size="10" text-anchor="end">'
             f"{escape(_tick_text(t, eenheid, dec))}</text>" for t in ticks]
-    body += [f'<text x="{px(j):.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle">{j}</text>' for j in years]
+    body += [f'<text x="{px(j):.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle">{j}</text>'
+             for j in year_ticks(years, (right - left) / (x1 - x0))]
     spoken = []
-    for reeks, name, line in _series(part):
-        color, width, dash = ((AREA_LINE_COLOR, 2.5, "") if reeks == "gebied" else
-                              (CITY_LINE_COLOR, 2.0, ' stroke-dasharray="5 3"'))
+    for style, line in lines:
+        dash = ' stroke-dasharray="5 3"' if style.dashed else ""
         points = [(int(j), float(v)) for j, v in zip(line["jaar"], line["waarde"], strict=True) if not pd.isna(v)]
         if len(points) > 1:
             path = " ".join(f"{px(j):.1f},{py(v):.1f}" for j, v in points)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash}/>')
+            body.append(f'<polyline points="{path}" fill="none" stroke="{style.color}" stroke-width="{style.width}"'
+                        f"{dash}/>")
         for j, v in points:
-            tip = f"{name}, {label}\n{j}: {fmt_value(v, eenheid)}"
+            tip = f"{style.name}, {label}\n{j}: {fmt_value(v, eenheid)}"
             body.append(f'<g class="punt"><title>{_attr(tip)}</title>'
-                        f'<circle class="zicht" cx="{px(j):.1f}" cy="{py(v):.1f}" r="3.5" fill="{color}"/>'
+                        f'<circle class="zicht" cx="{px(j):.1f}" cy="{py(v):.1f}" r="3.5" fill="{style.color}"/>'
                         f'<circle cx="{px(j):.1f}" cy="{py(v):.1f}" r="9" fill="transparent"/></g>')
         values = ", ".join(f"{j} {fmt_value(v, eenheid)}" for j, v in points) or UNKNOWN
-        spoken.append(f"{name}: {values}")
+        spoken.append(f"{style.name}: {values}")
     name = f"{label}. " + "; ".join(spoken)
     return (f'<figure class="paneel" role="img" aria-label="{escape(name)}"><div class="kopje">{escape(label)}</div>'
-            f'<svg viewBox="0 0 {PANEL_W:.0f} {PANEL_H:.0f}" xmlns="http://www.w3.org/2000/svg">{"".join(body)}'
+            f'<svg viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg">{"".join(body)}'
             "</svg></figure>")
+
+
+def _key_item(style: TrendLine, text: str | None = None) -> str:
+    """A legend entry: a short stretch of the line as drawn, then its name (wraps on a narrow screen)."""
+    dash = ' stroke-dasharray="5 3"' if style.dashed else ""
+    return (f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
+            f'"{style.color}" stroke-width="{style.width:g}"{dash}/></svg>{escape(text or style.name)}</span>')
 
 
 def trend_notes(sources: Sequence[str], bronnen: set[str], indeling: int) -> list[str]:
@@ -385,15 +427,10 @@ def trend_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], indel
     years = sorted({int(j) for j in table["jaar"]}) or [2012, 2016, 2020]
     first = table.drop_duplicates("indicator").set_index("indicator")
     names = {reeks: name for reeks, name, _ in _series(table.drop_duplicates("reeks"))}
-    key = []
-    if "gebied" in names:
-        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
-                   f'"{AREA_LINE_COLOR}" stroke-width="2.5"/></svg>{escape(names["gebied"])}</span>')
-    if "stad" in names:
-        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
-                   f'"{CITY_LINE_COLOR}" stroke-width="2" stroke-dasharray="5 3"/></svg>{escape(names["stad"])}'
-                   "</span>")
-    panels = [_panel(str(first.loc[i, "label"]), str(first.loc[i, "eenheid"]), table[table["indicator"] == i], years)
+    key = [_key_item(_health_line(reeks, names[reeks])) for reeks in ("gebied", "stad") if reeks in names]
+    panels = [_panel(str(first.loc[i, "label"]), str(first.loc[i, "eenheid"]),
+                     [(_health_line(r, name), line) for r, name, line in _series(table[table["indicator"] == i])],
+                     years)
               for i in indicators]
     parts = [f'<div class="kbz-trend" role="group" aria-label="{escape(title)}"><p class="titel">{escape(title)}</p>',
              f'<div class="sleutel">{"".join(key)}</div><div class="panelen">{"".join(panels)}</div>']
