@@ -27,7 +27,7 @@ import pandas as pd
 from kbz_data.analysis import profile
 from kbz_data.analysis.area_data import DIRECTION_TEXT
 from kbz_data.indicators import DOMAIN_ORDER
-from kbz_data.text import UNKNOWN, fmt_number, fmt_value
+from kbz_data.text import UNKNOWN, escape_markdown, fmt_number, fmt_value
 
 WORSE_COLOR = "#b2182b"
 BETTER_COLOR = "#2166ac"
@@ -439,3 +439,84 @@ def trend_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], indel
         parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in lines) + "</div>")
     parts.append("</div>")
     return _TREND_CSS + "".join(parts)
+
+
+# --- Den Haag: ELAN trend of the KBZ wijken ------------------------------------------------------------------------
+#: The code of the median line in :func:`kbz_data.analysis.profile.elan_trend_table`.
+ELAN_MEDIAN_CODE = "GM0518"
+#: Colours of the KBZ wijken's lines (ColorBrewer Dark2-like; the median is dashed grey).
+ELAN_PALETTE = ("#6a3d9a", "#1b9e77", "#d95f02", "#e7298a", "#66a61e")
+#: A wider panel than the health trend's: 12-14 years per panel, two panels side by side on a wide screen and one
+#: under the other on a phone (text 10-16 px).
+ELAN_PANEL = (330.0, 170.0)
+_ELAN_CSS = (
+    "<style>"
+    ".kbz-elan .panelen{grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr));max-width:64rem}"
+    ".kbz-elan .sleutel>span{white-space:normal}"
+    "</style>"
+)
+
+
+def elan_lines(table: pd.DataFrame, highlight: str = "") -> dict[str, TrendLine]:
+    """{code: how its line is drawn} of an ELAN trend table: one colour per KBZ wijk (``highlight``, the wijk of the
+    profile, thicker) and the Den Haag median dashed grey, last."""
+    lines: dict[str, TrendLine] = {}
+    codes = [c for c in dict.fromkeys(table["code"]) if c != ELAN_MEDIAN_CODE]
+    for n, code in enumerate(codes):
+        first = table[table["code"] == code].iloc[0]
+        name = str(first["naam"]) + (f" (KBZ {first['kbz']})" if first["kbz"] else "")
+        lines[code] = TrendLine(name, ELAN_PALETTE[n % len(ELAN_PALETTE)], 3.5 if code == highlight else 2.0)
+    median = table[table["code"] == ELAN_MEDIAN_CODE]
+    if not median.empty:
+        lines[ELAN_MEDIAN_CODE] = TrendLine(str(median["naam"].iloc[0]), CITY_LINE_COLOR, 2.0, True)
+    return lines
+
+
+def elan_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], highlight: str = "",
+              notes: bool = True) -> str:
+    """The Den Haag ELAN trend (:func:`kbz_data.analysis.profile.elan_trend_table`) as HTML with one SVG panel per
+    indicator (huisarts costs, low income): one line per KBZ wijk (``highlight``: the wijk of the profile, thicker,
+    "deze wijk" in the legend) and the median of all Den Haag wijken (dashed grey), every year of the table on the
+    x-axis. The legend is HTML and wraps; each point's hover is its value, each panel's accessible name lists every
+    value. With ``notes`` the source lines are printed under the panels."""
+    indicators = list(dict.fromkeys(table["indicator"]))
+    years = sorted({int(j) for j in table["jaar"]})
+    first = table.drop_duplicates("indicator").set_index("indicator")
+    lines = elan_lines(table, highlight)
+    key = [_key_item(style, style.name + (" – deze wijk" if code == highlight else "")) for code, style in
+           lines.items()]
+    panels = []
+    for ind in indicators:
+        part = table[table["indicator"] == ind]
+        series = [(style, part[part["code"] == code].sort_values("jaar")) for code, style in lines.items()]
+        label = f"{first.loc[ind, 'label']} ({first.loc[ind, 'eenheid']})"
+        panels.append(_panel(label, str(first.loc[ind, "eenheid"]), [s for s in series if not s[1].empty], years,
+                             ELAN_PANEL))
+    parts = [f'<div class="kbz-trend kbz-elan" role="group" aria-label="{escape(title)}">'
+             f'<p class="titel">{escape(title)}</p>',
+             f'<div class="sleutel">{"".join(key)}</div><div class="panelen">{"".join(panels)}</div>']
+    if notes and sources:
+        parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in sources) + "</div>")
+    parts.append("</div>")
+    return _TREND_CSS + _ELAN_CSS + "".join(parts)
+
+
+def elan_summary(table: pd.DataFrame) -> str:
+    """Text alternative of the ELAN trend (Markdown, for a caption): per indicator the first and last value of each
+    line ("Samenvatting: Laag inkomen (ELAN, Den Haag): Wijk 38 ... van 12,8 % (2011) naar 7,9 % (2022); ...")."""
+    if table.empty:
+        return ""
+    lines = elan_lines(table)
+    parts = []
+    for ind in dict.fromkeys(table["indicator"]):
+        part = table[table["indicator"] == ind]
+        eenheid = str(part["eenheid"].iloc[0])
+        moves = []
+        for code, style in lines.items():
+            known = part[(part["code"] == code) & part["waarde"].notna()].sort_values("jaar")
+            if len(known):
+                a, b = known.iloc[0], known.iloc[-1]
+                moves.append(f"{escape_markdown(style.name)} van {fmt_value(float(a['waarde']), eenheid)}"
+                             f" ({int(a['jaar'])}) naar {fmt_value(float(b['waarde']), eenheid)} ({int(b['jaar'])})")
+        parts.append(f"{escape_markdown(str(part['label'].iloc[0]))}: {'; '.join(moves)}")
+    return "Samenvatting: " + ". ".join(parts) + "."
