@@ -447,13 +447,20 @@ def division_values(store_dir: str, built: str, indeling: int, niveau: str) -> p
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def comparison_view(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> ViewResult:
-    """:func:`kbz_data.analysis.compare.comparison_view` with its chart attached (shared, frozen)."""
+    """:func:`kbz_data.analysis.compare.comparison_view` (shared: pages only read it)."""
     from kbz_data.analysis import compare
-    from kbz_data.charts.compare import comparison_figure
 
     rows = compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes))
-    view = compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
-    return view.replace(figure=maps.freeze(comparison_figure(rows)))
+    return compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def comparison_html(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> str:
+    """The Vergelijken dot chart as HTML (:func:`kbz_data.charts.compare.comparison_html`)."""
+    from kbz_data.analysis import compare
+    from kbz_data.charts.compare import comparison_html as draw
+
+    return draw(compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
