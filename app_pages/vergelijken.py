@@ -99,7 +99,7 @@ with naast_tab:
             result = None
     if result is not None:
         st.header("Positie onder alle gebieden van de vier steden")
-        st.plotly_chart(result.figure, key="vergelijk_figuur", config={"displaylogo": False})
+        st.html(cached.comparison_html(store_dir, built, indeling, niveau, tuple(chosen)))
         st.caption(result.footnote)
         st.header("Alle indicatoren")
         show_table(result.table, key="vergelijk_tabel")

@@ -169,10 +169,11 @@ if info["gemeentecode"] == "GM0518" and indeling == profile.TREND_INDELING and i
     elan = cached.elan_trend_table(store_dir, built)
     if not elan.empty:
         st.header("Den Haag: huisartskosten en laag inkomen in de KBZ-wijken (ELAN)")
-        st.plotly_chart(cached.elan_trend_figure(store_dir, built, code), key="profiel_elan",
-                        config={"displaylogo": False})
+        # st.markdown, not st.html: st.html strips inline SVG.
+        st.markdown(cached.elan_trend_html(store_dir, built, code), unsafe_allow_html=True)
         st.caption(profile.ELAN_NOTE + ". Huisartskosten: euro per inwoner onder de basisverzekering; laag"
-                   " inkomen: % van de huishoudens. Grijs gestreept: de mediaan van alle Den Haagse wijken.")
+                   " inkomen: % van de huishoudens. Grijs gestreept: de mediaan van alle Den Haagse wijken."
+                   " Indeling 2020 in alle jaren. " + profile_svg.elan_summary(elan))
 
 st.header("KBZ-gebieden en -praktijken in of bij dit gebied")
 membership = context["kbz"]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kbz_data.analysis import profile
-from kbz_data.charts import profile_charts, profile_svg
+from kbz_data.charts import profile_svg
 from kbz_data.store import storage
 from tests.conftest import open_page
 from tests.test_kaart_harmonised import _harmonise
@@ -86,8 +86,10 @@ def test_elan_trend_of_the_kbz_wijken(profile_store: Path) -> None:
     assert median["jaar"].tolist() == list(range(2009, 2023))
     assert median["waarde"].iloc[0] == pytest.approx(160.0)  # median of 180 and 140
     assert (table.loc[table["code"] == "WK051838", "kbz"] != "").all()
-    fig = profile_charts.elan_trend_chart(table, title="t", sources=["Bron: ELAN"], highlight="WK051838")
-    assert len(fig.data) == 4 and "niet vergelijkbaar" in fig.layout.annotations[-1].text
+    html = profile_svg.elan_html(table, title="t", sources=["Bron: ELAN"], highlight="WK051838")
+    assert html.count('<figure class="paneel"') == 2 and html.count("<polyline") == 4  # 2 indicators x 2 lines
+    assert 'stroke-width="3.5"' in html and "2009: 180,0 euro" in html and "2022: 13,5 %" in html
+    assert "<p>Bron: ELAN</p>" in html and "deze wijk" in html
     elan_rows = profile.profile_table(data, "WK051838", 2020)
     elan_rows = elan_rows[elan_rows["bron"] == "elan_denhaag"]
     assert len(elan_rows) == 3 and (elan_rows["toelichting"] == profile.ELAN_NOTE).all()
@@ -115,6 +117,11 @@ def test_profile_page_den_haag_wijk_shows_elan(profile_store: Path) -> None:
     assert not at.exception, at.exception
     assert any("ELAN" in h.value for h in at.header)
     assert any("niet vergelijkbaar met de andere steden" in c.value for c in at.caption)
+    # Drawn on the server as SVG (a plotly figure cut its title, legend and sources on a phone); no plotly.js.
+    elan = next(m.value for m in at.markdown if "kbz-elan" in m.value)
+    assert elan.count('<figure class="paneel"') == 2 and "Bron: ELAN/GGDH" in elan
+    assert not at.get("plotly_chart")
+    assert any("Samenvatting: Laag inkomen" in c.value and "naar 13,5 % (2022)" in c.value for c in at.caption)
 
 
 def test_real_profile_of_a_2024_utrecht_wijk_has_city_health_values(real_store) -> None:

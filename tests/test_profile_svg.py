@@ -192,3 +192,62 @@ def test_wijkkaart_prints_the_same_charts_without_plotly(mini_store: BuiltStore)
     rows = spine_rows(html)
     assert len(rows) == len(item.table)
     assert '<figure class="paneel"' in html and "80,2 %" in html
+
+
+def _elan() -> pd.DataFrame:
+    """An ELAN trend table (profile.elan_trend_table) of two KBZ wijken and the Den Haag median, 2009-2022."""
+    rows = []
+    for code, naam, kbz, base in (("WK051838", "Wijk 38 Laakkwartier en Spoorwijk", "Spoorwijk en Laakkwartier", 0.0),
+                                  ("WK051828", "Wijk 28 Centrum", "Centrum", 10.0),
+                                  ("GM0518", "Den Haag (mediaan van de wijken)", "", -5.0)):
+        for jaar in range(2009, 2021):
+            rows.append((code, naam, kbz, "elan_zorgkosten_huisarts", "Huisartskosten per inwoner (ELAN, Den Haag)",
+                         "euro", jaar, 126.94 + base + 4 * (jaar - 2009)))
+        for jaar in range(2011, 2023):
+            rows.append((code, naam, kbz, "elan_pct_laag_inkomen", "Laag inkomen (ELAN, Den Haag)", "%", jaar,
+                         12.75 + base / 10 - 0.25 * (jaar - 2011)))
+    return pd.DataFrame(rows, columns=["code", "naam", "kbz", "indicator", "label", "eenheid", "jaar", "waarde"])
+
+
+def test_elan_trend_is_svg_panels_with_dutch_values_and_a_wrapping_legend() -> None:
+    """The Den Haag ELAN trend as server-made SVG (the plotly figure cut its title, legend and sources on a
+    phone): one panel per indicator, one line per KBZ wijk, the profile's wijk thicker, the median dashed grey."""
+    html = profile_svg.elan_html(_elan(), title="KBZ-wijken van Den Haag", sources=["Bron: ELAN/GGDH (LUMC)"],
+                                 highlight="WK051828")
+    panels = re.findall(r'<figure class="paneel" role="img" aria-label="([^"]*)"><div class="kopje">([^<]*)</div>'
+                        r"(.*?)</figure>", html)
+    assert [unescape(k) for _, k, _ in panels] == ["Huisartskosten per inwoner (ELAN, Den Haag) (euro)",
+                                                   "Laag inkomen (ELAN, Den Haag) (%)"]
+    name, _, body = panels[0]
+    assert unescape(name).startswith("Huisartskosten per inwoner (ELAN, Den Haag) (euro). Wijk 38 Laakkwartier en"
+                                     " Spoorwijk (KBZ Spoorwijk en Laakkwartier): 2009 126,9 euro, 2010 130,9 euro")
+    assert "Den Haag (mediaan van de wijken): 2009 121,9 euro" in unescape(name)
+    lines = re.findall(r'<polyline points="[^"]+" fill="none" stroke="([^"]+)" stroke-width="([^"]+)"([^/]*)/>', body)
+    assert lines == [(profile_svg.ELAN_PALETTE[0], "2.0", ""), (profile_svg.ELAN_PALETTE[1], "3.5", ""),
+                     (profile_svg.CITY_LINE_COLOR, "2.0", ' stroke-dasharray="5 3"')]
+    titles = [unescape(t) for t in re.findall(r"<title>([^<]*)</title>", body)]
+    assert len(titles) == 3 * 12
+    assert titles[0] == ("Wijk 38 Laakkwartier en Spoorwijk (KBZ Spoorwijk en Laakkwartier), Huisartskosten per"
+                         " inwoner (ELAN, Den Haag) (euro)\n2009: 126,9 euro")
+    # Both panels share the years of the table (2009-2022); 14 years do not fit a label each: every 2nd year.
+    assert re.findall(r">(20\d\d)</text>", body) == ["2010", "2012", "2014", "2016", "2018", "2020", "2022"]
+    assert re.findall(r">([^<]*%)</text>", panels[1][2]) == ["8 %", "10 %", "12 %", "14 %"]
+    assert "2022: 10,0 %" in unescape(panels[1][2])  # Wijk 38: 12,75 - 11 * 0,25
+    # The legend is HTML text (it wraps), the profile's wijk is named, the sources are text under the panels.
+    key = re.search(r'<div class="sleutel">(.*?)</div>', html).group(1)
+    assert re.findall(r"</svg>([^<]*)</span>", key) == [
+        "Wijk 38 Laakkwartier en Spoorwijk (KBZ Spoorwijk en Laakkwartier)",
+        "Wijk 28 Centrum (KBZ Centrum) – deze wijk", "Den Haag (mediaan van de wijken)"]
+    assert '<div class="noten"><p>Bron: ELAN/GGDH (LUMC)</p></div>' in html
+    assert "\n" not in html and not re.search(r"\bNone\b|\bnan\b", html)
+
+
+def test_elan_summary_and_year_labels() -> None:
+    text = profile_svg.elan_summary(_elan()).replace("\\", "")  # names are escaped for Markdown
+    assert text.startswith("Samenvatting: Huisartskosten per inwoner (ELAN, Den Haag): Wijk 38 Laakkwartier en"
+                           " Spoorwijk (KBZ Spoorwijk en Laakkwartier) van 126,9 euro (2009) naar 170,9 euro (2020)")
+    assert "Laag inkomen (ELAN, Den Haag): Wijk 38" in text and "van 12,8 % (2011) naar 10,0 % (2022)" in text
+    assert profile_svg.elan_summary(_elan().iloc[0:0]) == ""
+    assert profile_svg.year_ticks([2012, 2016, 2020], 20.0) == [2012, 2016, 2020]  # the health trend: every year
+    assert profile_svg.year_ticks(list(range(2009, 2023)), 19.0) == list(range(2010, 2023, 2))
+    assert profile_svg.year_ticks(list(range(2009, 2023)), 8.0) == [2010, 2015, 2020]

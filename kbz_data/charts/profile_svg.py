@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
@@ -26,7 +27,7 @@ import pandas as pd
 from kbz_data.analysis import profile
 from kbz_data.analysis.area_data import DIRECTION_TEXT
 from kbz_data.indicators import DOMAIN_ORDER
-from kbz_data.text import UNKNOWN, fmt_number, fmt_value
+from kbz_data.text import UNKNOWN, escape_markdown, fmt_number, fmt_value
 
 WORSE_COLOR = "#b2182b"
 BETTER_COLOR = "#2166ac"
@@ -312,6 +313,17 @@ def _tick_text(value: float, eenheid: str, decimals: int) -> str:
     return fmt_number(value, decimals) + (" %" if eenheid == "%" else "")
 
 
+@dataclass(frozen=True)
+class TrendLine:
+    """How one series of a trend panel is drawn: its name (legend, hover, accessible name), colour, stroke width
+    and whether it is dashed (a city or median line)."""
+
+    name: str
+    color: str
+    width: float = 2.0
+    dashed: bool = False
+
+
 def _series(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(reeks, name, rows by year) of the area and its city in one indicator's trend rows."""
     found = []
@@ -322,10 +334,32 @@ def _series(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     return found
 
 
-def _panel(label: str, eenheid: str, part: pd.DataFrame, years: Sequence[int]) -> str:
-    """One indicator's panel: the area (solid purple) and its city (dashed grey) over the years, y-axis of its own."""
-    left, top, right, bottom = _PLOT
-    known = part["waarde"].dropna()
+def _health_line(reeks: str, name: str) -> TrendLine:
+    """The area (solid purple) or its city (dashed grey) in the health trend."""
+    return TrendLine(name, AREA_LINE_COLOR, 2.5) if reeks == "gebied" else TrendLine(name, CITY_LINE_COLOR, 2.0, True)
+
+
+#: The fewest SVG units between two year labels of a panel (a label "2016" is about 22 units wide at font size 10).
+_YEAR_GAP = 28.0
+
+
+def year_ticks(years: Sequence[int], units_per_year: float) -> list[int]:
+    """The years a panel labels: every year with data when the labels fit, otherwise every 2nd, 5th or 10th year
+    (multiples of that step) so that labels stay at least :data:`_YEAR_GAP` units apart."""
+    years = sorted(years)
+    gaps = [b - a for a, b in zip(years, years[1:], strict=False)]
+    if not gaps or min(gaps) * units_per_year >= _YEAR_GAP:
+        return years
+    step = next((s for s in (2, 5, 10, 20) if s * units_per_year >= _YEAR_GAP), 50)
+    return list(range(-(-years[0] // step) * step, years[-1] + 1, step))
+
+
+def _panel(label: str, eenheid: str, lines: Sequence[tuple[TrendLine, pd.DataFrame]], years: Sequence[int],
+           size: tuple[float, float] = (PANEL_W, PANEL_H)) -> str:
+    """One indicator's panel: one line per series (rows with jaar and waarde) over the years, y-axis of its own."""
+    width, height = size
+    left, top, right, bottom = _PLOT[0], _PLOT[1], width - (PANEL_W - _PLOT[2]), height - (PANEL_H - _PLOT[3])
+    known = pd.concat([rows["waarde"] for _, rows in lines]).dropna() if lines else pd.Series(dtype=float)
     ticks = nice_ticks(float(known.min()), float(known.max())) if not known.empty else []
     lo, hi = (ticks[0], ticks[-1]) if ticks else (0.0, 1.0)
     x0, x1 = min(years) - 0.5, max(years) + 0.5
@@ -340,26 +374,34 @@ def _panel(label: str, eenheid: str, part: pd.DataFrame, years: Sequence[int]) -
     body = [f'<line x1="{left}" x2="{right}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e6e6e6"/>'
             f'<text x="{left - 4}" y="{py(t) + 3.5:.1f}" font-size="10" text-anchor="end">'
             f"{escape(_tick_text(t, eenheid, dec))}</text>" for t in ticks]
-    body += [f'<text x="{px(j):.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle">{j}</text>' for j in years]
+    body += [f'<text x="{px(j):.1f}" y="{bottom + 15}" font-size="10" text-anchor="middle">{j}</text>'
+             for j in year_ticks(years, (right - left) / (x1 - x0))]
     spoken = []
-    for reeks, name, line in _series(part):
-        color, width, dash = ((AREA_LINE_COLOR, 2.5, "") if reeks == "gebied" else
-                              (CITY_LINE_COLOR, 2.0, ' stroke-dasharray="5 3"'))
+    for style, line in lines:
+        dash = ' stroke-dasharray="5 3"' if style.dashed else ""
         points = [(int(j), float(v)) for j, v in zip(line["jaar"], line["waarde"], strict=True) if not pd.isna(v)]
         if len(points) > 1:
             path = " ".join(f"{px(j):.1f},{py(v):.1f}" for j, v in points)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash}/>')
+            body.append(f'<polyline points="{path}" fill="none" stroke="{style.color}" stroke-width="{style.width}"'
+                        f"{dash}/>")
         for j, v in points:
-            tip = f"{name}, {label}\n{j}: {fmt_value(v, eenheid)}"
+            tip = f"{style.name}, {label}\n{j}: {fmt_value(v, eenheid)}"
             body.append(f'<g class="punt"><title>{_attr(tip)}</title>'
-                        f'<circle class="zicht" cx="{px(j):.1f}" cy="{py(v):.1f}" r="3.5" fill="{color}"/>'
+                        f'<circle class="zicht" cx="{px(j):.1f}" cy="{py(v):.1f}" r="3.5" fill="{style.color}"/>'
                         f'<circle cx="{px(j):.1f}" cy="{py(v):.1f}" r="9" fill="transparent"/></g>')
         values = ", ".join(f"{j} {fmt_value(v, eenheid)}" for j, v in points) or UNKNOWN
-        spoken.append(f"{name}: {values}")
+        spoken.append(f"{style.name}: {values}")
     name = f"{label}. " + "; ".join(spoken)
     return (f'<figure class="paneel" role="img" aria-label="{escape(name)}"><div class="kopje">{escape(label)}</div>'
-            f'<svg viewBox="0 0 {PANEL_W:.0f} {PANEL_H:.0f}" xmlns="http://www.w3.org/2000/svg">{"".join(body)}'
+            f'<svg viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg">{"".join(body)}'
             "</svg></figure>")
+
+
+def _key_item(style: TrendLine, text: str | None = None) -> str:
+    """A legend entry: a short stretch of the line as drawn, then its name (wraps on a narrow screen)."""
+    dash = ' stroke-dasharray="5 3"' if style.dashed else ""
+    return (f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
+            f'"{style.color}" stroke-width="{style.width:g}"{dash}/></svg>{escape(text or style.name)}</span>')
 
 
 def trend_notes(sources: Sequence[str], bronnen: set[str], indeling: int) -> list[str]:
@@ -385,15 +427,10 @@ def trend_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], indel
     years = sorted({int(j) for j in table["jaar"]}) or [2012, 2016, 2020]
     first = table.drop_duplicates("indicator").set_index("indicator")
     names = {reeks: name for reeks, name, _ in _series(table.drop_duplicates("reeks"))}
-    key = []
-    if "gebied" in names:
-        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
-                   f'"{AREA_LINE_COLOR}" stroke-width="2.5"/></svg>{escape(names["gebied"])}</span>')
-    if "stad" in names:
-        key.append(f'<span><svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke='
-                   f'"{CITY_LINE_COLOR}" stroke-width="2" stroke-dasharray="5 3"/></svg>{escape(names["stad"])}'
-                   "</span>")
-    panels = [_panel(str(first.loc[i, "label"]), str(first.loc[i, "eenheid"]), table[table["indicator"] == i], years)
+    key = [_key_item(_health_line(reeks, names[reeks])) for reeks in ("gebied", "stad") if reeks in names]
+    panels = [_panel(str(first.loc[i, "label"]), str(first.loc[i, "eenheid"]),
+                     [(_health_line(r, name), line) for r, name, line in _series(table[table["indicator"] == i])],
+                     years)
               for i in indicators]
     parts = [f'<div class="kbz-trend" role="group" aria-label="{escape(title)}"><p class="titel">{escape(title)}</p>',
              f'<div class="sleutel">{"".join(key)}</div><div class="panelen">{"".join(panels)}</div>']
@@ -402,3 +439,84 @@ def trend_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], indel
         parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in lines) + "</div>")
     parts.append("</div>")
     return _TREND_CSS + "".join(parts)
+
+
+# --- Den Haag: ELAN trend of the KBZ wijken ------------------------------------------------------------------------
+#: The code of the median line in :func:`kbz_data.analysis.profile.elan_trend_table`.
+ELAN_MEDIAN_CODE = "GM0518"
+#: Colours of the KBZ wijken's lines (ColorBrewer Dark2-like; the median is dashed grey).
+ELAN_PALETTE = ("#6a3d9a", "#1b9e77", "#d95f02", "#e7298a", "#66a61e")
+#: A wider panel than the health trend's: 12-14 years per panel, two panels side by side on a wide screen and one
+#: under the other on a phone (text 10-16 px).
+ELAN_PANEL = (330.0, 170.0)
+_ELAN_CSS = (
+    "<style>"
+    ".kbz-elan .panelen{grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr));max-width:64rem}"
+    ".kbz-elan .sleutel>span{white-space:normal}"
+    "</style>"
+)
+
+
+def elan_lines(table: pd.DataFrame, highlight: str = "") -> dict[str, TrendLine]:
+    """{code: how its line is drawn} of an ELAN trend table: one colour per KBZ wijk (``highlight``, the wijk of the
+    profile, thicker) and the Den Haag median dashed grey, last."""
+    lines: dict[str, TrendLine] = {}
+    codes = [c for c in dict.fromkeys(table["code"]) if c != ELAN_MEDIAN_CODE]
+    for n, code in enumerate(codes):
+        first = table[table["code"] == code].iloc[0]
+        name = str(first["naam"]) + (f" (KBZ {first['kbz']})" if first["kbz"] else "")
+        lines[code] = TrendLine(name, ELAN_PALETTE[n % len(ELAN_PALETTE)], 3.5 if code == highlight else 2.0)
+    median = table[table["code"] == ELAN_MEDIAN_CODE]
+    if not median.empty:
+        lines[ELAN_MEDIAN_CODE] = TrendLine(str(median["naam"].iloc[0]), CITY_LINE_COLOR, 2.0, True)
+    return lines
+
+
+def elan_html(table: pd.DataFrame, *, title: str, sources: Sequence[str], highlight: str = "",
+              notes: bool = True) -> str:
+    """The Den Haag ELAN trend (:func:`kbz_data.analysis.profile.elan_trend_table`) as HTML with one SVG panel per
+    indicator (huisarts costs, low income): one line per KBZ wijk (``highlight``: the wijk of the profile, thicker,
+    "deze wijk" in the legend) and the median of all Den Haag wijken (dashed grey), every year of the table on the
+    x-axis. The legend is HTML and wraps; each point's hover is its value, each panel's accessible name lists every
+    value. With ``notes`` the source lines are printed under the panels."""
+    indicators = list(dict.fromkeys(table["indicator"]))
+    years = sorted({int(j) for j in table["jaar"]})
+    first = table.drop_duplicates("indicator").set_index("indicator")
+    lines = elan_lines(table, highlight)
+    key = [_key_item(style, style.name + (" – deze wijk" if code == highlight else "")) for code, style in
+           lines.items()]
+    panels = []
+    for ind in indicators:
+        part = table[table["indicator"] == ind]
+        series = [(style, part[part["code"] == code].sort_values("jaar")) for code, style in lines.items()]
+        label = f"{first.loc[ind, 'label']} ({first.loc[ind, 'eenheid']})"
+        panels.append(_panel(label, str(first.loc[ind, "eenheid"]), [s for s in series if not s[1].empty], years,
+                             ELAN_PANEL))
+    parts = [f'<div class="kbz-trend kbz-elan" role="group" aria-label="{escape(title)}">'
+             f'<p class="titel">{escape(title)}</p>',
+             f'<div class="sleutel">{"".join(key)}</div><div class="panelen">{"".join(panels)}</div>']
+    if notes and sources:
+        parts.append('<div class="noten">' + "".join(f"<p>{escape(n)}</p>" for n in sources) + "</div>")
+    parts.append("</div>")
+    return _TREND_CSS + _ELAN_CSS + "".join(parts)
+
+
+def elan_summary(table: pd.DataFrame) -> str:
+    """Text alternative of the ELAN trend (Markdown, for a caption): per indicator the first and last value of each
+    line ("Samenvatting: Laag inkomen (ELAN, Den Haag): Wijk 38 ... van 12,8 % (2011) naar 7,9 % (2022); ...")."""
+    if table.empty:
+        return ""
+    lines = elan_lines(table)
+    parts = []
+    for ind in dict.fromkeys(table["indicator"]):
+        part = table[table["indicator"] == ind]
+        eenheid = str(part["eenheid"].iloc[0])
+        moves = []
+        for code, style in lines.items():
+            known = part[(part["code"] == code) & part["waarde"].notna()].sort_values("jaar")
+            if len(known):
+                a, b = known.iloc[0], known.iloc[-1]
+                moves.append(f"{escape_markdown(style.name)} van {fmt_value(float(a['waarde']), eenheid)}"
+                             f" ({int(a['jaar'])}) naar {fmt_value(float(b['waarde']), eenheid)} ({int(b['jaar'])})")
+        parts.append(f"{escape_markdown(str(part['label'].iloc[0]))}: {'; '.join(moves)}")
+    return "Samenvatting: " + ". ".join(parts) + "."

@@ -166,17 +166,20 @@ def elan_trend_table(store_dir: str, built: str) -> pd.DataFrame:
     return profile.elan_trend_table(store_data(store_dir, built))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def elan_trend_figure(store_dir: str, built: str, highlight: str) -> Any:
-    """Cached :func:`kbz_data.charts.profile_charts.elan_trend_chart` (KBZ wijken of Den Haag)."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def elan_trend_html(store_dir: str, built: str, highlight: str) -> str:
+    """Cached Den Haag ELAN trend of the KBZ wijken as HTML and SVG (:func:`kbz_data.charts.profile_svg.elan_html`;
+    ``highlight``: the wijk of the profile, drawn thicker), its source lines printed under it."""
     from kbz_data.analysis import profile
-    from kbz_data.charts import profile_charts
+    from kbz_data.charts import profile_svg
 
-    data = store_data(store_dir, built)
     table = elan_trend_table(store_dir, built)
-    return maps.freeze(profile_charts.elan_trend_chart(
-        table, title="Huisartskosten en laag inkomen in de KBZ-wijken van Den Haag",
-        sources=profile.source_lines(data, table.assign(bron=profile.ELAN_BRON)), highlight=highlight))
+    years = sorted({int(j) for j in table["jaar"]})
+    return profile_svg.elan_html(
+        table, title=f"KBZ-wijken en de mediaan van alle Den Haagse wijken, {years[0]}–{years[-1]}"
+        if years else "KBZ-wijken en de mediaan van alle Den Haagse wijken",
+        sources=profile.source_lines(store_data(store_dir, built), table.assign(bron=profile.ELAN_BRON)),
+        highlight=highlight)
 
 
 @st.cache_data(show_spinner=False)
@@ -444,13 +447,20 @@ def division_values(store_dir: str, built: str, indeling: int, niveau: str) -> p
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def comparison_view(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> ViewResult:
-    """:func:`kbz_data.analysis.compare.comparison_view` with its chart attached (shared, frozen)."""
+    """:func:`kbz_data.analysis.compare.comparison_view` (shared: pages only read it)."""
     from kbz_data.analysis import compare
-    from kbz_data.charts.compare import comparison_figure
 
     rows = compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes))
-    view = compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
-    return view.replace(figure=maps.freeze(comparison_figure(rows)))
+    return compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def comparison_html(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> str:
+    """The Vergelijken dot chart as HTML (:func:`kbz_data.charts.compare.comparison_html`)."""
+    from kbz_data.analysis import compare
+    from kbz_data.charts.compare import comparison_html as draw
+
+    return draw(compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
