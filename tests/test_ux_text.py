@@ -44,6 +44,18 @@ def test_days_read_in_words(value: object, expected: str) -> None:
     assert fmt_date(value) == expected
 
 
+def test_every_plotly_chart_module_writes_dutch_numbers() -> None:
+    """Each module under kbz_data/charts that makes a plotly figure sets the decimal comma and thousands dot
+    (``separators=",."``) and Dutch tick labels: the practice charts' axes read "2k 4k" and "3000"."""
+    for path in sorted((REPO / "kbz_data/charts").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        figures = source.count("go.Figure(") + source.count("make_subplots(")
+        if figures:
+            assert 'separators=",."' in source, path.name
+            if "xaxis" in source or "yaxis" in source:
+                assert "DUTCH_TICKS" in source or "tickformat" in source, path.name
+
+
 def test_weights_read_with_a_decimal_comma() -> None:
     """Weights in the Budget's and Vergelijken's "Aannames" read "1,1" and "0,5" (they read "1.1", "0.5")."""
     from kbz_data.analysis import budget

@@ -22,7 +22,7 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from kbz_data.errors import KbzDataError
-from kbz_data.text import UNKNOWN, fmt_value
+from kbz_data.text import DUTCH_TICKS, UNKNOWN, fmt_value
 
 UNKNOWN_COLOR = "rgb(175,175,175)"
 UNKNOWN_LABEL = UNKNOWN
@@ -329,7 +329,8 @@ def bar_figure(table: pd.DataFrame, *, label: str, eenheid: str, richting: int, 
     )
     figure.update_layout(
         height=max(300, 18 * len(known) + 80), yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
-        xaxis={"title": {"text": f"{label} ({eenheid})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"title": {"text": f"{label} ({eenheid})"}, "tickformat": DUTCH_TICKS},
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
         separators=",.",
     )
     return figure
@@ -381,8 +382,9 @@ def scatter_figure(
                                     name="Regressielijn (kleinste kwadraten)",
                                     line={"color": "black", "dash": "dash"}, hoverinfo="skip"))
     figure.update_layout(
-        height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}}, separators=",.",
-        yaxis={"title": {"text": f"{y_label} ({y_unit})"}}, margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        height=560, xaxis={"title": {"text": f"{x_label} ({x_unit})"}, "tickformat": DUTCH_TICKS}, separators=",.",
+        yaxis={"title": {"text": f"{y_label} ({y_unit})"}, "tickformat": DUTCH_TICKS},
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
         legend={"orientation": "h", "y": -0.15},
     )
     return figure, stats
