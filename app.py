@@ -76,7 +76,7 @@ def _sidebar_filters(store_dir: str, page: str) -> None:
     if "indicator" in shown:
         texts = cached.indicator_choices(store_dir, built, page_state.value("gemeente") or "G4")
         st.sidebar.selectbox("Indicator", list(texts), key="indicator", placeholder="Kies een indicator",
-                             format_func=texts.__getitem__)
+                             format_func=texts.__getitem__, filter_mode="contains")
     if "periode" in shown:
         pairs = cached.periods(store_dir, built, page_state.value("indicator"))
         st.sidebar.selectbox(

@@ -85,6 +85,9 @@ with naast_tab:
         "Gebieden (zoek op naam of code)", codes, key=page_state.key("vergelijk_codes"),
         format_func=lambda c: labels.get(c, c),
         placeholder="Kies wijken of buurten",
+        # what is typed, as typed ("fuzzy" matched "Bijlmer" in "Bedrijventerrein Sloterdijk · Amsterdam"), and no
+        # "Select N matches" that adds every match at once
+        filter_mode="contains", select_all=False,
         help="Typ een deel van de naam of de CBS-code. Je kunt ook op de kaart in het tabblad Behoefte-index klikken,"
              " of vergelijkbare wijken toevoegen.",
     )

@@ -56,6 +56,7 @@ left, right = st.columns([3, 2])
 left.selectbox(
     "Zoek een gebied (naam of code)", options, key=page_state.key("profiel_code"),
     format_func=lambda c: labels.get(c, c), placeholder="Kies een wijk of buurt",
+    filter_mode="contains",  # what is typed, as typed: "fuzzy" matched "Bijlmer" in "B…ij…l… · Amsterdam"
     help="Typ een deel van de naam of de CBS-code. De lijst bevat de gebieden van de gemeente en het niveau die in"
          " de zijbalk gekozen zijn, in alle gebiedsindelingen.",
 )

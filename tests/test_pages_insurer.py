@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kbz_data.analysis import budget, kbz_areas, need
 from kbz_data.text import fmt_number
+from kbz_data.ui import state as page_state
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
@@ -62,6 +63,20 @@ def test_vergelijken_link_and_choice(app_store: Path) -> None:
     table = _table(at, "Ongewogen gemiddelde van de gebieden")
     assert {"Rang WK034401", "Rang WK034402"} <= set(table.columns)
     assert at.query_params["gebieden"] == "WK034401,WK034402"
+
+
+def test_area_and_indicator_searches_match_what_is_typed(app_store: Path) -> None:
+    """The area searches (Vergelijken, Wijkprofiel) and the sidebar's indicator box find what is typed as typed
+    ("contains"): Streamlit's default "fuzzy" matched "Bijlmer" in "Bedrijventerrein Sloterdijk · Amsterdam" (letters
+    in order anywhere), and the Vergelijken box offered "Select 3 matches", which added them all at once."""
+    at = open_page("app_pages/vergelijken.py")
+    areas = at.multiselect(key=page_state.key("vergelijk_codes")).proto
+    contains = areas.DESCRIPTOR.fields_by_name["filter_mode"].enum_type.values_by_name["FILTER_MODE_CONTAINS"].number
+    assert areas.filter_mode == contains and areas.select_all == 0
+    at.switch_page("app_pages/kaart.py").run()
+    assert [b.proto.filter_mode for b in at.sidebar.selectbox if b.label == "Indicator"] == [contains]
+    at.switch_page("app_pages/wijkprofiel.py").run()
+    assert at.selectbox(key=page_state.key("profiel_code")).proto.filter_mode == contains
 
 
 def test_vergelijken_need_weights_change_and_reset(app_store: Path) -> None:
