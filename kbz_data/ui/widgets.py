@@ -266,10 +266,39 @@ SIDEBAR_JS = """
 """
 
 
+#: One browser-history entry per user action. Streamlit's page adds an entry (``history.pushState``) for every URL
+#: change the server sends, so one action that changes the URL twice left two entries, the first a view that was
+#: never shown, and Back seemed to do nothing: a click on the Kaart's map (``st.switch_page`` with query parameters
+#: writes them to the Kaart's own path first, then opens /wijkprofiel: two entries) and a page link in the menu
+#: (the bare page first, then the page's parameters). Here an entry is added only for the first URL change after
+#: the visitor did something (pointer, key or click, caught before the page sees it); a further change without a
+#: new action replaces the entry instead, so it holds the view the visitor ends up seeing. Back and Forward are
+#: Streamlit's own (a replace already). tests/test_browser_state.py counts ``history.length``.
+HISTORY_JS = """
+<script>
+(() => {
+  if (window.kbzHistory) return;
+  window.kbzHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  const replace = window.history.replaceState.bind(window.history);
+  let acted = false;
+  for (const type of ["pointerdown", "keydown", "click"]) {
+    window.addEventListener(type, () => { acted = true; }, true);
+  }
+  window.history.pushState = (state, title, url) => {
+    if (!acted) return replace(state, title, url);
+    acted = false;
+    return push(state, title, url);
+  };
+})();
+</script>
+"""
+
+
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML` and :data:`SIDEBAR_JS` (call once per run, from app.py, before the page
-    runs)."""
-    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS, unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML`, :data:`SIDEBAR_JS` and :data:`HISTORY_JS` (call once per run, from app.py,
+    before the page runs)."""
+    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS + HISTORY_JS, unsafe_allow_javascript=True)
 
 
 #: Key in a rendered Styler (the dict pandas' ``_translate`` returns) under which :func:`_display_values_once`
