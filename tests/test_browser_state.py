@@ -274,11 +274,13 @@ def test_one_history_entry_per_action_and_back_shows_each_view(server: str) -> N
     query parameters to /kaart first, then opens /wijkprofiel), so the second Back showed the same Kaart again; and
     Back to the bare /kaart of the first visit showed the gemeente and niveau chosen since ("Utrecht · Wijk") instead
     of "Alle vier steden · Wijk", and rewrote its URL. Every action now adds exactly one entry, and each Back and
-    Forward shows the view of its entry: URL, sidebar and page agree."""
+    Forward shows the view of its entry: URL, sidebar and page agree, scrolled as the visitor left it (the page
+    showed from its top, a phone's visitor had to scroll past the controls to the map again)."""
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
     steps: list[tuple[str, int, str, str, list[str], str, str]] = []
+    scrolls: list[int] = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -313,6 +315,10 @@ def test_one_history_entry_per_action_and_back_shows_each_view(server: str) -> N
         wait_for_maps(page)
         page.wait_for_timeout(1500)
         record("indicator")
+        main_scroll = "document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+        page.evaluate(f"{main_scroll} = 150")  # Back returns to this spot of the page, not to its top
+        page.wait_for_timeout(300)
+        scrolled = page.evaluate(main_scroll)
         code = _click_first_area(page)
         page.wait_for_url("**/wijkprofiel?**", timeout=60_000)
         page.get_by_text(f"({code})").first.wait_for(timeout=60_000)
@@ -321,6 +327,7 @@ def test_one_history_entry_per_action_and_back_shows_each_view(server: str) -> N
         record("klik")
         for n in range(1, 5):
             travel(f"terug {n}", page.go_back, "kaart")
+            scrolls.append(page.evaluate(main_scroll))
         page.screenshot(path=str(ARTIFACTS / "state_terug_naar_begin.png"), full_page=True)
         for n in range(1, 4):
             travel(f"vooruit {n}", page.go_forward, "kaart")
@@ -342,4 +349,6 @@ def test_one_history_entry_per_action_and_back_shows_each_view(server: str) -> N
     assert "Alle vier steden" in shown["terug 4"][2] and shown["terug 4"][3] == ["Wijk"], shown["terug 4"]
     assert _query(shown["indicator"][1])["indicator"] == "roker" and "Rookt" in shown["terug 1"][5]
     assert _path(shown["klik"][1]) == "wijkprofiel" and _query(shown["klik"][1])["code"] == code
+    # scrolled as each entry was left: the map's spot after the click, the top after the sidebar choices
+    assert scrolled > 50 and abs(scrolls[0] - scrolled) <= 2 and scrolls[1:] == [0, 0, 0], (scrolled, scrolls)
     assert outside == [], f"verzoeken buiten de machine: {outside}"
