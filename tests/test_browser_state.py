@@ -267,3 +267,88 @@ def test_back_after_opening_a_link_leaves_the_page(server: str) -> None:
     assert _path(back_url) == "bronnen", back_url
     assert klassen == "4"
     assert outside == [], f"verzoeken buiten de machine: {outside}"
+
+
+def test_one_history_entry_per_action_and_back_shows_each_view(server: str) -> None:
+    """Found by a new-user walk: a click on the Kaart's map added two history entries (Streamlit writes the switch's
+    query parameters to /kaart first, then opens /wijkprofiel), so the second Back showed the same Kaart again; and
+    Back to the bare /kaart of the first visit showed the gemeente and niveau chosen since ("Utrecht · Wijk") instead
+    of "Alle vier steden · Wijk", and rewrote its URL. Every action now adds exactly one entry, and each Back and
+    Forward shows the view of its entry: URL, sidebar and page agree, scrolled as the visitor left it (the page
+    showed from its top, a phone's visitor had to scroll past the controls to the map again)."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    steps: list[tuple[str, int, str, str, list[str], str, str]] = []
+    scrolls: list[int] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        watch_requests(page, outside)
+
+        def record(step: str) -> None:
+            steps.append((step, page.evaluate("history.length"), page.url, _selectbox_text(page, "Gemeente", SIDEBAR),
+                          _checked_radio(page, SIDEBAR), _selectbox_text(page, "Indicator", SIDEBAR)
+                          if _path(page.url) == "kaart" else "",
+                          page.get_by_role("heading", level=1).first.inner_text()))
+
+        def travel(step: str, go, path: str) -> None:
+            go()
+            page.wait_for_url(f"**/{path}*", timeout=30_000)
+            page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+            _wait_rerun(page)
+            record(step)
+
+        page.goto(f"{server}/kaart", wait_until="domcontentloaded")
+        page.get_by_text("Kleurindeling").wait_for(timeout=60_000)
+        _wait_rerun(page)
+        record("open")
+        _choose(page, "Gemeente", "Utrecht", SIDEBAR)
+        _wait_rerun(page)
+        record("gemeente")
+        page.locator(SIDEBAR).get_by_text("Buurt", exact=True).click()
+        _wait_rerun(page)
+        record("niveau")
+        _choose(page, "Indicator", "Rookt", SIDEBAR)
+        _wait_rerun(page)
+        page.get_by_role("heading", name="Rookt").wait_for(timeout=60_000)
+        wait_for_maps(page)
+        page.wait_for_timeout(1500)
+        record("indicator")
+        main_scroll = "document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+        page.evaluate(f"{main_scroll} = 150")  # Back returns to this spot of the page, not to its top
+        page.wait_for_timeout(300)
+        scrolled = page.evaluate(main_scroll)
+        code = _click_first_area(page)
+        page.wait_for_url("**/wijkprofiel?**", timeout=60_000)
+        page.get_by_text(f"({code})").first.wait_for(timeout=60_000)
+        _wait_rerun(page)
+        page.wait_for_timeout(1000)  # time for a late second URL write
+        record("klik")
+        for n in range(1, 5):
+            travel(f"terug {n}", page.go_back, "kaart")
+            scrolls.append(page.evaluate(main_scroll))
+        page.screenshot(path=str(ARTIFACTS / "state_terug_naar_begin.png"), full_page=True)
+        for n in range(1, 4):
+            travel(f"vooruit {n}", page.go_forward, "kaart")
+        travel("vooruit 4", page.go_forward, "wijkprofiel")
+        browser.close()
+
+    shown = {step: rest for step, *rest in steps}
+    lengths = [length for _step, length, *_ in steps]
+    # one entry per action (the bare /kaart was the 2nd entry after about:blank), none by Back or Forward
+    assert lengths[:5] == [lengths[0] + n for n in range(5)], steps
+    assert set(lengths[5:]) == {lengths[4]}, steps
+    # each Back shows exactly the view of the step before, and Forward the one after
+    for back, earlier in (("terug 1", "indicator"), ("terug 2", "niveau"), ("terug 3", "gemeente"), ("terug 4", "open"),
+                          ("vooruit 1", "gemeente"), ("vooruit 2", "niveau"), ("vooruit 3", "indicator"),
+                          ("vooruit 4", "klik")):
+        assert shown[back][1:] == shown[earlier][1:], (back, shown[back], earlier, shown[earlier])
+    # the very first view: a bare /kaart with the defaults, not the values chosen later
+    assert _query(shown["open"][1]) == {}, shown["open"]
+    assert "Alle vier steden" in shown["terug 4"][2] and shown["terug 4"][3] == ["Wijk"], shown["terug 4"]
+    assert _query(shown["indicator"][1])["indicator"] == "roker" and "Rookt" in shown["terug 1"][5]
+    assert _path(shown["klik"][1]) == "wijkprofiel" and _query(shown["klik"][1])["code"] == code
+    # scrolled as each entry was left: the map's spot after the click, the top after the sidebar choices
+    assert scrolled > 50 and abs(scrolls[0] - scrolled) <= 2 and scrolls[1:] == [0, 0, 0], (scrolled, scrolls)
+    assert outside == [], f"verzoeken buiten de machine: {outside}"

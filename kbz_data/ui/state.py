@@ -7,6 +7,9 @@ How it works (:func:`sync`, called by app.py once per rerun before the page runs
   query string differs from the one this helper wrote last. Otherwise the widgets drive the values.
 * A value comes from, in this order: the URL (when it changed from outside and holds the key, non-empty), the
   widget of the page (its key in session state), the value remembered from an earlier page, the default.
+* Back and Forward (a run Streamlit marks as history navigation) show exactly the view of that history entry: a key
+  the entry's URL leaves out has its default value there (the URL only leaves out defaults), not the value chosen
+  since. One history entry per user action: kbz_data.ui.widgets.HISTORY_JS.
 * Every value is parsed (ASCII digits only, bounded lengths and values) and checked against its allowed values,
   which may be static or computed from the store / practice registry and from parameters resolved before it.
   A bad value from the link is replaced (by the remembered value or the default) and reported in
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.errors import KbzDataError
@@ -436,12 +440,15 @@ def sync(page: str, store_dir: str, built: str) -> None:
     session = st.session_state
     names = PAGES.get(page, ())
     now = _url_now()
-    outside = now != session.get(_URL) or session.get(_PAGE) != page
+    back = _history_navigation()
+    outside = back or now != session.get(_URL) or session.get(_PAGE) != page
     remembered: dict[str, Any] = session.setdefault(_VALUES, {})
     pending: dict[str, list[str]] = session.setdefault(_PENDING, {})
     own_keys = {PARAMS[n].url_key for n in names if PARAMS[n].url_key}
     link = None
-    if outside:
+    if back:
+        link = now  # Back/Forward: exactly the view of that entry (see below), no waiting link parameters
+    elif outside:
         # A link to one page may carry parameters for another (open_page, a link to the start page): they wait in
         # _PENDING for the next page that uses them, as if that page had been opened with them.
         pending.update({k: v for k, v in now.items() if k not in own_keys and k in URL_KEYS})
@@ -453,7 +460,13 @@ def sync(page: str, store_dir: str, built: str) -> None:
         if name not in names:
             continue
         param = PARAMS[name]
-        value, replacement = resolve(param, ctx, link, session, remembered)
+        if back and param.url_key and not (now.get(param.url_key) or [""])[-1].strip():
+            # Back/Forward to an entry without this key: the URL left it out because it had its default value
+            # (write_url keeps a link that only leaves out defaults), so the default is what that entry showed,
+            # not the value chosen since (the bare /kaart of a first visit shows "Alle vier steden" again).
+            value, replacement = param.default_value(ctx), None
+        else:
+            value, replacement = resolve(param, ctx, link, session, remembered)
         remembered[name] = value
         session[param.session_key] = value
         if replacement is not None:
@@ -465,6 +478,12 @@ def sync(page: str, store_dir: str, built: str) -> None:
                            and (link.get(PARAMS[n].url_key) or [""])[-1].strip()]
     session[_PAGE] = page
     write_url(link=now, defaults=defaults)
+
+
+def _history_navigation() -> bool:
+    """True when this run was started by the browser's Back or Forward button (a popstate in the browser)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def write_url(link: dict[str, list[str]] | None = None, defaults: frozenset[str] | set[str] = frozenset()) -> None:
@@ -502,9 +521,10 @@ def _says_the_same(link: dict[str, list[str]], wanted: dict[str, list[str]],
 def switch_page(page: str) -> None:
     """Open another page (its url_path) with its parameters already in the URL.
 
-    Without them the page would arrive at a bare URL and write its parameters in its first run: one more
-    browser-history entry, and a second run started by the browser before that write arrives (a map's selection
-    event) writes again, so Back from the opened page stayed on it.
+    Without them the page would arrive at a bare URL and write its parameters in its first run, and a second run
+    started by the browser before that write arrives (a map's selection event) writes again. Streamlit still changes
+    the URL twice here (the parameters on the current page's path, then the new page): the browser keeps one entry
+    for both through kbz_data.ui.widgets.HISTORY_JS.
     """
     remembered = st.session_state.get(_VALUES, {})
     query = {}

@@ -333,6 +333,61 @@ LANGUAGE_JS = """
 """
 
 
+#: One browser-history entry per user action. Streamlit's page adds an entry (``history.pushState``) for every URL
+#: change the server sends, so one action that changes the URL twice left two entries, the first a view that was
+#: never shown, and Back seemed to do nothing: a click on the Kaart's map (``st.switch_page`` with query parameters
+#: writes them to the Kaart's own path first, then opens /wijkprofiel: two entries) and a page link in the menu
+#: (the bare page first, then the page's parameters). Here an entry is added only for the first URL change after
+#: the visitor did something (pointer, key or click, caught before the page sees it); a further change without a
+#: new action replaces the entry instead, so it holds the view the visitor ends up seeing. Back and Forward are
+#: Streamlit's own (a replace already). tests/test_browser_state.py counts ``history.length``.
+#: The entry left also keeps how far the page was scrolled, and Back or Forward to it scrolls there again once the
+#: page is drawn (Streamlit draws the page anew and showed it from the top: on a phone, after a tap on the map and
+#: Back, the visitor had to scroll past the controls again); any action of the visitor meanwhile stops that.
+HISTORY_JS = """
+<script>
+(() => {
+  if (window.kbzHistory) return;
+  window.kbzHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  const replace = window.history.replaceState.bind(window.history);
+  const main = () => document.querySelector('[data-testid="stMain"]');
+  let acted = false, restoring = null;
+  const act = () => {
+    acted = true;
+    if (restoring) { clearInterval(restoring); restoring = null; }
+  };
+  for (const type of ["pointerdown", "keydown", "click", "wheel", "touchstart"]) {
+    window.addEventListener(type, act, {capture: true, passive: true});
+  }
+  window.history.pushState = (state, title, url) => {
+    if (!acted) return replace(state, title, url);
+    acted = false;
+    const box = main();
+    if (box) replace({...(window.history.state || {}), kbzScroll: box.scrollTop}, "", window.location.href);
+    return push(state, title, url);
+  };
+  window.addEventListener("popstate", (event) => {
+    if (restoring) { clearInterval(restoring); restoring = null; }
+    const y = event.state && event.state.kbzScroll;
+    if (typeof y !== "number") return;
+    let ticks = 0, idle = 0;
+    restoring = setInterval(() => {
+      const box = main();
+      const running = document.querySelector('[data-testid="stStatusWidget"]');
+      idle = running ? 0 : idle + 1;
+      if (box && box.scrollHeight - box.clientHeight >= y && Math.abs(box.scrollTop - y) > 1) box.scrollTop = y;
+      if (++ticks > 150 || (idle > 15 && box && Math.abs(box.scrollTop - y) <= 1)) {
+        clearInterval(restoring);
+        restoring = null;
+      }
+    }, 100);
+  });
+})();
+</script>
+"""
+
+
 def language_js() -> str:
     """:data:`LANGUAGE_JS` with :data:`DUTCH_UI` and :data:`DUTCH_UI_PATTERNS` filled in."""
     import json
@@ -342,9 +397,9 @@ def language_js() -> str:
 
 
 def page_accessibility() -> None:
-    """Apply :data:`ACCESSIBILITY_HTML`, :data:`SIDEBAR_JS` and :func:`language_js` (call once per run, from app.py,
-    before the page runs)."""
-    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS + language_js(), unsafe_allow_javascript=True)
+    """Apply :data:`ACCESSIBILITY_HTML`, :data:`SIDEBAR_JS`, :data:`HISTORY_JS` and :func:`language_js` (call once
+    per run, from app.py, before the page runs)."""
+    st.html(ACCESSIBILITY_HTML + SIDEBAR_JS + HISTORY_JS + language_js(), unsafe_allow_javascript=True)
 
 
 #: Key in a rendered Styler (the dict pandas' ``_translate`` returns) under which :func:`_display_values_once`
