@@ -30,7 +30,7 @@ def test_insurer_pages_in_chromium(server: str, tmp_path) -> None:
         watch_requests(page, outside)
         page.goto(f"{server}/vergelijken?gebieden=WK034401,WK034402&indeling=2020", wait_until="domcontentloaded")
         page.get_by_text("Alle indicatoren").wait_for(timeout=60_000)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.locator(".kbz-dots").first.wait_for(timeout=60_000)  # the dot chart: server-made HTML
         page.wait_for_timeout(1500)
         page.screenshot(path=str(ARTIFACTS / "vergelijken.png"), full_page=True)
         bodies["vergelijken"] = page.inner_text("body")

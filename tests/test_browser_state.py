@@ -209,7 +209,7 @@ def test_practice_and_similar_areas_follow_the_choice(server: str, tmp_path: Pat
         picked_url = page.url
         picked_sheet = excel("gekozen.xlsx")
         # remove WK034402 from the selection (the x on its tag)
-        page.locator('[data-testid="stMultiSelect"] button[aria-label^="Remove"][aria-label*="WK034402"]:visible'
+        page.locator('[data-testid="stMultiSelect"] button[aria-label$="verwijderen"][aria-label*="WK034402"]:visible'
                      ).first.click()
         _wait_rerun(page)
         removed_url = page.url

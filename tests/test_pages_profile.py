@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kbz_data.config import GEMEENTEN
 from kbz_data.indicators import INDICATORS
+from kbz_data.text import fmt_datetime
 from tests.conftest import REPO, open_page
 
 APP = str(REPO / "app.py")
@@ -119,7 +120,7 @@ def test_bronnen_page(app_store: Path) -> None:
     assert not at.exception and not at.error
     assert at.title[0].value == "Bronnen en methode"
     info = json.loads((app_store / "build.json").read_text(encoding="utf-8"))
-    assert info["gebouwd"] in " ".join(c.value for c in at.caption)
+    assert fmt_datetime(info["gebouwd"]) in " ".join(c.value for c in at.caption)  # in words, local time
     sources = _table(at, "Bronvermelding").set_index("Bron")
     assert sources.loc["rivm_50090NED", "Tabel"] == "50090NED"
     files = _table(at, "SHA-256")

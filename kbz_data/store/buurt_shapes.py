@@ -259,7 +259,7 @@ def summary(report: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for gemeentecode, group in report.groupby("gemeentecode", sort=True):
         without = group[~group["vorm"]]
-        reasons = without["reden"].str.replace(r"\d+(\.\d+)?%", "x%", regex=True).str.replace(
+        reasons = without["reden"].str.replace(r"\d+(,\d+)? %", "x %", regex=True).str.replace(
             r"WK\w+", "WK..", regex=True
         ).value_counts()
         rows.append({

@@ -168,18 +168,16 @@ def elan_trend_table(store_dir: str, built: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def elan_trend_html(store_dir: str, built: str, highlight: str) -> str:
-    """Cached Den Haag ELAN trend of the KBZ wijken as HTML and SVG (:func:`kbz_data.charts.profile_svg.elan_html`;
-    ``highlight``: the wijk of the profile, drawn thicker), its source lines printed under it."""
+    """Cached Den Haag ELAN trend as HTML/SVG (:func:`kbz_data.charts.profile_svg.elan_html`), sources under it."""
     from kbz_data.analysis import profile
     from kbz_data.charts import profile_svg
 
     table = elan_trend_table(store_dir, built)
     years = sorted({int(j) for j in table["jaar"]})
-    return profile_svg.elan_html(
-        table, title=f"KBZ-wijken en de mediaan van alle Den Haagse wijken, {years[0]}–{years[-1]}"
-        if years else "KBZ-wijken en de mediaan van alle Den Haagse wijken",
-        sources=profile.source_lines(store_data(store_dir, built), table.assign(bron=profile.ELAN_BRON)),
-        highlight=highlight)
+    span = f", {years[0]}–{years[-1]}" if years else ""
+    sources = profile.source_lines(store_data(store_dir, built), table.assign(bron=profile.ELAN_BRON))
+    return profile_svg.elan_html(table, title=f"KBZ-wijken en de mediaan van alle Den Haagse wijken{span}",
+                                 sources=sources, highlight=highlight)
 
 
 @st.cache_data(show_spinner=False)
