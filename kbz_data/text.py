@@ -147,32 +147,39 @@ _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augu
 LOCAL_TZ = "Europe/Amsterdam"
 
 
+def _moment(value: object) -> pd.Timestamp | None:
+    """``value`` (ISO text or timestamp) as a Timestamp; None when missing or unreadable."""
+    if _missing(value) or value == "":
+        return None
+    try:
+        return pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _local(moment: pd.Timestamp) -> pd.Timestamp:
+    """A moment in :data:`LOCAL_TZ` (naive means UTC)."""
+    return (moment if moment.tzinfo is not None else moment.tz_localize("UTC")).tz_convert(LOCAL_TZ)
+
+
 def fmt_datetime(value: object) -> str:
     """A moment (ISO text or timestamp; naive means UTC) in Dutch local time in words:
     ``2026-12-02T13:27:46+00:00`` -> ``2 december 2026, 14:27``; missing or unreadable -> "onbekend"."""
-    if _missing(value) or value == "":
+    moment = _moment(value)
+    if moment is None:
         return UNKNOWN
-    try:
-        moment = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return UNKNOWN
-    if moment.tzinfo is None:
-        moment = moment.tz_localize("UTC")
-    local = moment.tz_convert(LOCAL_TZ)
+    local = _local(moment)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
 def fmt_date(value: object) -> str:
     """A day in words: ``2026-12-02`` -> ``2 december 2026`` (a moment with a time: its local day, as
     :func:`fmt_datetime`); missing or unreadable -> "onbekend"."""
-    if _missing(value) or value == "":
-        return UNKNOWN
-    try:
-        moment = pd.Timestamp(value)
-    except (ValueError, TypeError):
+    moment = _moment(value)
+    if moment is None:
         return UNKNOWN
     if moment.tzinfo is not None or (moment.hour, moment.minute, moment.second) != (0, 0, 0):
-        moment = (moment if moment.tzinfo is not None else moment.tz_localize("UTC")).tz_convert(LOCAL_TZ)
+        moment = _local(moment)
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
