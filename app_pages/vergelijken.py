@@ -102,7 +102,7 @@ with naast_tab:
             result = None
     if result is not None:
         st.header("Positie onder alle gebieden van de vier steden")
-        st.html(cached.comparison_html(store_dir, built, indeling, niveau, tuple(chosen)))
+        st.html(result.figure)
         st.caption(result.footnote)
         st.header("Alle indicatoren")
         show_table(result.table, key="vergelijk_tabel")

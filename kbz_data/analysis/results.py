@@ -42,7 +42,7 @@ class ViewResult:
     licence
         The licence line ("" when the view has none of its own, e.g. practice figures).
     figure
-        The plotly figure of the view (from :mod:`kbz_data.charts`), or None.
+        The chart of the view (from :mod:`kbz_data.charts`): a plotly figure or server-made HTML, or None.
     fictief
         Any fictitious (demo) figure in the tables: the file then carries :attr:`fictief_line` under the title.
     """

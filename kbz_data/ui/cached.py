@@ -445,20 +445,14 @@ def division_values(store_dir: str, built: str, indeling: int, niveau: str) -> p
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def comparison_view(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> ViewResult:
-    """:func:`kbz_data.analysis.compare.comparison_view` (shared: pages only read it)."""
+    """:func:`kbz_data.analysis.compare.comparison_view` with its dot chart attached as HTML
+    (:func:`kbz_data.charts.compare.comparison_html`; shared: pages only read it)."""
     from kbz_data.analysis import compare
+    from kbz_data.charts.compare import comparison_html
 
     rows = compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes))
-    return compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def comparison_html(store_dir: str, built: str, indeling: int, niveau: str, codes: tuple[str, ...]) -> str:
-    """The Vergelijken dot chart as HTML (:func:`kbz_data.charts.compare.comparison_html`)."""
-    from kbz_data.analysis import compare
-    from kbz_data.charts.compare import comparison_html as draw
-
-    return draw(compare.comparison(division_values(store_dir, built, indeling, niveau), list(codes)))
+    view = compare.comparison_view(store_data(store_dir, built), rows, indeling, niveau)
+    return view.replace(figure=comparison_html(rows))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
